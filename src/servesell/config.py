@@ -1,0 +1,48 @@
+"""The one settings object, read from ``SERVESELL_*`` environment variables by the edges only.
+
+The core packages never read the environment: the CLI, the API and the web app build a
+:class:`Settings` and pass plain values inward.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DB_URL = "sqlite:///./servesell.db"
+
+
+class Settings(BaseSettings):
+    """Deployment settings; every field can be set as ``SERVESELL_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="SERVESELL_", extra="ignore")
+
+    db_url: str = Field(default=DEFAULT_DB_URL, description="SQLAlchemy database URL")
+    currency: str = Field(default="CNY", description="ISO 4217 code money is shown in")
+    timezone: str = Field(default="Asia/Shanghai", description="the center's local time zone")
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, code: str) -> str:
+        if len(code) != 3 or not code.isalpha():
+            raise ValueError(f"currency must be a 3-letter ISO 4217 code, got {code!r}")
+        return code.upper()
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, name: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {name!r}") from None
+        return name
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

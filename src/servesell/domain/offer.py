@@ -1,0 +1,99 @@
+"""An offer in the catalog: who qualifies, what it is worth, how to say it, where to say it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+
+
+class Channel(StrEnum):
+    """Where an offer can be made: in the live call, or as a digital follow-up."""
+
+    IN_CALL = "in_call"
+    SMS = "sms"
+    WECHAT = "wechat"
+    EMAIL = "email"
+
+    @property
+    def is_digital(self) -> bool:
+        """True for the follow-up channels (everything but the live call)."""
+        return self is not Channel.IN_CALL
+
+
+class OfferStatus(StrEnum):
+    """Lifecycle of an offer; only ``active`` offers are ever candidates."""
+
+    DRAFT = "draft"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    RETIRED = "retired"
+
+
+class Offer(BaseModel):
+    """One product offer, as an analyst writes it in the catalog YAML.
+
+    ``value`` is the gross margin of one sale in the configured currency;
+    ``piece_rate`` the commission an agent earns per sale; ``extra_handle_seconds`` the
+    talk time the offer adds to a call on average; ``prior_propensity`` the take-up rate
+    assumed until a model has learned better. ``rule`` is the eligibility rule, a SQL
+    boolean expression over the declared profile fields.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    name: str = Field(min_length=1, max_length=200)
+    product: str
+    rule: str = Field(min_length=1)
+    value: float = Field(ge=0)
+    script: str = Field(min_length=1)
+    piece_rate: float = Field(default=0.0, ge=0)
+    extra_handle_seconds: float = Field(gt=0, le=3600)
+    channels: tuple[Channel, ...] = (Channel.IN_CALL,)
+    prior_propensity: float = Field(default=0.05, gt=0, lt=1)
+    lever: float = Field(default=1.0, ge=0)
+    vip_allowed: bool = False
+    status: OfferStatus = OfferStatus.ACTIVE
+    campaign: str | None = None
+    control_share: float = Field(default=0.0, ge=0, lt=1)
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    description: str = ""
+
+    @field_validator("id", "product")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError(
+                f"{value!r} must be 1-64 lower-case letters, digits, '_', '.' or '-', "
+                "starting with a letter or digit"
+            )
+        return value
+
+    @field_validator("channels")
+    @classmethod
+    def _channels(cls, channels: tuple[Channel, ...]) -> tuple[Channel, ...]:
+        if not channels:
+            raise ValueError("an offer needs at least one channel")
+        if len(set(channels)) != len(channels):
+            raise ValueError("a channel is listed twice")
+        return channels
+
+    @model_validator(mode="after")
+    def _dates(self) -> Offer:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValueError(f"ends_on {self.ends_on} is before starts_on {self.starts_on}")
+        return self
+
+    def is_active_on(self, day: dt.date) -> bool:
+        """Whether the offer may be made on ``day`` (status and date window)."""
+        if self.status is not OfferStatus.ACTIVE:
+            return False
+        if self.starts_on and day < self.starts_on:
+            return False
+        return not (self.ends_on and day > self.ends_on)

@@ -1,0 +1,41 @@
+"""The two plug points of the decision engine: where propensities and time budgets come from.
+
+The engine depends only on these protocols. ``learn/`` provides propensity models and
+``queueing/`` provides load gates; tests and the demo can pass the simple ones here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    import random
+
+    from servesell.domain.center import CallContext
+    from servesell.domain.customer import Customer
+    from servesell.domain.offer import Offer
+    from servesell.domain.queue import QueueState
+
+
+@runtime_checkable
+class PropensityModel(Protocol):
+    """Estimates the probability that ``customer`` accepts ``offer`` in this context."""
+
+    def propensity(self, offer: Offer, customer: Customer, context: CallContext) -> float:
+        """Point estimate in (0, 1), used for ranking."""
+        ...
+
+    def sample(
+        self, offer: Offer, customer: Customer, context: CallContext, rng: random.Random
+    ) -> float:
+        """A draw from the posterior, used when a decision explores."""
+        ...
+
+
+@runtime_checkable
+class LoadGate(Protocol):
+    """Decides how many extra seconds of talk the queue can afford right now."""
+
+    def allowed_extra_seconds(self, queue_state: QueueState | None) -> float:
+        """Seconds of offer talk this call may add; 0 means serve only."""
+        ...

@@ -1,0 +1,37 @@
+"""A snapshot of one queue as the ACD/CTI reports it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class QueueState(BaseModel):
+    """Calls waiting and agent states of one queue at one moment.
+
+    ``arrival_rate_per_hour`` and ``aht_seconds`` are optional: when the feed does not
+    give them, the live-queue estimator fills them from recent calls.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    queue: str = "default"
+    at: dt.datetime
+    calls_waiting: int = Field(ge=0)
+    agents_staffed: int = Field(ge=0)
+    agents_available: int = Field(ge=0)
+    agents_wrap_up: int = Field(default=0, ge=0)
+    longest_wait_seconds: float = Field(default=0.0, ge=0)
+    arrival_rate_per_hour: float | None = Field(default=None, ge=0)
+    aht_seconds: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> QueueState:
+        busy = self.agents_available + self.agents_wrap_up
+        if busy > self.agents_staffed:
+            raise ValueError(
+                f"agents_available ({self.agents_available}) + agents_wrap_up "
+                f"({self.agents_wrap_up}) exceed agents_staffed ({self.agents_staffed})"
+            )
+        return self

@@ -1,0 +1,109 @@
+"""The one error tree of servesell.
+
+Every error a user can cause is a :class:`ServesellError` that says what went wrong and
+where. The CLI prints the message (never a traceback) and the API maps the class to an
+HTTP status in ``api/``; nothing else knows about status codes.
+
+::
+
+    ServesellError
+     ├── ConfigError            settings that cannot work (bad URL, default secret in prod)
+     ├── SchemaError            a declared customer-profile schema is invalid
+     ├── RuleError              an eligibility rule does not parse or validate (has position)
+     ├── CatalogError           an offer definition is invalid (has offer id and field)
+     ├── InputFileError         a whole input file cannot be read (empty, unknown columns, ...)
+     ├── NotFoundError          an id that does not exist (customer, offer, decision, ...)
+     ├── OutcomeError           an outcome that contradicts the decision log
+     └── StoreError             the database refused (not migrated, locked, foreign data)
+"""
+
+from __future__ import annotations
+
+
+class ServesellError(Exception):
+    """Base of every error a user of servesell can cause or needs to read."""
+
+
+class ConfigError(ServesellError):
+    """Settings that cannot work."""
+
+
+class SchemaError(ServesellError):
+    """A declared customer-profile schema is invalid."""
+
+
+class RuleError(ServesellError):
+    """An eligibility rule that does not parse or does not validate.
+
+    ``position`` is the 0-based character offset in ``rule`` where the problem starts
+    (``None`` when the whole rule is at fault); ``offer_id`` names the offer when known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        rule: str = "",
+        position: int | None = None,
+        offer_id: str | None = None,
+    ) -> None:
+        self.message = message
+        self.rule = rule
+        self.position = position
+        self.offer_id = offer_id
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = []
+        if self.offer_id:
+            where.append(f"offer {self.offer_id!r}")
+        if self.position is not None:
+            where.append(f"position {self.position}")
+        prefix = f"{', '.join(where)}: " if where else ""
+        text = f"{prefix}{self.message}"
+        if self.rule and self.position is not None:
+            caret = " " * min(self.position, len(self.rule)) + "^"
+            text += f"\n    {self.rule}\n    {caret}"
+        return text
+
+    def for_offer(self, offer_id: str) -> RuleError:
+        """Return the same error, attributed to ``offer_id``."""
+        return RuleError(self.message, rule=self.rule, position=self.position, offer_id=offer_id)
+
+
+class CatalogError(ServesellError):
+    """An offer definition that is invalid; names the offer and the field."""
+
+    def __init__(self, message: str, *, offer_id: str | None = None, field: str | None = None):
+        self.offer_id = offer_id
+        self.field = field
+        where = " ".join(
+            part
+            for part in (
+                f"offer {offer_id!r}" if offer_id else "",
+                f"field {field!r}" if field else "",
+            )
+            if part
+        )
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class InputFileError(ServesellError):
+    """A whole input file cannot be used (empty, unreadable, wrong columns)."""
+
+
+class NotFoundError(ServesellError):
+    """A referenced object does not exist."""
+
+    def __init__(self, kind: str, ident: str) -> None:
+        self.kind = kind
+        self.ident = ident
+        super().__init__(f"unknown {kind} {ident!r}")
+
+
+class OutcomeError(ServesellError):
+    """An outcome that contradicts the decision log (offer not shown, conflicting result)."""
+
+
+class StoreError(ServesellError):
+    """The database cannot be used as asked."""

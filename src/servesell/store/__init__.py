@@ -1,0 +1,57 @@
+"""The database: tables, migrations and small repository functions.
+
+Everything else reaches the database through these functions, each taking an open
+SQLAlchemy ``Connection`` so the caller owns the transaction.
+"""
+
+from servesell.store.center import (
+    insert_calls,
+    list_agents,
+    list_teams,
+    upsert_agents,
+    upsert_teams,
+)
+from servesell.store.customers import (
+    count_customers,
+    get_customer,
+    iter_customers,
+    upsert_customers,
+)
+from servesell.store.db import head_revision, make_engine, open_db, upgrade
+from servesell.store.decisions import (
+    contact_history,
+    get_decision,
+    insert_decision,
+    record_outcome,
+)
+from servesell.store.meta import get_meta, set_meta
+from servesell.store.offers import get_offer, list_offers, upsert_offers
+from servesell.store.profile import load_schema, require_schema, save_schema
+
+__all__ = [
+    "contact_history",
+    "count_customers",
+    "get_customer",
+    "get_decision",
+    "get_meta",
+    "get_offer",
+    "head_revision",
+    "insert_calls",
+    "insert_decision",
+    "iter_customers",
+    "list_agents",
+    "list_offers",
+    "list_teams",
+    "load_schema",
+    "make_engine",
+    "open_db",
+    "record_outcome",
+    "require_schema",
+    "save_schema",
+    "set_meta",
+    "upgrade",
+    "upsert_agents",
+    "upsert_customers",
+    "upsert_offers",
+    "upsert_teams",
+]

@@ -1,0 +1,88 @@
+"""Customers: upsert by id, read one for a live call, stream all for batch work."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+
+from servesell.domain.customer import Customer
+from servesell.domain.schema import ProfileSchema, from_json_values, to_json_value
+from servesell.errors import NotFoundError
+from servesell.store.tables import customers
+from servesell.store.upsert import upsert
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Row
+
+_FLAGS = ("do_not_market", "blacklisted", "vip", "open_complaint")
+_CONTACTS = ("phone", "email", "wechat_openid")
+
+
+def upsert_customers(conn: Connection, batch: Iterable[Customer]) -> int:
+    """Insert or update ``batch`` by id; returns how many rows were written."""
+    now = dt.datetime.now(dt.UTC)
+    rows = [_to_row(customer, now) for customer in batch]
+    upsert(conn, customers, rows)
+    return len(rows)
+
+
+def get_customer(conn: Connection, customer_id: str, schema: ProfileSchema) -> Customer:
+    """The customer with ``customer_id``; :class:`NotFoundError` when there is none."""
+    row = conn.execute(select(customers).where(customers.c.id == customer_id)).first()
+    if row is None:
+        raise NotFoundError("customer", customer_id)
+    return _from_row(row, schema)
+
+
+def iter_customers(
+    conn: Connection, schema: ProfileSchema, *, batch_size: int = 5000
+) -> Iterator[Customer]:
+    """Every customer, ordered by id, read in batches so memory stays flat."""
+    last = ""
+    while True:
+        rows = conn.execute(
+            select(customers)
+            .where(customers.c.id > last)
+            .order_by(customers.c.id)
+            .limit(batch_size)
+        ).all()
+        if not rows:
+            return
+        for row in rows:
+            yield _from_row(row, schema)
+        last = rows[-1].id
+
+
+def count_customers(conn: Connection) -> int:
+    """How many customers the store holds."""
+    return int(conn.execute(select(func.count()).select_from(customers)).scalar_one())
+
+
+def _to_row(customer: Customer, now: dt.datetime) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "id": customer.id,
+        "attributes": {k: to_json_value(v) for k, v in customer.attributes.items()},
+        "holdings": sorted(customer.holdings),
+        "updated_at": now,
+    }
+    row.update({flag: getattr(customer, flag) for flag in _FLAGS})
+    row.update({field: getattr(customer, field) for field in _CONTACTS})
+    return row
+
+
+def _from_row(row: Row[Any], schema: ProfileSchema) -> Customer:
+    return Customer(
+        id=row.id,
+        attributes=from_json_values(schema, row.attributes),
+        holdings=frozenset(row.holdings),
+        do_not_market=row.do_not_market,
+        blacklisted=row.blacklisted,
+        vip=row.vip,
+        open_complaint=row.open_complaint,
+        phone=row.phone,
+        email=row.email,
+        wechat_openid=row.wechat_openid,
+    )

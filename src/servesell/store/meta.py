@@ -1,0 +1,23 @@
+"""Small key-value facts about the database itself (who created it, demo seed, ...)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from servesell.store.tables import meta
+from servesell.store.upsert import upsert
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+
+def get_meta(conn: Connection, key: str) -> str | None:
+    """The value stored under ``key``, or ``None``."""
+    return conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar_one_or_none()
+
+
+def set_meta(conn: Connection, key: str, value: str) -> None:
+    """Store ``value`` under ``key``, replacing any earlier value."""
+    upsert(conn, meta, [{"key": key, "value": value}])

@@ -1,0 +1,184 @@
+"""SQLAlchemy table definitions: the one description of the database.
+
+Profiles are stored as JSON because every center declares its own fields; offers as the
+validated JSON document of their model. The decision log (``decisions``,
+``decision_candidates``, ``outcomes``) is append-only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware datetimes stored as naive UTC, read back as aware UTC.
+
+    SQLite has no time zones; storing UTC everywhere keeps SQLite and PostgreSQL equal.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+        """Reject naive datetimes; store UTC without tzinfo."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: servesell stores aware datetimes only")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        """Attach UTC to the stored value."""
+        if value is None:
+            return None
+        stamp: dt.datetime = value
+        return stamp.replace(tzinfo=dt.UTC)
+
+
+ID = String(64)
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+profile_fields = Table(
+    "profile_fields",
+    metadata,
+    Column("name", String(63), primary_key=True),
+    Column("type", String(8), nullable=False),
+    Column("position", Integer, nullable=False),
+)
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("attributes", JSON, nullable=False),
+    Column("holdings", JSON, nullable=False),
+    Column("do_not_market", Boolean, nullable=False, default=False),
+    Column("blacklisted", Boolean, nullable=False, default=False),
+    Column("vip", Boolean, nullable=False, default=False),
+    Column("open_complaint", Boolean, nullable=False, default=False),
+    Column("phone", String(32)),
+    Column("email", String(254)),
+    Column("wechat_openid", String(64)),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+offers = Table(
+    "offers",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("spec", JSON, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+teams = Table(
+    "teams",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(200), nullable=False),
+)
+
+agents = Table(
+    "agents",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("team_id", ID, ForeignKey("teams.id"), nullable=False),
+    Column("skill", Float, nullable=False, default=1.0),
+)
+
+calls = Table(
+    "calls",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("customer_id", ID, nullable=False, index=True),
+    Column("agent_id", ID),
+    Column("queue", String(64), nullable=False),
+    Column("started_at", UtcDateTime, nullable=False, index=True),
+    Column("reason", String(64), nullable=False),
+    Column("handle_seconds", Float, nullable=False),
+)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("customer_id", ID, nullable=False),
+    Column("call_id", ID),
+    Column("agent_id", ID),
+    Column("queue", String(64), nullable=False),
+    Column("reason", String(64), nullable=False),
+    Column("made_at", UtcDateTime, nullable=False, index=True),
+    Column("mode", String(8), nullable=False),
+    Column("budget_seconds", Float, nullable=False),
+    Column("explored", Boolean, nullable=False),
+    Column("policy", String(64), nullable=False),
+    Column("ineligible", JSON, nullable=False),
+    Index("ix_decisions_customer_made", "customer_id", "made_at"),
+)
+
+decision_candidates = Table(
+    "decision_candidates",
+    metadata,
+    Column("decision_id", ID, ForeignKey("decisions.id"), primary_key=True),
+    Column("offer_id", ID, primary_key=True),
+    Column("fate", String(16), nullable=False),
+    Column("reason", String(64), nullable=False),
+    Column("channel", String(16)),
+    Column("propensity", Float, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("context_weight", Float, nullable=False),
+    Column("lever", Float, nullable=False),
+    Column("probability", Float, nullable=False),
+    Column("rank", Integer),
+)
+
+outcomes = Table(
+    "outcomes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("decision_id", ID, ForeignKey("decisions.id"), nullable=False),
+    Column("offer_id", ID, nullable=False),
+    Column("customer_id", ID, nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("result", String(16), nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    Column("decline_reason", String(200)),
+    Column("extra_handle_seconds", Float),
+    UniqueConstraint("decision_id", "offer_id", "channel", name="uq_outcomes_once"),
+    Index("ix_outcomes_customer_recorded", "customer_id", "recorded_at"),
+)
