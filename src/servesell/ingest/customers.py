@@ -118,7 +118,18 @@ def parse_row(raw: RawRow, schema: ProfileSchema) -> ParsedRow:
     contacts = {c: _contact(raw.cells.get(c), c, bad) for c in CONTACT_COLUMNS}
     if rejects:
         return ParsedRow(raw.where, None, tuple(rejects))
-    customer = Customer(id=row_id, attributes=attributes, holdings=holdings, **flags, **contacts)
+    customer = Customer(
+        id=row_id,
+        attributes=attributes,
+        holdings=holdings,
+        do_not_market=flags["do_not_market"],
+        blacklisted=flags["blacklisted"],
+        vip=flags["vip"],
+        open_complaint=flags["open_complaint"],
+        phone=contacts["phone"],
+        email=contacts["email"],
+        wechat_openid=contacts["wechat_openid"],
+    )
     return ParsedRow(raw.where, customer, ())
 
 

@@ -1,4 +1,4 @@
-"""Load validated files into the store: good rows committed, bad rows reported, re-runs idempotent."""
+"""Load validated files into the store: good rows committed, bad ones reported, re-runs safe."""
 
 from __future__ import annotations
 
@@ -54,10 +54,10 @@ def import_customers(
         write_rejects(target, rejects)
     elif reject_path is None and target.exists():
         target.unlink()  # a stale report from an earlier run would mislead
-    notes = (f"ignored columns: {', '.join(ignored)}",) if ignored else ()
+    notes: list[str] = [f"ignored columns: {', '.join(ignored)}"] if ignored else []
     if rejects:
-        notes += (f"rejects written to {target}",)
-    return ImportReport(str(path), accepted, rejected_rows, tuple(rejects), notes)
+        notes.append(f"rejects written to {target}")
+    return ImportReport(str(path), accepted, rejected_rows, tuple(rejects), tuple(notes))
 
 
 def _commit(engine: Engine, batch: list[Customer]) -> int:

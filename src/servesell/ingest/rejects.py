@@ -62,5 +62,5 @@ def write_rejects(path: Path, rejects: Sequence[Reject]) -> None:
 
 
 def _printable(value: str) -> str:
-    """Undecodable bytes (kept as surrogates) shown as ``\\xNN``."""
+    """Undecodable bytes (kept as surrogates) shown as backslash-x escapes."""
     return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

@@ -103,8 +103,10 @@ def _csv_rows(reader: Any, columns: tuple[str, ...], encoding: str) -> Iterator[
             where = f"line {line + 1}"
             yield RawRow(where, {}, f"malformed CSV ({exc}); nothing from here on could be read")
             return
-        where = f"line {reader.line_num}" if reader.line_num == line + 1 else (
-            f"lines {line + 1}-{reader.line_num}"
+        where = (
+            f"line {reader.line_num}"
+            if reader.line_num == line + 1
+            else (f"lines {line + 1}-{reader.line_num}")
         )
         line = reader.line_num
         if not any(cell.strip() for cell in cells):

@@ -57,7 +57,7 @@ def insert_decision(conn: Connection, decision: Decision) -> None:
     if decision.candidates:
         conn.execute(
             insert(decision_candidates),
-            [_candidate_row(decision.id, c) for c in decision.candidates],
+            [_candidate_row(decision.id, i, c) for i, c in enumerate(decision.candidates)],
         )
 
 
@@ -69,7 +69,7 @@ def get_decision(conn: Connection, decision_id: str) -> Decision:
     cands = conn.execute(
         select(decision_candidates)
         .where(decision_candidates.c.decision_id == decision_id)
-        .order_by(decision_candidates.c.rank, decision_candidates.c.offer_id)
+        .order_by(decision_candidates.c.position)
     ).all()
     return _decision_from_rows(row, cands)
 
@@ -204,10 +204,11 @@ def _outcome_row(outcome: Outcome, customer_id: str) -> dict[str, Any]:
     }
 
 
-def _candidate_row(decision_id: str, c: Candidate) -> dict[str, Any]:
+def _candidate_row(decision_id: str, position: int, c: Candidate) -> dict[str, Any]:
     return {
         "decision_id": decision_id,
         "offer_id": c.offer_id,
+        "position": position,
         "fate": c.fate.value,
         "reason": c.reason,
         "channel": c.channel.value if c.channel else None,

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from servesell.store.tables import meta
+from servesell.store.tables import meta, metadata
 from servesell.store.upsert import upsert
 
 if TYPE_CHECKING:
@@ -21,3 +21,9 @@ def get_meta(conn: Connection, key: str) -> str | None:
 def set_meta(conn: Connection, key: str, value: str) -> None:
     """Store ``value`` under ``key``, replacing any earlier value."""
     upsert(conn, meta, [{"key": key, "value": value}])
+
+
+def clear_data(conn: Connection) -> None:
+    """Delete every row of every servesell table (the schema and migrations stay)."""
+    for table in reversed(metadata.sorted_tables):
+        conn.execute(table.delete())

@@ -156,6 +156,7 @@ decision_candidates = Table(
     metadata,
     Column("decision_id", ID, ForeignKey("decisions.id"), primary_key=True),
     Column("offer_id", ID, primary_key=True),
+    Column("position", Integer, nullable=False),
     Column("fate", String(16), nullable=False),
     Column("reason", String(64), nullable=False),
     Column("channel", String(16)),

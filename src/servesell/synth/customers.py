@@ -10,6 +10,7 @@ where real CRMs have them (self-declared income, last app login).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -84,7 +85,7 @@ def _native(column: np.ndarray) -> list[Value]:
     """Plain Python values, NaN as a missing value."""
     values: list[Value] = column.tolist()
     if column.dtype.kind == "f":
-        return [None if v != v else v for v in values]  # NaN is the only value != itself
+        return [None if isinstance(v, float) and math.isnan(v) else v for v in values]
     return values
 
 

@@ -115,7 +115,8 @@ def _arrival_offsets(rng: np.random.Generator, hourly: list[float]) -> np.ndarra
     """Seconds after midnight: Poisson counts per hour, uniform times within the hour."""
     counts = rng.poisson(hourly)
     parts = [h * 3600 + rng.uniform(0, 3600, size=c) for h, c in enumerate(counts)]
-    return np.sort(np.concatenate(parts))
+    offsets: np.ndarray = np.sort(np.concatenate(parts))
+    return offsets
 
 
 def _caller_weights(customers: Sequence[Customer]) -> np.ndarray:
@@ -128,7 +129,8 @@ def _caller_weights(customers: Sequence[Customer]) -> np.ndarray:
             for c in customers
         ]
     )
-    return weights / weights.sum()
+    shares: np.ndarray = weights / weights.sum()
+    return shares
 
 
 def _overdue(customer: Customer) -> float:
