@@ -81,8 +81,16 @@ def kpi_table(result: DemoResult, currency: str) -> Table:
         ("digital follow-ups sent / accepted", f"{k.digital_sent:,} / {k.digital_accepted:,}"),
         (f"revenue ({currency})", f"{k.revenue:,.0f}"),
         ("added handle time", f"{k.added_handle_seconds / 3600:,.1f} h"),
+        (
+            "AHT with / without an offer",
+            f"{_seconds(k.aht_with_offer_seconds)} / {_seconds(k.aht_without_offer_seconds)}",
+        ),
         (f"agent commission ({currency})", f"{k.commission:,.0f}"),
     ]
     for name, value in rows:
         table.add_row(name, value)
     return table
+
+
+def _seconds(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0f} s"

@@ -4,7 +4,7 @@ from servesell.decide.catalog import Catalog, CompiledOffer
 from servesell.decide.control import control_draw, in_control_group
 from servesell.decide.engine import Engine
 from servesell.decide.explain import explain, explain_candidate, why_not
-from servesell.decide.gate import CallsWaitingGate, FixedBudgetGate
+from servesell.decide.gate import CallsWaitingGate, FixedBudgetGate, GateSettings
 from servesell.decide.policy import Caps, ContactPolicy
 from servesell.decide.prior import PriorPropensity
 from servesell.decide.reasons import Selection, Suppression, describe
@@ -18,6 +18,7 @@ __all__ = [
     "ContactPolicy",
     "Engine",
     "FixedBudgetGate",
+    "GateSettings",
     "PriorPropensity",
     "Selection",
     "Suppression",

@@ -7,9 +7,12 @@ sell" as a threshold on calls waiting.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 if TYPE_CHECKING:
+    from servesell.domain.ports import LoadGate
     from servesell.domain.queue import QueueState
 
 
@@ -42,3 +45,25 @@ class CallsWaitingGate:
         if queue_state is None or queue_state.calls_waiting <= self.max_waiting:
             return self.budget_seconds
         return 0.0
+
+
+class GateSettings(BaseModel):
+    """The load gate a supervisor chose: a kind and its knobs (stored, shared by workers).
+
+    ``threshold`` sells while at most ``max_waiting`` calls wait; ``always`` and ``never``
+    are the two ends; each allows up to ``budget_seconds`` of offer talk per call.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["threshold", "always", "never"] = "threshold"
+    max_waiting: int = Field(default=2, ge=0, le=10_000)
+    budget_seconds: float = Field(default=300.0, ge=0, le=3600)
+
+    def build(self) -> LoadGate:
+        """The gate these settings describe."""
+        if self.kind == "always":
+            return FixedBudgetGate(self.budget_seconds)
+        if self.kind == "never":
+            return FixedBudgetGate(0.0)
+        return CallsWaitingGate(self.max_waiting, self.budget_seconds)

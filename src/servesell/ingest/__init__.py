@@ -1,7 +1,7 @@
 """Read user files (customer tables, offer catalogs, profile schemas) with row-level errors."""
 
 from servesell.ingest.catalog import CatalogReport, read_catalog, validate_offer
-from servesell.ingest.load import import_customers, load_catalog
+from servesell.ingest.load import import_customers, import_records, load_catalog
 from servesell.ingest.rejects import ImportReport, Reject
 from servesell.ingest.schema import read_schema_file
 
@@ -10,6 +10,7 @@ __all__ = [
     "ImportReport",
     "Reject",
     "import_customers",
+    "import_records",
     "load_catalog",
     "read_catalog",
     "read_schema_file",

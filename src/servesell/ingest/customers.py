@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -22,10 +22,11 @@ from servesell.domain.customer import Customer
 from servesell.domain.schema import FieldType, ProfileSchema, parse_value
 from servesell.errors import InputFileError
 from servesell.ingest.rejects import Reject
+from servesell.ingest.tabular import RawRow
 
 if TYPE_CHECKING:
     from servesell.domain.schema import Value
-    from servesell.ingest.tabular import RawRow, Table
+    from servesell.ingest.tabular import Table
 
 FLAG_COLUMNS = ("do_not_market", "blacklisted", "vip", "open_complaint")
 CONTACT_COLUMNS = ("phone", "email", "wechat_openid")
@@ -80,19 +81,44 @@ def _unknown_message(unknown: list[str], known: set[str]) -> str:
 
 def parse_rows(table: Table, schema: ProfileSchema) -> Iterator[ParsedRow]:
     """Each data row as a customer or as rejects; duplicate ids after the first are rejected."""
+    return first_ids_only(parse_row(raw, schema) for raw in table.rows)
+
+
+def first_ids_only(rows: Iterable[ParsedRow]) -> Iterator[ParsedRow]:
+    """Pass rows through, rejecting a customer id seen before (naming where it was first)."""
     first_seen: dict[str, str] = {}
-    for raw in table.rows:
-        parsed = parse_row(raw, schema)
+    for parsed in rows:
+        raw_where = parsed.where
         customer = parsed.customer
         if customer is not None:
             if customer.id in first_seen:
                 reason = f"duplicate id {customer.id!r} (first on {first_seen[customer.id]})"
-                yield ParsedRow(
-                    raw.where, None, (Reject(raw.where, reason, "id", customer.id, customer.id),)
-                )
+                reject = Reject(raw_where, reason, "id", customer.id, customer.id)
+                yield ParsedRow(raw_where, None, (reject,))
                 continue
-            first_seen[customer.id] = raw.where
+            first_seen[customer.id] = raw_where
         yield parsed
+
+
+def parse_record(where: str, record: Any, schema: ProfileSchema) -> ParsedRow:
+    """A JSON customer (``id``, ``attributes``, ``holdings``, flags, contacts) as a row.
+
+    Unknown keys and unknown attributes are rejected rather than silently dropped.
+    """
+    if not isinstance(record, dict):
+        return ParsedRow(where, None, (Reject(where, "expected an object"),))
+    row_id = str(record.get("id") or "")
+    attributes = record.get("attributes") or {}
+    unknown = [k for k in record if k not in (*OWN_COLUMNS, "attributes")]
+    if isinstance(attributes, dict):
+        unknown += [k for k in attributes if k not in schema.names]
+    else:
+        unknown.append("attributes")
+    if unknown:
+        reason = f"unknown field(s) {', '.join(repr(k) for k in unknown)}"
+        return ParsedRow(where, None, (Reject(where, reason, unknown[0], "", row_id),))
+    cells = {**{k: v for k, v in record.items() if k != "attributes"}, **attributes}
+    return parse_row(RawRow(where, cells), schema)
 
 
 def parse_row(raw: RawRow, schema: ProfileSchema) -> ParsedRow:

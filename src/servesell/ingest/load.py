@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from servesell.ingest.catalog import CatalogReport, read_catalog
-from servesell.ingest.customers import check_columns, parse_rows
+from servesell.ingest.customers import (
+    ParsedRow,
+    check_columns,
+    first_ids_only,
+    parse_record,
+    parse_rows,
+)
 from servesell.ingest.rejects import ImportReport, Reject, default_reject_path, write_rejects
 from servesell.ingest.tabular import open_table
 from servesell.store import require_schema, upsert_customers, upsert_offers
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
     from pathlib import Path
 
     from sqlalchemy import Engine
@@ -37,18 +44,7 @@ def import_customers(
         schema = require_schema(conn)
     table = open_table(path, encoding=encoding)
     ignored = check_columns(table, schema, ignore_unknown=ignore_unknown)
-    accepted, rejected_rows = 0, 0
-    rejects: list[Reject] = []
-    batch: list[Customer] = []
-    for parsed in parse_rows(table, schema):
-        if parsed.customer is None:
-            rejected_rows += 1
-            rejects.extend(parsed.rejects)
-            continue
-        batch.append(parsed.customer)
-        if len(batch) >= BATCH:
-            accepted += _commit(engine, batch)
-    accepted += _commit(engine, batch)
+    accepted, rejected_rows, rejects = store_rows(engine, parse_rows(table, schema))
     target = reject_path or default_reject_path(path)
     if rejects:
         write_rejects(target, rejects)
@@ -58,6 +54,32 @@ def import_customers(
     if rejects:
         notes.append(f"rejects written to {target}")
     return ImportReport(str(path), accepted, rejected_rows, tuple(rejects), tuple(notes))
+
+
+def import_records(engine: Engine, records: Sequence[Any]) -> ImportReport:
+    """Upsert customers given as JSON objects (the API's bulk import); same checks as files."""
+    with engine.connect() as conn:
+        schema = require_schema(conn)
+    rows = (parse_record(f"item {i}", r, schema) for i, r in enumerate(records, start=1))
+    accepted, rejected_rows, rejects = store_rows(engine, first_ids_only(rows))
+    return ImportReport("request", accepted, rejected_rows, tuple(rejects))
+
+
+def store_rows(engine: Engine, rows: Iterable[ParsedRow]) -> tuple[int, int, list[Reject]]:
+    """Commit valid rows in batches; count and collect the rejected ones."""
+    accepted, rejected_rows = 0, 0
+    rejects: list[Reject] = []
+    batch: list[Customer] = []
+    for parsed in rows:
+        if parsed.customer is None:
+            rejected_rows += 1
+            rejects.extend(parsed.rejects)
+            continue
+        batch.append(parsed.customer)
+        if len(batch) >= BATCH:
+            accepted += _commit(engine, batch)
+    accepted += _commit(engine, batch)
+    return accepted, rejected_rows, rejects
 
 
 def _commit(engine: Engine, batch: list[Customer]) -> int:

@@ -30,6 +30,9 @@ added_handle_seconds
     Extra talk seconds of presented offers (as recorded, else the offer's estimate).
 commission
     Piece-rate commission earned on accepted offers.
+aht_with_offer_seconds / aht_without_offer_seconds
+    Mean handle time (as the CTI reported it at call end) of calls in which an offer was
+    presented, and of the other calls; ``None`` without reported handle times.
 """
 
 from __future__ import annotations
@@ -54,6 +57,10 @@ class Tallies:
     revenue: float = 0.0
     added_handle_seconds: float = 0.0
     commission: float = 0.0
+    timed_calls_with_offer: int = 0
+    handle_seconds_with_offer: float = 0.0
+    timed_calls_without_offer: int = 0
+    handle_seconds_without_offer: float = 0.0
 
     def __add__(self, other: Tallies) -> Tallies:
         return Tallies(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
@@ -77,6 +84,8 @@ class Kpis:
     revenue_per_call: float
     added_handle_seconds: float
     commission: float
+    aht_with_offer_seconds: float | None
+    aht_without_offer_seconds: float | None
 
 
 def kpis(t: Tallies) -> Kpis:
@@ -96,8 +105,16 @@ def kpis(t: Tallies) -> Kpis:
         revenue_per_call=round(_ratio(t.revenue, t.calls), 4),
         added_handle_seconds=round(t.added_handle_seconds, 1),
         commission=round(t.commission, 2),
+        aht_with_offer_seconds=_mean(t.handle_seconds_with_offer, t.timed_calls_with_offer),
+        aht_without_offer_seconds=_mean(
+            t.handle_seconds_without_offer, t.timed_calls_without_offer
+        ),
     )
 
 
 def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator else 0.0
+
+
+def _mean(total: float, count: int) -> float | None:
+    return round(total / count, 1) if count else None

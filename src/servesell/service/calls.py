@@ -18,6 +18,7 @@ from servesell.store import (
     load_policy,
     require_schema,
 )
+from servesell.store.db import lock_customer
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -56,7 +57,14 @@ def decide_call(
     queue_state: QueueState | None = None,
     log: bool = True,
 ) -> Decision:
-    """Decide for ``customer_id`` on this call and append the decision to the log."""
+    """Decide for ``customer_id`` on this call and append the decision to the log.
+
+    With ``log`` the customer's row is locked first (PostgreSQL; SQLite callers use
+    :func:`~servesell.store.db.write_transaction`), so concurrent calls of one customer
+    see each other's offers and frequency caps stay exact.
+    """
+    if log:
+        lock_customer(conn, customer_id)
     customer = get_customer(conn, customer_id, engine.catalog.schema)
     since = context.at - dt.timedelta(days=history_days(engine))
     history = contact_history(conn, customer_id, since)

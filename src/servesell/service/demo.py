@@ -127,7 +127,7 @@ def run_demo(db: Engine, config: DemoConfig, progress: Progress | None = None) -
         calls = generate_calls(profile, customers, day, tz, seed=config.seed * 1000 + day_index)
         center.play(calls, day)
     with db.connect() as conn:
-        total = tallies(conn, offers).get("all", Tallies())
+        total = tallies(conn, offers, tz=tz).get("all", Tallies())
     return DemoResult(
         config=config,
         agents=len(agents),
@@ -230,7 +230,8 @@ class _Center:
                 )
                 extra = self._serve(conn, call, agent, start, state)
                 heapq.heappush(free, (start + call.handle_seconds + extra, agent_index))
-                answered.append(replace(call, agent_id=agent.id))
+                total = round(call.handle_seconds + extra, 1)
+                answered.append(replace(call, agent_id=agent.id, handle_seconds=total))
                 if (i + 1) % 200 == 0 or i + 1 == len(calls):
                     self.report(f"calls {day}", i + 1, len(calls))
             insert_calls(conn, answered)

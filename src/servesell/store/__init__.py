@@ -26,7 +26,12 @@ from servesell.store.decisions import (
 )
 from servesell.store.meta import get_meta, set_meta
 from servesell.store.offers import get_offer, list_offers, upsert_offers
-from servesell.store.policy import load_policy, save_policy
+from servesell.store.policy import (
+    load_gate_settings,
+    load_policy,
+    save_gate_settings,
+    save_policy,
+)
 from servesell.store.profile import load_schema, require_schema, save_schema
 
 __all__ = [
@@ -43,12 +48,14 @@ __all__ = [
     "list_agents",
     "list_offers",
     "list_teams",
+    "load_gate_settings",
     "load_policy",
     "load_schema",
     "make_engine",
     "open_db",
     "record_outcome",
     "require_schema",
+    "save_gate_settings",
     "save_policy",
     "save_schema",
     "set_meta",

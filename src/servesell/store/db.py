@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +14,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from servesell.errors import ConfigError, StoreError
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -42,6 +44,7 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # SQLAlchemy's "begin" event emits BEGIN below
         cursor = dbapi_conn.cursor()
         if database and database != ":memory:":
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -50,7 +53,33 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
     return engine
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that read-then-writes safely under concurrent writers.
+
+    On SQLite it starts with ``BEGIN IMMEDIATE`` (writers queue up front instead of
+    failing on upgrade); on PostgreSQL callers take row locks (:func:`lock_customer`).
+    """
+    with engine.connect() as conn:
+        conn.execution_options(immediate=True)
+        with conn.begin():
+            yield conn
+
+
+def lock_customer(conn: Connection, customer_id: str) -> None:
+    """Serialise decisions for one customer (frequency caps stay exact under concurrency)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            text("SELECT id FROM customers WHERE id = :id FOR UPDATE"), {"id": customer_id}
+        )
 
 
 def open_db(url: str, *, migrate: bool = True) -> Engine:

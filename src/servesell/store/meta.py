@@ -27,3 +27,17 @@ def clear_data(conn: Connection) -> None:
     """Delete every row of every servesell table (the schema and migrations stay)."""
     for table in reversed(metadata.sorted_tables):
         conn.execute(table.delete())
+
+
+CATALOG_VERSION = "catalog_version"
+
+
+def bump_catalog_version(conn: Connection) -> None:
+    """Mark the catalog, policy or schema as changed so every worker rebuilds its engine."""
+    current = int(get_meta(conn, CATALOG_VERSION) or 0)
+    set_meta(conn, CATALOG_VERSION, str(current + 1))
+
+
+def catalog_version(conn: Connection) -> int:
+    """A number that changes whenever the catalog, policy or schema changes."""
+    return int(get_meta(conn, CATALOG_VERSION) or 0)

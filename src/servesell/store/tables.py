@@ -183,3 +183,35 @@ outcomes = Table(
     UniqueConstraint("decision_id", "offer_id", "channel", name="uq_outcomes_once"),
     Index("ix_outcomes_customer_recorded", "customer_id", "recorded_at"),
 )
+
+users = Table(
+    "users",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("password_hash", String(200)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime, nullable=False, index=True),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("entity", String(32), nullable=False),
+    Column("entity_id", String(64), nullable=False),
+    Column("before", JSON),
+    Column("after", JSON),
+)
+
+queue_states = Table(
+    "queue_states",
+    metadata,
+    Column("queue", String(64), primary_key=True),
+    Column("state", JSON, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
