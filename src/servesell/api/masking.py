@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _PHONE = re.compile(r"(?<!\d)(\+?\d{3})\d{4,}(\d{4})(?!\d)")
-_CUSTOMER_PATH = re.compile(r"(/customers/)([^/?#]+)")
+_CUSTOMER_PATH = re.compile(r"(/customers/)([^/?#\s]+)")
 
 log = logging.getLogger("servesell.access")
 
