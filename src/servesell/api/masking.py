@@ -1,7 +1,7 @@
 """Request logging that never writes a full phone number or customer id.
 
 >>> mask_text("GET /v1/customers/C0012345 from 13812345678")
-'GET /v1/customers/C0*****45 from 138****5678'
+'GET /v1/customers/C0****45 from 138****5678'
 """
 
 from __future__ import annotations
