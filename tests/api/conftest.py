@@ -7,25 +7,26 @@ from fastapi.testclient import TestClient
 
 from servesell.api import create_app
 from servesell.config import Settings
+from servesell.store import open_db
+from servesell.store.users import Role, add_user
 from support.center import fill_small_bank
 
 
 @pytest.fixture
-def app_url(db_url: str) -> str:
-    fill_small_bank(db_url)
-    return db_url
+def app_url(any_db_url: str) -> str:
+    """Every API test runs once per backend."""
+    fill_small_bank(any_db_url)
+    return any_db_url
 
 
 @pytest.fixture
 def tokens(app_url: str) -> dict[str, str]:
-    from servesell.store import open_db
-    from servesell.store.users import Role, add_user
-
-    with open_db(app_url).begin() as conn:
-        return {
-            role.value: add_user(conn, f"{role.value}1", role, password="secret-pass")
-            for role in Role
-        }
+    """A token per role: agent1, supervisor1, admin1 (password 'secret-pass')."""
+    engine = open_db(app_url)
+    with engine.begin() as conn:
+        made = {r.value: add_user(conn, f"{r.value}1", r, password="secret-pass") for r in Role}
+    engine.dispose()
+    return made
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
@@ -29,7 +31,15 @@ policy view, audit), **admin** (+ catalog, policy, customers, users).
 def create_app(settings: Settings | None = None, *, seed: int | None = None) -> FastAPI:
     """Build the app over ``settings.db_url`` (migrated on start)."""
     settings = settings or get_settings()
+    runtime = Runtime(open_db(settings.db_url), tz=ZoneInfo(settings.timezone), seed=seed)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        runtime.db.dispose()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="servesell",
         version=__version__,
         description=DESCRIPTION,
@@ -38,7 +48,7 @@ def create_app(settings: Settings | None = None, *, seed: int | None = None) -> 
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.runtime = Runtime(open_db(settings.db_url), tz=ZoneInfo(settings.timezone), seed=seed)
+    app.state.runtime = runtime
     errors.install(app)
     for module in (admin, decisions, queues, customers, offers, policy, kpis):
         app.include_router(module.router)
