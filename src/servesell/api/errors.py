@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.routing import Match
 
 from servesell.errors import (
     CatalogError,
@@ -41,6 +43,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ServesellError, _servesell_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(UnicodeDecodeError, _bad_encoding)
+    app.add_exception_handler(ValidationError, _invalid_value)
 
 
 def status_for(exc: ServesellError) -> int:
@@ -68,6 +71,16 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
             "type": str(error.get("type", "")),
         }
         for error in exc.errors()
+    ]
+    return JSONResponse({"detail": problems}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+
+async def _invalid_value(request: Request, exc: Exception) -> JSONResponse:
+    """A domain model refused values that each passed the request schema (cross-field rules)."""
+    assert isinstance(exc, ValidationError)
+    problems = [
+        {"loc": [str(p) for p in e["loc"]], "msg": e["msg"], "type": e["type"]}
+        for e in exc.errors()
     ]
     return JSONResponse({"detail": problems}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
 
@@ -127,3 +140,34 @@ async def _too_large(send: Send, limit: int) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+class AllowHeader:
+    """ASGI middleware: a 405 lists every method the path supports, not just one route's."""
+
+    def __init__(self, app: ASGIApp, router: Any) -> None:
+        self.app = app
+        self.router = router
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Rewrite the Allow header of 405 responses."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def fix(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 405:
+                headers = [(k, v) for k, v in message["headers"] if k.lower() != b"allow"]
+                headers.append((b"allow", ", ".join(sorted(self._methods(scope))).encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, fix)
+
+    def _methods(self, scope: Scope) -> set[str]:
+        methods: set[str] = set()
+        for route in self.router.routes:
+            match, _ = route.matches({**scope, "method": "GET"})
+            if match is not Match.NONE:
+                methods |= set(getattr(route, "methods", None) or ())
+        return methods

@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None, *, seed: int | None = None) -> 
     errors.install(app)
     for module in (admin, decisions, queues, customers, offers, policy, kpis):
         app.include_router(module.router)
+    app.add_middleware(errors.AllowHeader, router=app.router)
     app.add_middleware(AccessLog)
     app.add_middleware(errors.BodyLimit, max_bytes=MAX_BODY_BYTES)
     logging.getLogger("servesell.access").setLevel(logging.INFO)

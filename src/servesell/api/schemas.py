@@ -263,6 +263,31 @@ class KpisOut(BaseModel):
     rows: list[KpiRow]
 
 
+class ErrorOut(BaseModel):
+    """What went wrong, for a person to read (422 bodies list each problem with its place)."""
+
+    detail: str | list[dict[str, Any]]
+    position: int | None = None
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries for the given error statuses."""
+    text = {
+        400: "Bad request (invalid value, bad encoding)",
+        401: "Missing or invalid bearer token",
+        403: "Your role does not allow this",
+        404: "Unknown id",
+        409: "Conflicts with the decision log",
+        413: "Request body too large",
+        422: "Invalid request body or parameters",
+    }
+    return {code: {"model": ErrorOut, "description": text[code]} for code in codes}
+
+
+AUTHED = errors(400, 401, 403, 413, 422)
+"""The errors any authenticated endpoint can answer with."""
+
+
 class Health(BaseModel):
     """Liveness or readiness."""
 

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from servesell.api.deps import AdminDep, ConnDep, DbDep, SupervisorDep
-from servesell.api.schemas import AuditOut, Health, UserIn, UserOut
+from servesell.api.schemas import AUTHED, AuditOut, Health, UserIn, UserOut, errors
 from servesell.store import head_revision
 from servesell.store.audit import audit, list_audit
 from servesell.store.db import current_revision
@@ -44,13 +44,13 @@ def _unavailable(detail: str) -> JSONResponse:
     return JSONResponse(body, status_code=status.HTTP_503_SERVICE_UNAVAILABLE)
 
 
-@router.get("/v1/users")
+@router.get("/v1/users", responses=AUTHED)
 def read_users(conn: ConnDep, user: AdminDep) -> list[UserOut]:
     """Every active user and their role."""
     return [UserOut(name=u.name, role=u.role.value) for u in list_users(conn)]
 
 
-@router.post("/v1/users", status_code=status.HTTP_201_CREATED)
+@router.post("/v1/users", status_code=status.HTTP_201_CREATED, responses=AUTHED)
 def create_user(body: UserIn, db: DbDep, user: AdminDep) -> UserOut:
     """Create a user; the response carries their token, shown this once. Audited."""
     with db.begin() as conn:
@@ -67,7 +67,7 @@ def create_user(body: UserIn, db: DbDep, user: AdminDep) -> UserOut:
     return UserOut(name=body.name, role=body.role, token=token)
 
 
-@router.delete("/v1/users/{name}")
+@router.delete("/v1/users/{name}", responses={**AUTHED, **errors(404)})
 def revoke_user(
     name: Annotated[str, Path(min_length=1, max_length=64)], db: DbDep, user: AdminDep
 ) -> UserOut:
@@ -86,7 +86,7 @@ def revoke_user(
     return UserOut(name=name, role="revoked")
 
 
-@router.get("/v1/audit")
+@router.get("/v1/audit", responses=AUTHED)
 def read_audit(
     conn: ConnDep, user: SupervisorDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
 ) -> list[AuditOut]:

@@ -9,12 +9,20 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, UploadFile, status
 
 from servesell.api.deps import AdminDep, AgentDep, ConnDep, DbDep
-from servesell.api.schemas import CustomerImportIn, CustomerIn, CustomerOut, ImportOut, RowError
+from servesell.api.schemas import (
+    AUTHED,
+    CustomerImportIn,
+    CustomerIn,
+    CustomerOut,
+    ImportOut,
+    RowError,
+    errors,
+)
 from servesell.domain.schema import to_json_value
 from servesell.ingest import ImportReport, import_customers, import_records
 from servesell.store import get_customer, require_schema
 
-router = APIRouter(prefix="/v1/customers", tags=["customers"])
+router = APIRouter(prefix="/v1/customers", tags=["customers"], responses={**AUTHED, **errors(404)})
 
 CustomerId = Annotated[
     str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query, Response, status
 
 from servesell.api.deps import AgentDep, ConnDep, DbDep, RuntimeDep
 from servesell.api.schemas import (
+    AUTHED,
     CandidateOut,
     DecisionOut,
     DecisionRequest,
@@ -16,6 +17,7 @@ from servesell.api.schemas import (
     OutcomeOut,
     OutcomeRequest,
     ShownOffer,
+    errors,
 )
 from servesell.decide import describe, explain_candidate, render_script, why_not
 from servesell.domain import CallContext, Decision, Offer, Outcome
@@ -24,7 +26,9 @@ from servesell.store import get_customer, get_decision, record_outcome
 from servesell.store.db import write_transaction
 from servesell.store.queues import load_queue_state
 
-router = APIRouter(prefix="/v1/decisions", tags=["decisions"])
+router = APIRouter(
+    prefix="/v1/decisions", tags=["decisions"], responses={**AUTHED, **errors(404, 409)}
+)
 
 DecisionId = Annotated[str, Path(min_length=1, max_length=64)]
 

@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Query
 
 from servesell.api.deps import ConnDep, SettingsDep, SupervisorDep
-from servesell.api.schemas import KpiRow, KpisOut
+from servesell.api.schemas import AUTHED, KpiRow, KpisOut
 from servesell.errors import ServesellError
 from servesell.report.kpis import kpis
 from servesell.store import list_offers
 from servesell.store.reporting import tallies
 
-router = APIRouter(prefix="/v1/kpis", tags=["kpis"])
+router = APIRouter(prefix="/v1/kpis", tags=["kpis"], responses=AUTHED)
 
 
 @router.get("")

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response, status
 
 from servesell.api.deps import AdminDep, AgentDep, ConnDep, DbDep
-from servesell.api.schemas import RuleCheckIn, RuleCheckOut, RuleProblem
+from servesell.api.schemas import AUTHED, RuleCheckIn, RuleCheckOut, RuleProblem, errors
 from servesell.domain import Offer, OfferStatus
 from servesell.errors import CatalogError, RuleError
 from servesell.ingest import validate_offer
@@ -17,7 +17,7 @@ from servesell.store import get_offer, iter_customers, list_offers, require_sche
 from servesell.store.audit import audit
 from servesell.store.offers import find_offer
 
-router = APIRouter(prefix="/v1", tags=["offers"])
+router = APIRouter(prefix="/v1", tags=["offers"], responses={**AUTHED, **errors(404)})
 
 OfferId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_.-]*$")]
 PREVIEW_LIMIT = 200_000

@@ -8,12 +8,13 @@ from fastapi import APIRouter
 from pydantic import ValidationError
 
 from servesell.api.deps import AdminDep, ConnDep, DbDep, SupervisorDep
+from servesell.api.schemas import AUTHED
 from servesell.decide import ContactPolicy
 from servesell.errors import ServesellError
 from servesell.store import load_policy, save_policy
 from servesell.store.audit import audit
 
-router = APIRouter(prefix="/v1/policy", tags=["policy"])
+router = APIRouter(prefix="/v1/policy", tags=["policy"], responses=AUTHED)
 
 
 @router.get("")

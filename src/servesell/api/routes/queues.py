@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path
 from sqlalchemy import Connection
 
 from servesell.api.deps import AgentDep, ConnDep, DbDep, RuntimeDep, SupervisorDep
-from servesell.api.schemas import ModeOut, QueueStateIn
+from servesell.api.schemas import AUTHED, ModeOut, QueueStateIn
 from servesell.decide import GateSettings
 from servesell.domain import QueueState
 from servesell.service.runtime import Runtime
@@ -17,7 +17,7 @@ from servesell.store import load_gate_settings, save_gate_settings
 from servesell.store.audit import audit
 from servesell.store.queues import load_queue_state, save_queue_state
 
-router = APIRouter(prefix="/v1", tags=["queues"])
+router = APIRouter(prefix="/v1", tags=["queues"], responses=AUTHED)
 
 QueueName = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
 
