@@ -1,6 +1,6 @@
 """Compile a typed rule tree into nested Python closures for the online path.
 
-Each node becomes one small function ``f(attributes, holdings, today)`` returning a value
+Each node becomes one small function ``f(customer, today)`` returning a value
 or ``None`` for SQL NULL; the common shapes (field against constant, ``holds()``, ``IN``
 over constants, ...) get a single specialised closure so a typical rule costs about a
 microsecond. No text is ever evaluated: the closures are fixed code parameterised by the
@@ -13,7 +13,7 @@ import calendar
 import datetime as dt
 import operator
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from servesell.rules.tree import (
     Abs,
@@ -38,8 +38,21 @@ from servesell.rules.tree import (
     ToFloat,
 )
 
-Evaluator = Callable[[Mapping[str, Any], frozenset[str], dt.date], Any]
-"""A compiled node: ``(attributes, holdings, today) -> value or None``."""
+
+class Subject(Protocol):
+    """What a rule reads: profile values by field name, and the products held."""
+
+    @property
+    def attributes(self) -> Mapping[str, Any]:
+        """Declared profile values (a missing key is NULL)."""
+
+    @property
+    def holdings(self) -> frozenset[str]:
+        """Product codes the customer holds."""
+
+
+Evaluator = Callable[[Subject, dt.date], Any]
+"""A compiled node: ``(customer, today) -> value or None``."""
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "=": operator.eq,
@@ -60,8 +73,8 @@ def compile_node(node: Node) -> Evaluator:
 def _field(node: Field) -> Evaluator:
     name = node.name
 
-    def field(a: Mapping[str, Any], h: frozenset[str], t: dt.date) -> Any:
-        return a.get(name)
+    def field(c: Subject, t: dt.date) -> Any:
+        return c.attributes.get(name)
 
     return field
 
@@ -69,14 +82,14 @@ def _field(node: Field) -> Evaluator:
 def _const(node: Const) -> Evaluator:
     value = node.value
 
-    def const(a: Mapping[str, Any], h: frozenset[str], t: dt.date) -> Any:
+    def const(c: Subject, t: dt.date) -> Any:
         return value
 
     return const
 
 
 def _today(_node: Today) -> Evaluator:
-    def today(a: Mapping[str, Any], h: frozenset[str], t: dt.date) -> Any:
+    def today(c: Subject, t: dt.date) -> Any:
         return t
 
     return today
@@ -85,8 +98,8 @@ def _today(_node: Today) -> Evaluator:
 def _holds(node: Holds) -> Evaluator:
     product = node.product
 
-    def holds(a: Mapping[str, Any], h: frozenset[str], t: dt.date) -> Any:
-        return product in h
+    def holds(c: Subject, t: dt.date) -> Any:
+        return product in c.holdings
 
     return holds
 
@@ -104,10 +117,10 @@ def _compare(node: Compare) -> Evaluator:
     return _binary(compile_node(left), compile_node(right), _COMPARE[op])
 
 
-def _node_vs_const(left: Evaluator, cmp: Callable[[Any, Any], Any], c: Any) -> Evaluator:
-    def compare(a: Mapping[str, Any], h: frozenset[str], t: dt.date) -> Any:
-        x = left(a, h, t)
-        return None if x is None else cmp(x, c)
+def _node_vs_const(left: Evaluator, cmp: Callable[[Any, Any], Any], k: Any) -> Evaluator:
+    def compare(c: Subject, t: dt.date) -> Any:
+        x = left(c, t)
+        return None if x is None else cmp(x, k)
 
     return compare
 
@@ -115,11 +128,11 @@ def _node_vs_const(left: Evaluator, cmp: Callable[[Any, Any], Any], c: Any) -> E
 def _binary(left: Evaluator, right: Evaluator, fn: Callable[[Any, Any], Any]) -> Evaluator:
     """``fn(x, y)`` of two operands, NULL when either is NULL."""
 
-    def binary(a: Mapping[str, Any], h: frozenset[str], t: dt.date) -> Any:
-        x = left(a, h, t)
+    def binary(c: Subject, t: dt.date) -> Any:
+        x = left(c, t)
         if x is None:
             return None
-        y = right(a, h, t)
+        y = right(c, t)
         return None if y is None else fn(x, y)
 
     return binary
@@ -128,57 +141,57 @@ def _binary(left: Evaluator, right: Evaluator, fn: Callable[[Any, Any], Any]) ->
 def _unary(arg: Evaluator, fn: Callable[[Any], Any]) -> Evaluator:
     """``fn(x)`` of one operand, NULL when it is NULL."""
 
-    def unary(a: Mapping[str, Any], h: frozenset[str], t: dt.date) -> Any:
-        x = arg(a, h, t)
+    def unary(c: Subject, t: dt.date) -> Any:
+        x = arg(c, t)
         return None if x is None else fn(x)
 
     return unary
 
 
-def _eq(name: str, c: Any) -> Evaluator:
-    def f(a: Mapping[str, Any], h: frozenset[str], t: dt.date) -> Any:
-        v = a.get(name)
-        return None if v is None else v == c
+def _eq(name: str, k: Any) -> Evaluator:
+    def f(c: Subject, t: dt.date) -> Any:
+        v = c.attributes.get(name)
+        return None if v is None else v == k
 
     return f
 
 
-def _ne(name: str, c: Any) -> Evaluator:
-    def f(a: Mapping[str, Any], h: frozenset[str], t: dt.date) -> Any:
-        v = a.get(name)
-        return None if v is None else v != c
+def _ne(name: str, k: Any) -> Evaluator:
+    def f(c: Subject, t: dt.date) -> Any:
+        v = c.attributes.get(name)
+        return None if v is None else v != k
 
     return f
 
 
-def _lt(name: str, c: Any) -> Evaluator:
-    def f(a: Mapping[str, Any], h: frozenset[str], t: dt.date) -> Any:
-        v = a.get(name)
-        return None if v is None else v < c
+def _lt(name: str, k: Any) -> Evaluator:
+    def f(c: Subject, t: dt.date) -> Any:
+        v = c.attributes.get(name)
+        return None if v is None else v < k
 
     return f
 
 
-def _le(name: str, c: Any) -> Evaluator:
-    def f(a: Mapping[str, Any], h: frozenset[str], t: dt.date) -> Any:
-        v = a.get(name)
-        return None if v is None else v <= c
+def _le(name: str, k: Any) -> Evaluator:
+    def f(c: Subject, t: dt.date) -> Any:
+        v = c.attributes.get(name)
+        return None if v is None else v <= k
 
     return f
 
 
-def _gt(name: str, c: Any) -> Evaluator:
-    def f(a: Mapping[str, Any], h: frozenset[str], t: dt.date) -> Any:
-        v = a.get(name)
-        return None if v is None else v > c
+def _gt(name: str, k: Any) -> Evaluator:
+    def f(c: Subject, t: dt.date) -> Any:
+        v = c.attributes.get(name)
+        return None if v is None else v > k
 
     return f
 
 
-def _ge(name: str, c: Any) -> Evaluator:
-    def f(a: Mapping[str, Any], h: frozenset[str], t: dt.date) -> Any:
-        v = a.get(name)
-        return None if v is None else v >= c
+def _ge(name: str, k: Any) -> Evaluator:
+    def f(c: Subject, t: dt.date) -> Any:
+        v = c.attributes.get(name)
+        return None if v is None else v >= k
 
     return f
 
@@ -194,37 +207,108 @@ _FIELD_VS_CONST: dict[str, Callable[[str, Any], Evaluator]] = {
 
 
 def _logic(node: Logic) -> Evaluator:
+    if node.op == "and":
+        return _conjunction(_flatten_and(node.args))
     parts = tuple(compile_node(arg) for arg in node.args)
-    stop = node.op == "or"
     if len(parts) == 2:
-        return _logic2(parts[0], parts[1], stop)
+        return _or2(parts[0], parts[1])
 
-    def logic(a: Mapping[str, Any], h: frozenset[str], t: dt.date) -> Any:
-        result: bool | None = not stop
+    def disjunction(c: Subject, t: dt.date) -> Any:
+        result: bool | None = False
         for part in parts:
-            x = part(a, h, t)
-            if x is stop:
-                return stop
+            x = part(c, t)
+            if x is True:
+                return True
             if x is None:
                 result = None
         return result
 
-    return logic
+    return disjunction
 
 
-def _logic2(p: Evaluator, q: Evaluator, stop: bool) -> Evaluator:
-    """AND (``stop`` False) or OR (``stop`` True) of two conditions."""
+def _flatten_and(args: tuple[Node, ...]) -> list[Node]:
+    out: list[Node] = []
+    for arg in args:
+        if isinstance(arg, Logic) and arg.op == "and":
+            out.extend(_flatten_and(arg.args))
+        else:
+            out.append(arg)
+    return out
 
-    def logic2(a: Mapping[str, Any], h: frozenset[str], t: dt.date) -> Any:
-        x = p(a, h, t)
-        if x is stop:
-            return stop
-        y = q(a, h, t)
-        if y is stop:
-            return stop
-        return None if x is None or y is None else not stop
 
-    return logic2
+def _conjunction(args: list[Node]) -> Evaluator:
+    """AND of many conditions in one frame: the shape of nearly every eligibility rule.
+
+    ``holds()`` terms become two set tests, ``field op constant`` terms one loop with C
+    comparisons; anything else is a nested evaluator. A definite FALSE anywhere decides.
+    """
+    required = frozenset(arg.product for arg in args if isinstance(arg, Holds))
+    forbidden = frozenset(
+        arg.arg.product for arg in args if isinstance(arg, Not) and isinstance(arg.arg, Holds)
+    )
+    checks = tuple(check for arg in args if (check := _simple_check(arg)) is not None)
+    others = tuple(
+        compile_node(arg)
+        for arg in args
+        if _simple_check(arg) is None
+        and not isinstance(arg, Holds)
+        and not (isinstance(arg, Not) and isinstance(arg.arg, Holds))
+    )
+
+    def conjunction(c: Subject, t: dt.date) -> Any:
+        if required and not required <= c.holdings:
+            return False
+        if forbidden and not forbidden.isdisjoint(c.holdings):
+            return False
+        a = c.attributes
+        result: bool | None = True
+        for name, op, value in checks:
+            v = a.get(name)
+            if v is None:
+                result = None
+            elif not op(v, value):
+                return False
+        for other in others:
+            x = other(c, t)
+            if x is False:
+                return False
+            if x is None:
+                result = None
+        return result
+
+    return conjunction
+
+
+def _simple_check(node: Node) -> tuple[str, Callable[[Any, Any], Any], Any] | None:
+    """``(field, op, constant)`` for ``field op constant`` or ``field IN (constants)``."""
+    if isinstance(node, Compare):
+        left, right, op = node.left, node.right, node.op
+        if isinstance(left, Const):
+            left, right, op = right, left, _FLIPPED[op]
+        if isinstance(left, Field) and isinstance(right, Const) and right.value is not None:
+            return left.name, _COMPARE[op], right.value
+    if isinstance(node, InList) and isinstance(node.arg, Field):
+        values = [item.value for item in node.items if isinstance(item, Const)]
+        if len(values) == len(node.items) and None not in values:
+            return node.arg.name, _is_in, frozenset(values)
+    return None
+
+
+def _is_in(value: Any, values: frozenset[Any]) -> bool:
+    return value in values
+
+
+def _or2(p: Evaluator, q: Evaluator) -> Evaluator:
+    def either(c: Subject, t: dt.date) -> Any:
+        x = p(c, t)
+        if x is True:
+            return True
+        y = q(c, t)
+        if y is True:
+            return True
+        return None if x is None or y is None else False
+
+    return either
 
 
 def _not(node: Not) -> Evaluator:
@@ -232,8 +316,8 @@ def _not(node: Not) -> Evaluator:
     if isinstance(arg, Holds):
         product = arg.product
 
-        def lacks(a: Mapping[str, Any], h: frozenset[str], t: dt.date) -> Any:
-            return product not in h
+        def lacks(c: Subject, t: dt.date) -> Any:
+            return product not in c.holdings
 
         return lacks
     return _unary(compile_node(arg), operator.not_)
@@ -243,14 +327,14 @@ def _is_null(node: IsNull) -> Evaluator:
     if isinstance(node.arg, Field):
         name = node.arg.name
 
-        def missing(a: Mapping[str, Any], h: frozenset[str], t: dt.date) -> Any:
-            return a.get(name) is None
+        def missing(c: Subject, t: dt.date) -> Any:
+            return c.attributes.get(name) is None
 
         return missing
     arg = compile_node(node.arg)
 
-    def is_null(a: Mapping[str, Any], h: frozenset[str], t: dt.date) -> Any:
-        return arg(a, h, t) is None
+    def is_null(c: Subject, t: dt.date) -> Any:
+        return arg(c, t) is None
 
     return is_null
 
@@ -262,8 +346,8 @@ def _in_list(node: InList) -> Evaluator:
     values = frozenset(item.value for item in node.items if isinstance(item, Const))
     miss = None if None in values else False
 
-    def in_list(a: Mapping[str, Any], h: frozenset[str], t: dt.date) -> Any:
-        x = arg(a, h, t)
+    def in_list(c: Subject, t: dt.date) -> Any:
+        x = arg(c, t)
         if x is None:
             return None
         return True if x in values else miss
@@ -272,13 +356,13 @@ def _in_list(node: InList) -> Evaluator:
 
 
 def _in_dynamic(arg: Evaluator, items: tuple[Evaluator, ...]) -> Evaluator:
-    def in_dynamic(a: Mapping[str, Any], h: frozenset[str], t: dt.date) -> Any:
-        x = arg(a, h, t)
+    def in_dynamic(c: Subject, t: dt.date) -> Any:
+        x = arg(c, t)
         if x is None:
             return None
         result: bool | None = False
         for item in items:
-            y = item(a, h, t)
+            y = item(c, t)
             if y is None:
                 result = None
             elif x == y:
@@ -359,8 +443,8 @@ def _days_between(node: DaysBetween) -> Evaluator:
     if isinstance(node.left, Today) and isinstance(node.right, Field):
         name = node.right.name
 
-        def days_since(a: Mapping[str, Any], h: frozenset[str], t: dt.date) -> Any:
-            v = a.get(name)
+        def days_since(c: Subject, t: dt.date) -> Any:
+            v = c.attributes.get(name)
             return None if v is None else (t - v).days
 
         return days_since
@@ -372,14 +456,14 @@ def _day_difference(x: dt.date, y: dt.date) -> int:
 
 
 def _case(node: Case) -> Evaluator:
-    whens = tuple((compile_node(c), compile_node(v)) for c, v in node.whens)
+    whens = tuple((compile_node(cond), compile_node(v)) for cond, v in node.whens)
     default = compile_node(node.default)
 
-    def case(a: Mapping[str, Any], h: frozenset[str], t: dt.date) -> Any:
+    def case(c: Subject, t: dt.date) -> Any:
         for condition, value in whens:
-            if condition(a, h, t) is True:
-                return value(a, h, t)
-        return default(a, h, t)
+            if condition(c, t) is True:
+                return value(c, t)
+        return default(c, t)
 
     return case
 
@@ -387,9 +471,9 @@ def _case(node: Case) -> Evaluator:
 def _coalesce(node: Coalesce) -> Evaluator:
     args = tuple(compile_node(arg) for arg in node.args)
 
-    def coalesce(a: Mapping[str, Any], h: frozenset[str], t: dt.date) -> Any:
+    def coalesce(c: Subject, t: dt.date) -> Any:
         for arg in args:
-            x = arg(a, h, t)
+            x = arg(c, t)
             if x is not None:
                 return x
         return None

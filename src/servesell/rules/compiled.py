@@ -16,7 +16,10 @@ True
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Self
 
 from servesell.errors import RuleError
 from servesell.rules.check import check
@@ -24,9 +27,6 @@ from servesell.rules.closures import compile_node
 from servesell.rules.syntax import parse
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
-    from servesell.domain.customer import Customer
     from servesell.domain.schema import ProfileSchema
     from servesell.rules.tree import Node
 
@@ -47,55 +47,48 @@ def compile_rule(text: str, schema: ProfileSchema, *, offer_id: str | None = Non
     return CompiledRule(text, checked.tree, checked.fields, checked.products, offer_id)
 
 
-class CompiledRule:
+class CompiledRule(functools.partial[bool | None]):
     """An eligibility rule ready to run; call it with a customer and the as-of date.
 
     The result is SQL's three-valued answer: ``True``, ``False``, or ``None`` when the rule
     is unknown for this customer (a missing value decided it); only ``True`` is eligible.
+    It is a :class:`functools.partial` so that a call is one C-level dispatch into the
+    compiled closures: the online path budgets about a microsecond per rule.
     """
 
-    __slots__ = ("_run", "fields", "offer_id", "products", "text", "tree")
+    text: str
+    tree: Node
+    fields: frozenset[str]
+    products: frozenset[str]
+    offer_id: str | None
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         text: str,
         tree: Node,
         fields: frozenset[str],
         products: frozenset[str],
         offer_id: str | None = None,
-    ) -> None:
-        self.text = text
-        self.tree = tree
-        self.fields = fields
-        self.products = products
-        self.offer_id = offer_id
-        self._run = compile_node(tree)
-
-    def __call__(self, customer: Customer, today: dt.date) -> bool | None:
-        """Whether ``customer`` is eligible on ``today`` (``None``: unknown, not eligible)."""
-        try:
-            result: bool | None = self._run(customer.attributes, customer.holdings, today)
-        except TypeError as exc:
-            raise self._wrong_type(exc, customer.id) from exc
-        return result
+    ) -> Self:
+        """Compile ``tree`` (checked from ``text``) into a callable rule."""
+        self = super().__new__(cls, compile_node(tree))
+        self.text, self.tree, self.offer_id = text, tree, offer_id
+        self.fields, self.products = fields, products
+        return self
 
     def evaluate(
         self, attributes: Mapping[str, Any], holdings: frozenset[str], today: dt.date
     ) -> bool | None:
         """Like calling the rule, from the profile values and holdings alone."""
-        try:
-            result: bool | None = self._run(attributes, holdings, today)
-        except TypeError as exc:
-            raise self._wrong_type(exc, None) from exc
+        result: bool | None = self.func(_Profile(attributes, holdings), today)
         return result
-
-    def _wrong_type(self, exc: TypeError, customer_id: str | None) -> TypeError:
-        who = f"customer {customer_id!r}" if customer_id else "the customer"
-        return TypeError(
-            f"rule {self.text!r}: {who} has a value that does not match the declared "
-            f"profile schema ({exc})"
-        )
 
     def __repr__(self) -> str:
         offer = f", offer_id={self.offer_id!r}" if self.offer_id else ""
         return f"CompiledRule({self.text!r}{offer})"
+
+
+@dataclass(frozen=True, slots=True)
+class _Profile:
+    attributes: Mapping[str, Any]
+    holdings: frozenset[str]
