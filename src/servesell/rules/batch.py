@@ -9,7 +9,7 @@ and Spark SQL with :func:`eligibility_sql`, for warehouses too large for one mac
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from sqlglot import exp
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import duckdb
     import pyarrow as pa
 
+    from servesell.domain.customer import Customer
     from servesell.rules.compiled import CompiledRule
 
 SOURCE = "customers"
@@ -85,3 +86,31 @@ def tag_table(
     finally:
         if own:
             connection.close()
+
+
+def tag_in_python(
+    customers: Iterable[Customer], rules: Mapping[str, CompiledRule], *, today: dt.date
+) -> pa.Table:
+    """The same matrix as :func:`tag_table`, row by row through the compiled closures."""
+    import pyarrow as pa
+
+    people = list(customers)
+    columns: dict[str, list[object]] = {ID: [c.id for c in people]}
+    for offer_id, rule in rules.items():
+        columns[offer_id] = [rule(c, today) is True for c in people]
+    return pa.table(columns)
+
+
+def eligible_pairs(matrix: pa.Table) -> Iterator[tuple[str, str]]:
+    """``(customer id, offer id)`` for every TRUE cell of an eligibility matrix."""
+    ids = matrix.column(ID).to_pylist()
+    for offer_id in matrix.column_names[1:]:
+        flags = matrix.column(offer_id).to_pylist()
+        yield from ((cid, offer_id) for cid, flag in zip(ids, flags, strict=True) if flag)
+
+
+def count_eligible(matrix: pa.Table) -> dict[str, int]:
+    """Eligible customers per offer in an eligibility matrix."""
+    import pyarrow.compute as pc
+
+    return {name: int(pc.sum(matrix.column(name)).as_py() or 0) for name in matrix.column_names[1:]}
