@@ -78,8 +78,9 @@ def test_pairs_and_counts(schema: ProfileSchema, rules) -> None:
 
 def test_the_matrix_query_quotes_offer_ids(rules) -> None:
     sql = eligibility_sql(rules, today=TODAY, dialect="spark")
-    assert sql.startswith("SELECT `id`, COALESCE(")
+    assert sql.startswith("SELECT `id`, ")
     assert "AS `no-card.v2`" in sql
+    assert "AS `holds:card` FROM `customers`) AS `customers`" in sql
 
 
 @pytest.mark.parametrize("engine", ["duckdb", "python"])

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from servesell.rules.layout import ID
-from servesell.rules.sql import Dialect, to_expression
+from servesell.rules.sql import Dialect, holds_test, to_expression
 
 if TYPE_CHECKING:
     import duckdb
@@ -39,17 +39,33 @@ def eligibility_sql(
     """``SELECT id, <rule> AS "<offer id>", ... FROM source``: one column per offer.
 
     Columns are TRUE/FALSE (NULL folded into FALSE), or the raw three-valued result when
-    ``three_valued`` is set.
+    ``three_valued`` is set. Each product named in a ``holds()`` is tested once per row in
+    a subquery, however many rules name it.
     """
+    products = sorted({product for rule in rules.values() for product in rule.products})
+    holds = {product: f"holds:{product}" for product in products}
     columns: list[exp.Expr] = [exp.column(ID, quoted=True)]
     for offer_id, rule in rules.items():
-        value: exp.Expr = exp.Paren(this=to_expression(rule.tree, dialect, today=today))
-        if not three_valued:
-            value = exp.Coalesce(this=value, expressions=[exp.false()])
-        columns.append(exp.alias_(value, offer_id, quoted=True))
-    query = exp.select(*columns).from_(exp.to_table(source, quoted=True))
-    text: str = query.sql(dialect=dialect)
+        value = to_expression(rule.tree, dialect, today=today, holds_columns=holds)
+        columns.append(exp.alias_(_decided(value, dialect, three_valued), offer_id, quoted=True))
+    table: exp.Expr = exp.Table(this=exp.to_identifier(source, quoted=True))
+    if holds:
+        tests = [exp.alias_(holds_test(p, dialect), holds[p], quoted=True) for p in products]
+        inner = exp.select(exp.Star(), *tests).from_(table)
+        table = exp.Subquery(
+            this=inner, alias=exp.TableAlias(this=exp.to_identifier(source, quoted=True))
+        )
+    text: str = exp.select(*columns).from_(table).sql(dialect=dialect)
     return text
+
+
+def _decided(value: exp.Expr, dialect: Dialect, three_valued: bool) -> exp.Expr:
+    """``value`` with NULL read as not eligible: ``IS TRUE`` (``<=> TRUE`` in Spark)."""
+    if three_valued:
+        return value
+    if dialect == "spark":
+        return exp.NullSafeEQ(this=exp.Paren(this=value), expression=exp.true())
+    return exp.Is(this=exp.Paren(this=value), expression=exp.true())
 
 
 def tag_relation(

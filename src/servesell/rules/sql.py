@@ -22,7 +22,7 @@ bool, date) and ``holdings`` as a list of text.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 from sqlglot import exp
@@ -87,11 +87,34 @@ def to_sql(tree: Node, dialect: Dialect, *, today: dt.date) -> str:
     return text
 
 
-def to_expression(tree: Node, dialect: Dialect, *, today: dt.date) -> exp.Expr:
-    """The sqlglot tree of ``tree`` for ``dialect`` (to embed in a larger query)."""
+def to_expression(
+    tree: Node,
+    dialect: Dialect,
+    *,
+    today: dt.date,
+    holds_columns: Mapping[str, str] | None = None,
+) -> exp.Expr:
+    """The sqlglot tree of ``tree`` for ``dialect`` (to embed in a larger query).
+
+    ``holds_columns`` maps a product to a boolean column already computed as
+    ``holds(product)`` (a batch query computes each product's test once, not per rule).
+    """
     if dialect not in DIALECTS:
         raise ValueError(f"unknown SQL dialect {dialect!r}; expected one of {DIALECTS}")
-    return _Renderer(dialect, today).render(tree)
+    return _Renderer(dialect, today, holds_columns or {}).render(tree)
+
+
+def holds_test(product: str, dialect: Dialect) -> exp.Expr:
+    """``holds(product)`` over the ``holdings`` list column: TRUE or FALSE, never NULL."""
+    column = exp.column(HOLDINGS, quoted=True)
+    literal = exp.Literal.string(product)
+    if dialect == "postgres":
+        test: exp.Expr = exp.EQ(this=literal, expression=exp.Any(this=exp.Paren(this=column)))
+    elif dialect == "spark":
+        test = _call("array_contains", column, literal)
+    else:
+        test = _call("list_contains", column, literal)
+    return exp.Coalesce(this=_paren(test), expressions=[exp.false()])
 
 
 def date_literal(day: dt.date) -> exp.Expr:
@@ -108,9 +131,10 @@ def _call(name: str, *args: exp.Expr) -> exp.Expr:
 
 
 class _Renderer:
-    def __init__(self, dialect: Dialect, today: dt.date) -> None:
+    def __init__(self, dialect: Dialect, today: dt.date, holds: Mapping[str, str]) -> None:
         self.dialect = dialect
         self.today = today
+        self.holds_columns = holds
 
     def render(self, node: Node) -> exp.Expr:
         expression: exp.Expr = _RENDER[type(node)](self, node)
@@ -145,15 +169,10 @@ class _Renderer:
         return exp.Literal.string(value)
 
     def holds(self, node: Holds) -> exp.Expr:
-        column = exp.column(HOLDINGS, quoted=True)
-        product = exp.Literal.string(node.product)
-        if self.dialect == "postgres":
-            test: exp.Expr = exp.EQ(this=product, expression=exp.Any(this=exp.Paren(this=column)))
-        elif self.dialect == "spark":
-            test = _call("array_contains", column, product)
-        else:
-            test = _call("list_contains", column, product)
-        return exp.Coalesce(this=_paren(test), expressions=[exp.false()])
+        column = self.holds_columns.get(node.product)
+        if column is not None:
+            return exp.column(column, quoted=True)
+        return holds_test(node.product, self.dialect)
 
     def compare(self, node: Compare) -> exp.Expr:
         left, right = self.operand(node.left), self.operand(node.right)
