@@ -14,6 +14,7 @@ from hypothesis import given
 
 from servesell.domain import Customer
 from servesell.rules import compile_rule
+from servesell.rules.batch import eligibility_sql, tag_in_python
 from support.postgres import fresh_database
 from support.rule_strategies import agreement_settings, customer_lists, rules
 from support.rules import TODAY, rules_schema
@@ -44,21 +45,25 @@ def _icu_collation(conn: Any) -> str | None:
     return None if row is None else str(row[0])
 
 
-def postgres_answers(conn: Any, text: str, people: list[Customer]) -> list[bool | None]:
-    rule = compile_rule(text, SCHEMA)
+def load(conn: Any, people: list[Customer]) -> None:
     names = ["id", *SCHEMA.names, "holdings"]
     marks = ", ".join(["%s"] * len(names))
     quoted = ", ".join(f'"{n}"' for n in names)
+    conn.execute("DELETE FROM customers")
+    with conn.cursor() as cur:
+        cur.executemany(
+            f"INSERT INTO customers ({quoted}) VALUES ({marks})",
+            [
+                [p.id, *(p.attributes.get(n) for n in SCHEMA.names), sorted(p.holdings)]
+                for p in people
+            ],
+        )
+
+
+def postgres_answers(conn: Any, text: str, people: list[Customer]) -> list[bool | None]:
+    rule = compile_rule(text, SCHEMA)
     with conn.transaction():
-        conn.execute("DELETE FROM customers")
-        with conn.cursor() as cur:
-            cur.executemany(
-                f"INSERT INTO customers ({quoted}) VALUES ({marks})",
-                [
-                    [p.id, *(p.attributes.get(n) for n in SCHEMA.names), sorted(p.holdings)]
-                    for p in people
-                ],
-            )
+        load(conn, people)
         sql = f"SELECT id, {rule.sql('postgres', today=TODAY)} FROM customers"
         answers = dict(conn.execute(sql).fetchall())
     return [answers[p.id] for p in people]
@@ -79,3 +84,22 @@ def test_text_order_is_code_point_order_whatever_the_collation(pg: Any) -> None:
     people = [Customer("upper", {"segment": "B"}), Customer("accent", {"segment": "é"})]
     assert postgres_answers(pg, "segment < 'a'", people) == [True, False]
     assert postgres_answers(pg, "segment > 'z'", people) == [False, True]
+
+
+def test_the_eligibility_matrix_query_runs_on_postgresql(pg: Any) -> None:
+    rules = {
+        "adult": compile_rule("age >= 18", SCHEMA),
+        "no-card": compile_rule("NOT holds('card') AND segment < 'b'", SCHEMA),
+    }
+    people = [
+        Customer("a", {"age": 30, "segment": "B"}, frozenset({"card"})),
+        Customer("b", {"age": None, "segment": "a"}),
+    ]
+    with pg.transaction():
+        load(pg, people)
+        cursor = pg.execute(eligibility_sql(rules, today=TODAY, dialect="postgres"))
+        columns = [column.name for column in cursor.description]
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    assert (
+        sorted(rows, key=lambda r: r["id"]) == tag_in_python(people, rules, today=TODAY).to_pylist()
+    )
