@@ -14,7 +14,8 @@ spells out every conversion so each engine computes what the Python closures com
   ``CURRENT_DATE`` is the as-of date written as a literal, never the server's clock;
 * ``holds('p')`` reads the ``holdings`` list column and is never NULL.
 
-Every sub-expression is parenthesised, so precedence cannot differ between engines.
+Every operand is parenthesised, so precedence cannot differ between engines; a chain of
+ANDs (or ORs) stays one flat chain, which DuckDB evaluates as one conjunction.
 The table must have one column per profile field (int as BIGINT, float as DOUBLE, str,
 bool, date) and ``holdings`` as a list of text.
 """
@@ -186,8 +187,8 @@ class _Renderer:
         kind = exp.And if node.op == "and" else exp.Or
         result = parts[0]
         for part in parts[1:]:
-            result = exp.Paren(this=kind(this=result, expression=part))
-        return result
+            result = kind(this=result, expression=part)
+        return exp.Paren(this=result)
 
     def in_list(self, node: InList) -> exp.Expr:
         items = [self.operand(item) for item in node.items]
