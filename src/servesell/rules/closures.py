@@ -12,9 +12,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import operator
-from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Any
 
+from servesell.rules.conditions import compile_compare, compile_logic
+from servesell.rules.evaluator import Evaluator, Subject, binary, unary
 from servesell.rules.tree import (
     Abs,
     AddDays,
@@ -37,32 +39,6 @@ from servesell.rules.tree import (
     Today,
     ToFloat,
 )
-
-
-class Subject(Protocol):
-    """What a rule reads: profile values by field name, and the products held."""
-
-    @property
-    def attributes(self) -> Mapping[str, Any]:
-        """Declared profile values (a missing key is NULL)."""
-
-    @property
-    def holdings(self) -> frozenset[str]:
-        """Product codes the customer holds."""
-
-
-Evaluator = Callable[[Subject, dt.date], Any]
-"""A compiled node: ``(customer, today) -> value or None``."""
-
-_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "=": operator.eq,
-    "<>": operator.ne,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
-_FLIPPED = {"=": "=", "<>": "<>", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
 
 def compile_node(node: Node) -> Evaluator:
@@ -104,213 +80,6 @@ def _holds(node: Holds) -> Evaluator:
     return holds
 
 
-def _compare(node: Compare) -> Evaluator:
-    left, right, op = node.left, node.right, node.op
-    if isinstance(left, Const) and not isinstance(right, Const):
-        left, right, op = right, left, _FLIPPED[op]
-    if isinstance(right, Const):
-        if right.value is None:
-            return _const(right)
-        if isinstance(left, Field):
-            return _FIELD_VS_CONST[op](left.name, right.value)
-        return _node_vs_const(compile_node(left), _COMPARE[op], right.value)
-    return _binary(compile_node(left), compile_node(right), _COMPARE[op])
-
-
-def _node_vs_const(left: Evaluator, cmp: Callable[[Any, Any], Any], k: Any) -> Evaluator:
-    def compare(c: Subject, t: dt.date) -> Any:
-        x = left(c, t)
-        return None if x is None else cmp(x, k)
-
-    return compare
-
-
-def _binary(left: Evaluator, right: Evaluator, fn: Callable[[Any, Any], Any]) -> Evaluator:
-    """``fn(x, y)`` of two operands, NULL when either is NULL."""
-
-    def binary(c: Subject, t: dt.date) -> Any:
-        x = left(c, t)
-        if x is None:
-            return None
-        y = right(c, t)
-        return None if y is None else fn(x, y)
-
-    return binary
-
-
-def _unary(arg: Evaluator, fn: Callable[[Any], Any]) -> Evaluator:
-    """``fn(x)`` of one operand, NULL when it is NULL."""
-
-    def unary(c: Subject, t: dt.date) -> Any:
-        x = arg(c, t)
-        return None if x is None else fn(x)
-
-    return unary
-
-
-def _eq(name: str, k: Any) -> Evaluator:
-    def f(c: Subject, t: dt.date) -> Any:
-        v = c.attributes.get(name)
-        return None if v is None else v == k
-
-    return f
-
-
-def _ne(name: str, k: Any) -> Evaluator:
-    def f(c: Subject, t: dt.date) -> Any:
-        v = c.attributes.get(name)
-        return None if v is None else v != k
-
-    return f
-
-
-def _lt(name: str, k: Any) -> Evaluator:
-    def f(c: Subject, t: dt.date) -> Any:
-        v = c.attributes.get(name)
-        return None if v is None else v < k
-
-    return f
-
-
-def _le(name: str, k: Any) -> Evaluator:
-    def f(c: Subject, t: dt.date) -> Any:
-        v = c.attributes.get(name)
-        return None if v is None else v <= k
-
-    return f
-
-
-def _gt(name: str, k: Any) -> Evaluator:
-    def f(c: Subject, t: dt.date) -> Any:
-        v = c.attributes.get(name)
-        return None if v is None else v > k
-
-    return f
-
-
-def _ge(name: str, k: Any) -> Evaluator:
-    def f(c: Subject, t: dt.date) -> Any:
-        v = c.attributes.get(name)
-        return None if v is None else v >= k
-
-    return f
-
-
-_FIELD_VS_CONST: dict[str, Callable[[str, Any], Evaluator]] = {
-    "=": _eq,
-    "<>": _ne,
-    "<": _lt,
-    "<=": _le,
-    ">": _gt,
-    ">=": _ge,
-}
-
-
-def _logic(node: Logic) -> Evaluator:
-    if node.op == "and":
-        return _conjunction(_flatten_and(node.args))
-    parts = tuple(compile_node(arg) for arg in node.args)
-    if len(parts) == 2:
-        return _or2(parts[0], parts[1])
-
-    def disjunction(c: Subject, t: dt.date) -> Any:
-        result: bool | None = False
-        for part in parts:
-            x = part(c, t)
-            if x is True:
-                return True
-            if x is None:
-                result = None
-        return result
-
-    return disjunction
-
-
-def _flatten_and(args: tuple[Node, ...]) -> list[Node]:
-    out: list[Node] = []
-    for arg in args:
-        if isinstance(arg, Logic) and arg.op == "and":
-            out.extend(_flatten_and(arg.args))
-        else:
-            out.append(arg)
-    return out
-
-
-def _conjunction(args: list[Node]) -> Evaluator:
-    """AND of many conditions in one frame: the shape of nearly every eligibility rule.
-
-    ``holds()`` terms become two set tests, ``field op constant`` terms one loop with C
-    comparisons; anything else is a nested evaluator. A definite FALSE anywhere decides.
-    """
-    required = frozenset(arg.product for arg in args if isinstance(arg, Holds))
-    forbidden = frozenset(
-        arg.arg.product for arg in args if isinstance(arg, Not) and isinstance(arg.arg, Holds)
-    )
-    checks = tuple(check for arg in args if (check := _simple_check(arg)) is not None)
-    others = tuple(
-        compile_node(arg)
-        for arg in args
-        if _simple_check(arg) is None
-        and not isinstance(arg, Holds)
-        and not (isinstance(arg, Not) and isinstance(arg.arg, Holds))
-    )
-
-    def conjunction(c: Subject, t: dt.date) -> Any:
-        if required and not required <= c.holdings:
-            return False
-        if forbidden and not forbidden.isdisjoint(c.holdings):
-            return False
-        a = c.attributes
-        result: bool | None = True
-        for name, op, value in checks:
-            v = a.get(name)
-            if v is None:
-                result = None
-            elif not op(v, value):
-                return False
-        for other in others:
-            x = other(c, t)
-            if x is False:
-                return False
-            if x is None:
-                result = None
-        return result
-
-    return conjunction
-
-
-def _simple_check(node: Node) -> tuple[str, Callable[[Any, Any], Any], Any] | None:
-    """``(field, op, constant)`` for ``field op constant`` or ``field IN (constants)``."""
-    if isinstance(node, Compare):
-        left, right, op = node.left, node.right, node.op
-        if isinstance(left, Const):
-            left, right, op = right, left, _FLIPPED[op]
-        if isinstance(left, Field) and isinstance(right, Const) and right.value is not None:
-            return left.name, _COMPARE[op], right.value
-    if isinstance(node, InList) and isinstance(node.arg, Field):
-        values = [item.value for item in node.items if isinstance(item, Const)]
-        if len(values) == len(node.items) and None not in values:
-            return node.arg.name, _is_in, frozenset(values)
-    return None
-
-
-def _is_in(value: Any, values: frozenset[Any]) -> bool:
-    return value in values
-
-
-def _or2(p: Evaluator, q: Evaluator) -> Evaluator:
-    def either(c: Subject, t: dt.date) -> Any:
-        x = p(c, t)
-        if x is True:
-            return True
-        y = q(c, t)
-        if y is True:
-            return True
-        return None if x is None or y is None else False
-
-    return either
-
-
 def _not(node: Not) -> Evaluator:
     arg = node.arg
     if isinstance(arg, Holds):
@@ -320,7 +89,7 @@ def _not(node: Not) -> Evaluator:
             return product not in c.holdings
 
         return lacks
-    return _unary(compile_node(arg), operator.not_)
+    return unary(compile_node(arg), operator.not_)
 
 
 def _is_null(node: IsNull) -> Evaluator:
@@ -373,7 +142,7 @@ def _in_dynamic(arg: Evaluator, items: tuple[Evaluator, ...]) -> Evaluator:
 
 
 def _like(node: Like) -> Evaluator:
-    return _unary(compile_node(node.arg), node.pattern.matcher())
+    return unary(compile_node(node.arg), node.pattern.matcher())
 
 
 def _divide(x: Any, y: Any) -> Any:
@@ -397,23 +166,23 @@ _ARITH: dict[str, Callable[[Any, Any], Any]] = {
 
 
 def _arith(node: Arith) -> Evaluator:
-    return _binary(compile_node(node.left), compile_node(node.right), _ARITH[node.op])
+    return binary(compile_node(node.left), compile_node(node.right), _ARITH[node.op])
 
 
 def _neg(node: Neg) -> Evaluator:
-    return _unary(compile_node(node.arg), operator.neg)
+    return unary(compile_node(node.arg), operator.neg)
 
 
 def _abs(node: Abs) -> Evaluator:
-    return _unary(compile_node(node.arg), abs)
+    return unary(compile_node(node.arg), abs)
 
 
 def _to_float(node: ToFloat) -> Evaluator:
-    return _unary(compile_node(node.arg), float)
+    return unary(compile_node(node.arg), float)
 
 
 def _add_days(node: AddDays) -> Evaluator:
-    return _binary(compile_node(node.date), compile_node(node.days), shift_days)
+    return binary(compile_node(node.date), compile_node(node.days), shift_days)
 
 
 def shift_days(day: dt.date, days: int) -> dt.date | None:
@@ -436,7 +205,7 @@ def shift_months(day: dt.date, months: int) -> dt.date | None:
 
 def _add_months(node: AddMonths) -> Evaluator:
     months = node.months
-    return _unary(compile_node(node.date), lambda day: shift_months(day, months))
+    return unary(compile_node(node.date), lambda day: shift_months(day, months))
 
 
 def _days_between(node: DaysBetween) -> Evaluator:
@@ -448,7 +217,7 @@ def _days_between(node: DaysBetween) -> Evaluator:
             return None if v is None else (t - v).days
 
         return days_since
-    return _binary(compile_node(node.left), compile_node(node.right), _day_difference)
+    return binary(compile_node(node.left), compile_node(node.right), _day_difference)
 
 
 def _day_difference(x: dt.date, y: dt.date) -> int:
@@ -486,8 +255,8 @@ _COMPILERS: dict[type[Node], Callable[[Any], Evaluator]] = {
     Const: _const,
     Today: _today,
     Holds: _holds,
-    Compare: _compare,
-    Logic: _logic,
+    Compare: lambda node: compile_compare(node, compile_node),
+    Logic: lambda node: compile_logic(node, compile_node),
     Not: _not,
     IsNull: _is_null,
     InList: _in_list,
