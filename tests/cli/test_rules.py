@@ -149,3 +149,16 @@ def test_tag_names_the_offer_whose_rule_is_broken(store: Engine, db_url: str) ->
     result = runner.invoke(app, ["tag", "--db", db_url, "--as-of", AS_OF])
     assert result.exit_code == 2
     assert "offer 'broken'" in result.output
+
+
+def test_tag_of_an_empty_store_writes_an_empty_matrix(
+    engine: Engine, db_url: str, tmp_path: Path
+) -> None:
+    with engine.begin() as conn:
+        save_schema(conn, SCHEMA)
+        upsert_offers(conn, [offer("rich", rule="credit_limit >= 10000")])
+    out = tmp_path / "tags.parquet"
+    result = runner.invoke(app, ["tag", "--db", db_url, "--as-of", AS_OF, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert pq.read_table(out).column_names == ["id", "rich"]
+    assert "tagged 0 customers" in result.output

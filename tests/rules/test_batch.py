@@ -80,7 +80,18 @@ def test_the_matrix_query_quotes_offer_ids(rules) -> None:
     sql = eligibility_sql(rules, today=TODAY, dialect="spark")
     assert sql.startswith("SELECT `id`, ")
     assert "AS `no-card.v2`" in sql
-    assert "AS `holds:card` FROM `customers`) AS `customers`" in sql
+    assert sql.endswith("FROM `customers`")
+
+
+def test_shared_sub_expressions_are_computed_once(schema: ProfileSchema) -> None:
+    rules = {
+        "a": compile_rule("age >= 18 AND NOT holds('card') AND segment = 'x'", schema),
+        "b": compile_rule("age >= 18 AND holds('card')", schema),
+    }
+    sql = eligibility_sql(rules, today=TODAY)
+    assert sql.count("LIST_CONTAINS") == 1
+    assert sql.count('"age" >= 18') == 1
+    assert "\"segment\" = 'x'" in sql
 
 
 @pytest.mark.parametrize("engine", ["duckdb", "python"])

@@ -90,6 +90,7 @@ def test_the_eligibility_matrix_query_runs_on_postgresql(pg: Any) -> None:
     rules = {
         "adult": compile_rule("age >= 18", SCHEMA),
         "no-card": compile_rule("NOT holds('card') AND segment < 'b'", SCHEMA),
+        "adult-card": compile_rule("age >= 18 AND holds('card')", SCHEMA),
     }
     people = [
         Customer("a", {"age": 30, "segment": "B"}, frozenset({"card"})),

@@ -165,7 +165,7 @@ def _run(
         task = progress.add_task("tagging", total=total)
         sink: Callable[[pa.Table], None]
         if out is not None:
-            sink = stack.enter_context(_ParquetSink(out))
+            sink = stack.enter_context(_ParquetSink(out, list(rules)))
         else:
             sink = _StoreSink(stack.enter_context(database.begin()), day)
         engine_name: Engine = "python" if engine == "python" else "duckdb"
@@ -223,10 +223,11 @@ class _StoreSink:
 
 
 class _ParquetSink:
-    """Appends each batch's matrix to one parquet file."""
+    """Appends each batch's matrix to one parquet file (an empty matrix when no customers)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, offer_ids: list[str]) -> None:
         self.path = path
+        self.offer_ids = offer_ids
         self.writer: Any = None
 
     def __enter__(self) -> _ParquetSink:
@@ -240,8 +241,13 @@ class _ParquetSink:
         self.writer.write_table(matrix)
 
     def __exit__(self, *_exc: object) -> None:
-        if self.writer is not None:
-            self.writer.close()
+        if self.writer is None:
+            import pyarrow as pa
+
+            columns = {"id": pa.array([], pa.string())}
+            columns.update({offer_id: pa.array([], pa.bool_()) for offer_id in self.offer_ids})
+            self(pa.table(columns))
+        self.writer.close()
 
 
 def _summary(run: TagRun, out: Path | None) -> None:

@@ -9,13 +9,15 @@ and Spark SQL with :func:`eligibility_sql`, for warehouses too large for one mac
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
 from servesell.rules.layout import ID
-from servesell.rules.sql import Dialect, holds_test, to_expression
+from servesell.rules.sql import Dialect, to_expression
+from servesell.rules.tree import Const, Field, Node, Today, walk
 
 if TYPE_CHECKING:
     import duckdb
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from servesell.domain.customer import Customer
     from servesell.rules.compiled import CompiledRule
 
+_TRIVIAL = (Field, Const, Today)
 SOURCE = "customers"
 """The table or view name the eligibility query reads."""
 
@@ -39,24 +42,42 @@ def eligibility_sql(
     """``SELECT id, <rule> AS "<offer id>", ... FROM source``: one column per offer.
 
     Columns are TRUE/FALSE (NULL folded into FALSE), or the raw three-valued result when
-    ``three_valued`` is set. Each product named in a ``holds()`` is tested once per row in
-    a subquery, however many rules name it.
+    ``three_valued`` is set. Sub-expressions that several rules share (``holds('p')``,
+    ``overdue_count_12m = 0``, ``balance / credit_limit``, ...) are computed once per row
+    in a subquery and read by every rule that uses them.
     """
-    products = sorted({product for rule in rules.values() for product in rule.products})
-    holds = {product: f"holds:{product}" for product in products}
+    shared = shared_expressions(rule.tree for rule in rules.values())
     columns: list[exp.Expr] = [exp.column(ID, quoted=True)]
     for offer_id, rule in rules.items():
-        value = to_expression(rule.tree, dialect, today=today, holds_columns=holds)
+        value = to_expression(rule.tree, dialect, today=today, columns=shared)
         columns.append(exp.alias_(_decided(value, dialect, three_valued), offer_id, quoted=True))
     table: exp.Expr = exp.Table(this=exp.to_identifier(source, quoted=True))
-    if holds:
-        tests = [exp.alias_(holds_test(p, dialect), holds[p], quoted=True) for p in products]
-        inner = exp.select(exp.Star(), *tests).from_(table)
+    if shared:
+        computed = [
+            exp.alias_(to_expression(node, dialect, today=today), name, quoted=True)
+            for node, name in shared.items()
+        ]
+        inner = exp.select(exp.Star(), *computed).from_(table)
         table = exp.Subquery(
             this=inner, alias=exp.TableAlias(this=exp.to_identifier(source, quoted=True))
         )
     text: str = exp.select(*columns).from_(table).sql(dialect=dialect)
     return text
+
+
+def shared_expressions(trees: Iterable[Node]) -> dict[Node, str]:
+    """Sub-expressions worth computing once: used more than once, more than a field or value.
+
+    Each gets a column name ``shared:<n>`` (no profile field can be named so).
+    """
+    uses: Counter[Node] = Counter()
+    for tree in trees:
+        uses.update(node for node in walk(tree) if not isinstance(node, _TRIVIAL))
+    names: dict[Node, str] = {}
+    for node, count in uses.items():
+        if count > 1:
+            names[node] = f"shared:{len(names)}"
+    return names
 
 
 def _decided(value: exp.Expr, dialect: Dialect, three_valued: bool) -> exp.Expr:

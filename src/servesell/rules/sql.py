@@ -93,16 +93,16 @@ def to_expression(
     dialect: Dialect,
     *,
     today: dt.date,
-    holds_columns: Mapping[str, str] | None = None,
+    columns: Mapping[Node, str] | None = None,
 ) -> exp.Expr:
     """The sqlglot tree of ``tree`` for ``dialect`` (to embed in a larger query).
 
-    ``holds_columns`` maps a product to a boolean column already computed as
-    ``holds(product)`` (a batch query computes each product's test once, not per rule).
+    ``columns`` maps sub-expressions to columns that already hold their value (a batch
+    query computes an expression shared by many rules once per row, not once per rule).
     """
     if dialect not in DIALECTS:
         raise ValueError(f"unknown SQL dialect {dialect!r}; expected one of {DIALECTS}")
-    return _Renderer(dialect, today, holds_columns or {}).render(tree)
+    return _Renderer(dialect, today, columns or {}).render(tree)
 
 
 def holds_test(product: str, dialect: Dialect) -> exp.Expr:
@@ -132,12 +132,15 @@ def _call(name: str, *args: exp.Expr) -> exp.Expr:
 
 
 class _Renderer:
-    def __init__(self, dialect: Dialect, today: dt.date, holds: Mapping[str, str]) -> None:
+    def __init__(self, dialect: Dialect, today: dt.date, columns: Mapping[Node, str]) -> None:
         self.dialect = dialect
         self.today = today
-        self.holds_columns = holds
+        self.columns = columns
 
     def render(self, node: Node) -> exp.Expr:
+        column = self.columns.get(node)
+        if column is not None:
+            return exp.column(column, quoted=True)
         expression: exp.Expr = _RENDER[type(node)](self, node)
         return expression
 
@@ -170,9 +173,6 @@ class _Renderer:
         return exp.Literal.string(value)
 
     def holds(self, node: Holds) -> exp.Expr:
-        column = self.holds_columns.get(node.product)
-        if column is not None:
-            return exp.column(column, quoted=True)
         return holds_test(node.product, self.dialect)
 
     def compare(self, node: Compare) -> exp.Expr:
