@@ -49,16 +49,11 @@ def kpis_command(
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     table = Table(
-        group_by or "all",
-        "calls",
-        "offer rate",
-        "presented",
-        "accepted",
-        "conversion",
-        "sales/100 calls",
-        f"revenue {settings.currency}",
-        "commission",
-    )
+        group_by or "all", "calls", "offer%", "made", "sold", "conv.", "sales/100",
+        settings.currency, "commission",
+        caption="offer% = calls with an offer made; made/sold = in-call offers; "
+        "conv. = sold / made; revenue and commission in " + settings.currency,
+    )  # fmt: skip
     for group, k in rows.items():
         table.add_row(
             group, f"{k.calls:,}", f"{k.offer_rate:.1%}", f"{k.offers_presented:,}",
