@@ -24,10 +24,12 @@ from typing import TYPE_CHECKING, Any, Self
 from servesell.errors import RuleError
 from servesell.rules.check import check
 from servesell.rules.closures import compile_node
+from servesell.rules.sql import to_sql
 from servesell.rules.syntax import parse
 
 if TYPE_CHECKING:
     from servesell.domain.schema import ProfileSchema
+    from servesell.rules.sql import Dialect
     from servesell.rules.tree import Node
 
 TODAY = dt.date(2026, 1, 15)
@@ -82,6 +84,14 @@ class CompiledRule(functools.partial[bool | None]):
         """Like calling the rule, from the profile values and holdings alone."""
         result: bool | None = self.func(_Profile(attributes, holdings), today)
         return result
+
+    def sql(self, dialect: Dialect = "duckdb", *, today: dt.date) -> str:
+        """The rule as SQL text for ``dialect`` with ``CURRENT_DATE`` fixed to ``today``.
+
+        The SQL's NULL semantics match calling the rule; see :mod:`servesell.rules.sql`
+        for the table layout it expects.
+        """
+        return to_sql(self.tree, dialect, today=today)
 
     def __repr__(self) -> str:
         offer = f", offer_id={self.offer_id!r}" if self.offer_id else ""

@@ -33,8 +33,10 @@ from servesell.store.policy import (
     save_policy,
 )
 from servesell.store.profile import load_schema, require_schema, save_schema
+from servesell.store.tags import clear_tags, insert_tags, tag_counts, tagged_customers
 
 __all__ = [
+    "clear_tags",
     "contact_history",
     "count_customers",
     "get_customer",
@@ -44,6 +46,7 @@ __all__ = [
     "head_revision",
     "insert_calls",
     "insert_decision",
+    "insert_tags",
     "iter_customers",
     "list_agents",
     "list_offers",
@@ -59,6 +62,8 @@ __all__ = [
     "save_policy",
     "save_schema",
     "set_meta",
+    "tag_counts",
+    "tagged_customers",
     "upgrade",
     "upsert_agents",
     "upsert_customers",
