@@ -215,3 +215,14 @@ queue_states = Table(
     Column("state", JSON, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
 )
+
+model_states = Table(
+    "model_states",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("state", JSON, nullable=False),
+    Column("outcomes", Integer, nullable=False, default=0),
+    Column("last_outcome_id", Integer, nullable=False, default=0),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
