@@ -86,7 +86,7 @@ class FeatureSpace:
         customers: Iterable[Customer],
         *,
         at: dt.date,
-        bins: int = 16,
+        bins: int = 10,
         **options: Any,
     ) -> FeatureSpace:
         """A space whose number and date bins are quantiles of ``customers`` (a sample)."""
