@@ -227,3 +227,14 @@ tags = Table(
     Index("ix_tags_offer_customer", "offer_id", "customer_id"),
 )
 """The eligibility matrix of the last ``servesell tag`` run: one row per eligible pair."""
+
+model_states = Table(
+    "model_states",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("state", JSON, nullable=False),
+    Column("outcomes", Integer, nullable=False, default=0),
+    Column("last_outcome_id", Integer, nullable=False, default=0),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
