@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection, Engine
 
@@ -16,19 +17,19 @@ from servesell.store.users import Role, User, user_by_token
 bearer = HTTPBearer(auto_error=False, description="A token from `servesell users add`.")
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     """The process's runtime (database and decision engine)."""
     runtime: Runtime = request.app.state.runtime
     return runtime
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The settings the app was built with."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_db(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Engine:
+async def get_db(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Engine:
     """The database engine."""
     return runtime.db
 
@@ -45,12 +46,16 @@ DbDep = Annotated[Engine, Depends(get_db)]
 ConnDep = Annotated[Connection, Depends(get_conn)]
 
 
-def current_user(
+async def current_user(
     request: Request,
-    db: DbDep,
+    runtime: RuntimeDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> User:
-    """The user whose bearer token came with the request; 401 without a valid one."""
+    """The user whose bearer token came with the request; 401 without a valid one.
+
+    Tokens are checked against the database at most every few seconds per worker
+    (:class:`TokenCache`), so a revoked token stops working within that time.
+    """
     token = credentials.credentials if credentials else None
     if token is None:
         session_user: User | None = getattr(request.state, "user", None)
@@ -61,8 +66,9 @@ def current_user(
             "missing bearer token (Authorization: Bearer <token>)",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    with db.connect() as conn:
-        user = user_by_token(conn, token)
+    user = runtime.tokens.get(token)
+    if user is None:
+        user = await run_in_threadpool(_lookup, runtime, token)
     if user is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
@@ -72,10 +78,18 @@ def current_user(
     return user
 
 
-def require(role: Role) -> Callable[[User], User]:
+def _lookup(runtime: Runtime, token: str) -> User | None:
+    with runtime.db.connect() as conn:
+        user = user_by_token(conn, token)
+    if user is not None:
+        runtime.tokens.put(token, user)
+    return user
+
+
+def require(role: Role) -> Callable[[User], Awaitable[User]]:
     """A dependency that admits users whose role includes ``role``; 403 otherwise."""
 
-    def check(user: Annotated[User, Depends(current_user)]) -> User:
+    async def check(user: Annotated[User, Depends(current_user)]) -> User:
         if not user.role.allows(role):
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,

@@ -27,7 +27,7 @@ from servesell.domain import CallContext, Decision, QueueState
 from servesell.errors import InputFileError
 from servesell.ingest.yamlfile import read_yaml
 from servesell.service.calls import build_engine, decide_call
-from servesell.store import get_customer, get_decision, load_policy, open_db, save_policy
+from servesell.store import get_decision, load_policy, open_db, save_policy
 
 policy_app = typer.Typer(help="Show or set the contact policy.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
@@ -63,10 +63,9 @@ def decide(
     engine = open_db(db_url(db))
     with engine.begin() as conn:
         decision_engine = build_engine(conn, gate=gate, tz=tz)
-        decision = decide_call(
+        decision, customer = decide_call(
             conn, decision_engine, customer_id, context, queue_state=state, log=log
         )
-        customer = get_customer(conn, customer_id, decision_engine.catalog.schema)
     scripts = {
         c.offer_id: render_script(decision_engine.catalog.get(c.offer_id).offer.script, customer)  # type: ignore[union-attr]
         for c in decision.shown

@@ -18,13 +18,19 @@ from servesell.store import (
     load_policy,
     require_schema,
 )
-from servesell.store.db import lock_customer
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
     from servesell.decide import ContactPolicy
-    from servesell.domain import CallContext, Decision, LoadGate, PropensityModel, QueueState
+    from servesell.domain import (
+        CallContext,
+        Customer,
+        Decision,
+        LoadGate,
+        PropensityModel,
+        QueueState,
+    )
 
 
 def build_engine(
@@ -56,19 +62,17 @@ def decide_call(
     *,
     queue_state: QueueState | None = None,
     log: bool = True,
-) -> Decision:
-    """Decide for ``customer_id`` on this call and append the decision to the log.
+) -> tuple[Decision, Customer]:
+    """Decide for ``customer_id`` on this call, append the decision to the log, return both.
 
     With ``log`` the customer's row is locked first (PostgreSQL; SQLite callers use
     :func:`~servesell.store.db.write_transaction`), so concurrent calls of one customer
     see each other's offers and frequency caps stay exact.
     """
-    if log:
-        lock_customer(conn, customer_id)
-    customer = get_customer(conn, customer_id, engine.catalog.schema)
+    customer = get_customer(conn, customer_id, engine.catalog.schema, lock=log)
     since = context.at - dt.timedelta(days=history_days(engine))
     history = contact_history(conn, customer_id, since)
     decision = engine.decide(customer, context, history=history, queue_state=queue_state)
     if log:
         insert_decision(conn, decision)
-    return decision
+    return decision, customer

@@ -247,8 +247,9 @@ class _Center:
             call_id=call.id,
             queue=call.queue,
         )
-        decision = decide_call(conn, self.engine, call.customer_id, context, queue_state=state)
-        customer = self.customers[call.customer_id]
+        decision, customer = decide_call(
+            conn, self.engine, call.customer_id, context, queue_state=state
+        )
         extra = 0.0
         for outcome in respond(
             decision, customer, agent, offers=self.offers, truth=self.truth, rng=self.rng

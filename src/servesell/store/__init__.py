@@ -42,11 +42,13 @@ from servesell.store.policy import (
     save_policy,
 )
 from servesell.store.profile import load_schema, require_schema, save_schema
+from servesell.store.tags import clear_tags, insert_tags, tag_counts, tagged_customers
 
 __all__ = [
     "Evidence",
     "LoggedDecision",
     "StoredModel",
+    "clear_tags",
     "contact_history",
     "count_customers",
     "get_customer",
@@ -56,6 +58,7 @@ __all__ = [
     "head_revision",
     "insert_calls",
     "insert_decision",
+    "insert_tags",
     "iter_customers",
     "iter_evidence",
     "iter_logged_decisions",
@@ -75,6 +78,8 @@ __all__ = [
     "save_policy",
     "save_schema",
     "set_meta",
+    "tag_counts",
+    "tagged_customers",
     "upgrade",
     "upsert_agents",
     "upsert_customers",

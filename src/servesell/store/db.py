@@ -30,7 +30,7 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, parsed.database)
     try:
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_recycle=1800, pool_size=10, max_overflow=20)
     except (ArgumentError, ModuleNotFoundError) as exc:
         raise ConfigError(f"cannot use database URL {parsed!r}: {exc}") from None
 
@@ -66,20 +66,12 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
     """A transaction that read-then-writes safely under concurrent writers.
 
     On SQLite it starts with ``BEGIN IMMEDIATE`` (writers queue up front instead of
-    failing on upgrade); on PostgreSQL callers take row locks (:func:`lock_customer`).
+    failing on upgrade); on PostgreSQL callers take row locks (``get_customer(lock=True)``).
     """
     with engine.connect() as conn:
         conn.execution_options(immediate=True)
         with conn.begin():
             yield conn
-
-
-def lock_customer(conn: Connection, customer_id: str) -> None:
-    """Serialise decisions for one customer (frequency caps stay exact under concurrency)."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(
-            text("SELECT id FROM customers WHERE id = :id FOR UPDATE"), {"id": customer_id}
-        )
 
 
 def open_db(url: str, *, migrate: bool = True) -> Engine:

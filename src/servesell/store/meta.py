@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from servesell.store.tables import meta, metadata
 from servesell.store.upsert import upsert
@@ -13,9 +13,13 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
 
+_GET = select(meta.c.value).where(meta.c.key == bindparam("key"))
+
+
 def get_meta(conn: Connection, key: str) -> str | None:
     """The value stored under ``key``, or ``None``."""
-    return conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar_one_or_none()
+    value: str | None = conn.execute(_GET, {"key": key}).scalar_one_or_none()
+    return value
 
 
 def set_meta(conn: Connection, key: str, value: str) -> None:

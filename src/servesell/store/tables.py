@@ -14,6 +14,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     Dialect,
     Float,
@@ -215,6 +216,17 @@ queue_states = Table(
     Column("state", JSON, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
 )
+
+tags = Table(
+    "tags",
+    metadata,
+    Column("customer_id", ID, primary_key=True),
+    Column("offer_id", ID, primary_key=True),
+    Column("as_of", Date, nullable=False),
+    Column("tagged_at", UtcDateTime, nullable=False),
+    Index("ix_tags_offer_customer", "offer_id", "customer_id"),
+)
+"""The eligibility matrix of the last ``servesell tag`` run: one row per eligible pair."""
 
 model_states = Table(
     "model_states",

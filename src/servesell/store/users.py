@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from servesell.errors import NotFoundError, ServesellError
 from servesell.store.tables import users
@@ -76,13 +76,14 @@ def add_user(conn: Connection, name: str, role: Role, *, password: str | None = 
     return token
 
 
+_BY_TOKEN = select(users.c.name, users.c.role).where(
+    users.c.token_hash == bindparam("token_hash"), users.c.disabled.is_(False)
+)
+
+
 def user_by_token(conn: Connection, token: str) -> User | None:
     """The enabled user holding ``token``, or ``None``."""
-    row = conn.execute(
-        select(users.c.name, users.c.role).where(
-            users.c.token_hash == hash_token(token), users.c.disabled.is_(False)
-        )
-    ).first()
+    row = conn.execute(_BY_TOKEN, {"token_hash": hash_token(token)}).first()
     return None if row is None else User(row.name, Role(row.role))
 
 

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from servesell.api.deps import AdminDep, ConnDep, DbDep, SupervisorDep
+from servesell.api.deps import AdminDep, ConnDep, DbDep, RuntimeDep, SupervisorDep
 from servesell.api.schemas import AUTHED, AuditOut, Health, UserIn, UserOut, errors
 from servesell.store import head_revision
 from servesell.store.audit import audit, list_audit
@@ -69,10 +69,10 @@ def create_user(body: UserIn, db: DbDep, user: AdminDep) -> UserOut:
 
 @router.delete("/v1/users/{name}", responses={**AUTHED, **errors(404)})
 def revoke_user(
-    name: Annotated[str, Path(min_length=1, max_length=64)], db: DbDep, user: AdminDep
+    name: Annotated[str, Path(min_length=1, max_length=64)], runtime: RuntimeDep, user: AdminDep
 ) -> UserOut:
-    """Revoke a user's token and password. Audited."""
-    with db.begin() as conn:
+    """Revoke a user's token and password (other workers follow within 5 s). Audited."""
+    with runtime.db.begin() as conn:
         disable_user(conn, name)
         audit(
             conn,
@@ -83,6 +83,7 @@ def revoke_user(
             before=None,
             after=None,
         )
+    runtime.tokens.clear()
     return UserOut(name=name, role="revoked")
 
 

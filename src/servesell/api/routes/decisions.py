@@ -22,7 +22,7 @@ from servesell.api.schemas import (
 from servesell.decide import describe, explain_candidate, render_script, why_not
 from servesell.domain import CallContext, Decision, Offer, Outcome
 from servesell.service.calls import decide_call
-from servesell.store import get_customer, get_decision, record_outcome
+from servesell.store import get_decision, record_outcome
 from servesell.store.db import write_transaction
 from servesell.store.queues import load_queue_state
 
@@ -52,8 +52,7 @@ def create_decision(
     with write_transaction(runtime.db) as conn:
         engine = runtime.engine(conn)
         state = load_queue_state(conn, body.queue)
-        decision = decide_call(conn, engine, body.customer_id, context, queue_state=state)
-        customer = get_customer(conn, body.customer_id, engine.catalog.schema)
+        decision, customer = decide_call(conn, engine, body.customer_id, context, queue_state=state)
     offers = {c.offer.id: c.offer for c in engine.catalog.offers}
     scripts = {
         c.offer_id: render_script(offers[c.offer_id].script, customer) for c in decision.shown

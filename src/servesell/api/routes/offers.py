@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 
-from servesell.api.deps import AdminDep, AgentDep, ConnDep, DbDep
+from servesell.api.deps import AdminDep, AgentDep, ConnDep, RuntimeDep
 from servesell.api.schemas import AUTHED, RuleCheckIn, RuleCheckOut, RuleProblem, errors
 from servesell.domain import Offer, OfferStatus
 from servesell.errors import CatalogError, RuleError
@@ -37,12 +37,12 @@ def read_offer(offer_id: OfferId, conn: ConnDep, user: AgentDep) -> Offer:
 
 @router.put("/offers/{offer_id}")
 def put_offer(
-    offer_id: OfferId, body: Offer, db: DbDep, user: AdminDep, response: Response
+    offer_id: OfferId, body: Offer, runtime: RuntimeDep, user: AdminDep, response: Response
 ) -> Offer:
     """Create or replace an offer; its rule must validate against the schema. Audited."""
     if body.id != offer_id:
         raise CatalogError(f"body id {body.id!r} differs from the path", offer_id=offer_id)
-    with db.begin() as conn:
+    with runtime.db.begin() as conn:
         offer = validate_offer(body.model_dump(), require_schema(conn))
         before = find_offer(conn, offer_id)
         upsert_offers(conn, [offer])
@@ -55,15 +55,16 @@ def put_offer(
             before=before.model_dump(mode="json") if before else None,
             after=offer.model_dump(mode="json"),
         )
+    runtime.invalidate()
     if before is None:
         response.status_code = status.HTTP_201_CREATED
     return offer
 
 
 @router.delete("/offers/{offer_id}")
-def retire_offer(offer_id: OfferId, db: DbDep, user: AdminDep) -> Offer:
+def retire_offer(offer_id: OfferId, runtime: RuntimeDep, user: AdminDep) -> Offer:
     """Retire an offer (kept for the decision log's sake, never offered again). Audited."""
-    with db.begin() as conn:
+    with runtime.db.begin() as conn:
         before = get_offer(conn, offer_id)
         retired = before.model_copy(update={"status": OfferStatus.RETIRED})
         upsert_offers(conn, [retired])
@@ -76,6 +77,7 @@ def retire_offer(offer_id: OfferId, db: DbDep, user: AdminDep) -> Offer:
             before=before.model_dump(mode="json"),
             after=retired.model_dump(mode="json"),
         )
+    runtime.invalidate()
     return retired
 
 

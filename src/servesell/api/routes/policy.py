@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import ValidationError
 
-from servesell.api.deps import AdminDep, ConnDep, DbDep, SupervisorDep
+from servesell.api.deps import AdminDep, ConnDep, RuntimeDep, SupervisorDep
 from servesell.api.schemas import AUTHED
 from servesell.decide import ContactPolicy
 from servesell.errors import ServesellError
@@ -24,9 +24,9 @@ def read_policy(conn: ConnDep, user: SupervisorDep) -> ContactPolicy:
 
 
 @router.put("")
-def update_policy(changes: dict[str, Any], db: DbDep, user: AdminDep) -> ContactPolicy:
+def update_policy(changes: dict[str, Any], runtime: RuntimeDep, user: AdminDep) -> ContactPolicy:
     """Change some policy fields (the rest keep their values); audited with before and after."""
-    with db.begin() as conn:
+    with runtime.db.begin() as conn:
         before = load_policy(conn)
         current = before.model_dump(mode="json")
         try:
@@ -45,6 +45,7 @@ def update_policy(changes: dict[str, Any], db: DbDep, user: AdminDep) -> Contact
             before=current,
             after=policy.model_dump(mode="json"),
         )
+    runtime.invalidate()
     return policy
 
 

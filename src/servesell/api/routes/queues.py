@@ -64,6 +64,7 @@ def put_gate(
             before=before.model_dump(mode="json"),
             after=body.model_dump(mode="json"),
         )
+    runtime.invalidate()
     return body
 
 

@@ -1,7 +1,7 @@
 """learn: saved state of online propensity models
 
 Revision ID: 0201
-Revises: 0002
+Revises: 0101
 Create Date: 2026-11-23 01:10:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0201"
-down_revision: str | None = "0002"
+down_revision: str | None = "0101"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
