@@ -52,6 +52,7 @@ def main() -> None:
     parser.add_argument("--outcomes", type=int, default=200_000)
     parser.add_argument("--steps", type=int, default=30_000)
     parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument("--peer-alpha", type=float, default=0.25)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
@@ -64,7 +65,7 @@ def main() -> None:
         "adaptive": _play(calls, _adaptive(schema, customers, args.seed)),
         "random": _play(calls, _random(args.seed)),
         "oracle": _play(calls, _oracle),
-        "peer": _peer(calls, schema, customers, args.batch, args.seed),
+        "peer": _peer(calls, schema, customers, args, args.seed),
     }
     ours = rewards["adaptive"]
     result = {
@@ -76,7 +77,7 @@ def main() -> None:
         "mean_auc_gap_per_offer": round(gaps[1], 4),
         "outcomes": args.outcomes,
         "steps": args.steps,
-        "peer": f"mabwiser LinTS, batch {args.batch}",
+        "peer": f"mabwiser LinTS alpha {args.peer_alpha}, batch {args.batch}",
         "reward_per_call": {k: round(v / args.steps, 3) for k, v in rewards.items()},
         "goal_updates_per_s": 50_000,
     }
@@ -176,7 +177,11 @@ _oracle: Chooser = (_oracle_choice, lambda call, offer, accepted: None)
 
 
 def _peer(
-    calls: list[Call], schema: ProfileSchema, customers: list[Customer], batch: int, seed: int
+    calls: list[Call],
+    schema: ProfileSchema,
+    customers: list[Customer],
+    args: argparse.Namespace,
+    seed: int,
 ) -> float:
     space = AdaptivePropensity.for_customers(schema, customers[:5000], at=AT.date()).space
     rows = [space.encode(c, ctx) for c, ctx, _, _ in calls]
@@ -184,7 +189,8 @@ def _peer(
     for i, (ids, values) in enumerate(rows):
         x[i, ids] = values
     arms = sorted({o.id for _, _, eligible, _ in calls for o in eligible})
-    mab = MAB(arms, LearningPolicy.LinTS(alpha=0.25), seed=seed, n_jobs=1)
+    mab = MAB(arms, LearningPolicy.LinTS(alpha=args.peer_alpha), seed=seed, n_jobs=1)
+    batch = args.batch
     total, started, rng = 0.0, False, random.Random(seed + 3)
     for start in range(0, len(calls), batch):
         part = calls[start : start + batch]

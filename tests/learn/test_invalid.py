@@ -112,8 +112,8 @@ def test_a_table_of_only_ids_has_nothing_to_learn_from() -> None:
     ("content", "message"),
     [
         (b"", "file is empty"),
-        (b"a,b,y\n", "has a header but no data rows"),
-        (b"a,b\n1,2\n3,4,5,6\n", "not a readable table"),
+        (b"a,b,y\n", "has a header but no readable data rows"),
+        (b'a,b\n1,2\n"3,4\n5,6\n', "line 4: malformed CSV"),
         (b"a,a\n1,2\n", "column 'a' appears twice"),
     ],
 )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
-from tests.support.learning import AT, bank_world, epsilon_greedy_log
+from tests.support.learning import AT, REASONS, bank_world, epsilon_greedy_log
 
 from servesell.domain import CallContext, Customer, Offer
 from servesell.learn.ope import LoggedChoice, evaluate_policy
@@ -104,3 +106,45 @@ def test_doubly_robust_with_the_true_reward_model_is_tighter_than_ips(
 
 def _fields(choice: LoggedChoice) -> dict[str, object]:
     return {name: getattr(choice, name) for name in LoggedChoice.__slots__}
+
+
+@pytest.mark.slow
+def test_estimates_from_the_real_engines_log_cover_the_greedy_policys_value(
+    world: tuple[list[Customer], dict[str, Offer]],
+) -> None:
+    """ε-greedy logs written by the decision engine itself, evaluated for pure greedy."""
+    from servesell.decide import Catalog, ContactPolicy, Engine, FixedBudgetGate
+    from servesell.domain import Channel, OutcomeResult
+
+    customers, offers = world
+    schema, _ = bank_world()
+    by_id = {c.id: c for c in customers}
+    catalog = Catalog(list(offers.values()), schema)
+    covered = {"ips": 0, "snips": 0, "dr": 0}
+    repetitions = 10
+    for seed in range(repetitions):
+        engine = Engine(
+            catalog,
+            policy=ContactPolicy(explore_share=0.3, min_value_per_second=0.0),
+            gate=FixedBudgetGate(600),
+            seed=seed,
+        )
+        rng = random.Random(seed)
+        choices = []
+        while len(choices) < 1000:
+            customer = rng.choice(customers)
+            context = CallContext(at=AT, reason=rng.choice(REASONS))
+            decision = engine.decide(customer, context)
+            results = {
+                (c.offer_id, Channel.IN_CALL): OutcomeResult.ACCEPTED
+                if rng.random() < _truth(offers[c.offer_id], customer, context)
+                else OutcomeResult.DECLINED
+                for c in decision.shown
+            }
+            choice = logged_choice(decision, results)
+            if choice is not None:
+                choices.append(choice)
+        truth = _true_value(choices, greedy, by_id)
+        for estimate in evaluate_policy(choices, greedy):
+            covered[estimate.estimator] += estimate.covers(truth)
+    assert all(n >= 0.9 * repetitions for n in covered.values()), covered

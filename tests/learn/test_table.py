@@ -59,3 +59,11 @@ def test_an_explicit_wrong_encoding_is_explained(tmp_path: Path) -> None:
     path.write_bytes("城市,y\n上海,1\n".encode("gbk"))
     with pytest.raises(InputFileError, match="not valid utf-8"):
         read_table(path, encoding="utf-8")
+
+
+def test_rows_with_extra_fields_are_counted_and_left_out(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("a,b,y\n1,2,Yes\n3,4,5,No\n5,6,No\n7\n", encoding="utf-8")
+    table = read_table(path)
+    assert table.skipped == 1
+    assert table.frame["a"].tolist() == ["1", "5", "7"]

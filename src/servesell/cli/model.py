@@ -223,7 +223,12 @@ def ope(
 
 def _read_notes(table: TableText) -> dict[str, Any]:
     rows, cols = table.frame.shape
-    return {"encoding": table.encoding, "delimiter": table.delimiter, "shape": [rows, cols]}
+    return {
+        "encoding": table.encoding,
+        "delimiter": table.delimiter,
+        "shape": [rows, cols],
+        "skipped_rows": table.skipped,
+    }
 
 
 def _print_evaluation(file: Path, table: TableText, result: Evaluation) -> None:
@@ -233,6 +238,8 @@ def _print_evaluation(file: Path, table: TableText, result: Evaluation) -> None:
         f"delimiter {table.delimiter!r})",
         highlight=False,
     )
+    if table.skipped:
+        console.print(f"{table.skipped} rows with more fields than the header were left out")
     for line in [result.method, *result.notes]:
         console.print(line, highlight=False)
     s = result.scores

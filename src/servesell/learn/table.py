@@ -5,7 +5,8 @@ GB18030 (a superset of GBK and GB2312), then Latin-1, which accepts any bytes. T
 delimiter is sniffed from the first lines among comma, semicolon, tab and pipe. Every
 cell is read as text; :mod:`servesell.learn.prepare` decides what is a number. Common
 spellings of a missing value (empty, ``NA``, ``N/A``, ``NULL``, ``?``, ...) become
-missing.
+missing. A row with more fields than the header is left out and counted (a short row
+is padded with missing values), so one broken line does not lose the file.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ class TableText:
     frame: pd.DataFrame
     encoding: str
     delimiter: str
+    skipped: int = 0
+    """Rows with more fields than the header, left out."""
 
 
 def read_table(path: Path, *, encoding: str | None = None) -> TableText:
@@ -46,10 +49,14 @@ def read_table(path: Path, *, encoding: str | None = None) -> TableText:
         raise InputFileError(f"{path}: file is empty (expected a header row)")
     text, used = _decode(path, raw, encoding)
     delimiter = sniff_delimiter(text)
+    _check_quoting(path, text, delimiter)
+    skipped: list[list[str]] = []
     try:
         frame = pd.read_csv(
             io.StringIO(text),
             sep=delimiter,
+            engine="python",
+            on_bad_lines=skipped.append,
             dtype=str,
             keep_default_na=False,
             na_values=list(MISSING),
@@ -63,7 +70,10 @@ def read_table(path: Path, *, encoding: str | None = None) -> TableText:
     frame.columns = [_name(str(c), i) for i, c in enumerate(frame.columns, start=1)]
     frame = frame.reset_index(drop=True)
     _check_columns(path, frame)
-    return TableText(frame, used, delimiter)
+    if frame.empty:
+        why = f" ({len(skipped)} malformed; check the quoting)" if skipped else ""
+        raise InputFileError(f"{path}: has a header but no readable data rows{why}")
+    return TableText(frame, used, delimiter, len(skipped))
 
 
 def sniff_delimiter(text: str) -> str:
@@ -74,6 +84,18 @@ def sniff_delimiter(text: str) -> str:
     except csv.Error:
         header = text.split("\n", 1)[0]
         return max(DELIMITERS, key=header.count)
+
+
+def _check_quoting(path: Path, text: str, delimiter: str) -> None:
+    """Refuse text the CSV grammar cannot split (an unclosed quote), naming the line."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        for _ in reader:
+            pass
+    except csv.Error as exc:
+        raise InputFileError(
+            f"{path}: line {reader.line_num}: malformed CSV ({exc}); check the quoting"
+        ) from None
 
 
 def _decode(path: Path, raw: bytes, encoding: str | None) -> tuple[str, str]:
@@ -101,8 +123,6 @@ def _check_columns(path: Path, frame: pd.DataFrame) -> None:
         if name in seen or (name.rsplit(".", 1)[0] in seen and name[-1].isdigit()):
             raise InputFileError(f"{path}: line 1: column {name.rsplit('.', 1)[0]!r} appears twice")
         seen.add(name)
-    if frame.empty:
-        raise InputFileError(f"{path}: has a header but no data rows")
 
 
 def _name(header: str, position: int) -> str:

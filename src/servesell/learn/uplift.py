@@ -96,7 +96,7 @@ def newcombe(x1: int, n1: int, x2: int, n2: int) -> tuple[float, float]:
     d = p1 - p2
     low = d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
     high = d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
-    return low, high
+    return max(-1.0, min(low, d)), min(1.0, max(high, d))
 
 
 def wilson(x: int, n: int) -> tuple[float, float]:
@@ -104,7 +104,9 @@ def wilson(x: int, n: int) -> tuple[float, float]:
     p = x / n
     centre = (p + Z95**2 / (2 * n)) / (1 + Z95**2 / n)
     half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / (1 + Z95**2 / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
+    low = 0.0 if x == 0 else max(0.0, centre - half)
+    high = 1.0 if x == n else min(1.0, centre + half)
+    return min(low, p), max(high, p)
 
 
 def _order(item: tuple[tuple[str, str], list[int]]) -> tuple[str, bool, str]:
