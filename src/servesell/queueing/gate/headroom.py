@@ -15,6 +15,10 @@ it afresh from the queue state:
    their extra seconds cost least;
 3. the gate is open for a call answered with ``agents_available - calls_waiting >= r``.
 
+The default ``margin`` of -0.25 aims each moment at 55% when the day's target is 80%:
+the target is a daily average, quiet hours run near 100%, and aiming every half hour
+at the full target leaves most of the day's room unsold (see ``docs/queueing.md``).
+
 Results are cached per (agents, rate, handle time) rounded to 5%, so the
 gate costs a dictionary look-up per call.
 """
@@ -40,7 +44,7 @@ class HeadroomGate(GatePolicy):
     name = "gated"
 
     def __init__(
-        self, *, offer_seconds: float = 60.0, margin: float = 0.0, **options: Any
+        self, *, offer_seconds: float = 55.0, margin: float = -0.25, **options: Any
     ) -> None:
         if not offer_seconds > 0:
             raise ValueError(f"offer_seconds must be > 0, got {offer_seconds!r}")
