@@ -14,7 +14,9 @@ SPECS = ["never", "always", "threshold:0", "threshold:3", "gated"]
 T0 = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
 
 
-def state(waiting: int, available: int, *, seconds: float = 0.0, rate: float = 1200.0) -> QueueState:
+def state(
+    waiting: int, available: int, *, seconds: float = 0.0, rate: float = 1200.0
+) -> QueueState:
     return QueueState(
         at=T0 + dt.timedelta(seconds=seconds),
         calls_waiting=waiting,
@@ -47,7 +49,8 @@ def test_allowance_is_zero_exactly_when_serving(gate: GatePolicy) -> None:
 
 def test_assess_predicts_the_service_level_with_and_without_the_offer(gate: GatePolicy) -> None:
     verdict = gate.assess(state(2, 0), extra_seconds=60)
-    assert verdict.service_level is not None and verdict.service_level_with_offer is not None
+    assert verdict.service_level is not None
+    assert verdict.service_level_with_offer is not None
     assert verdict.service_level_with_offer < verdict.service_level
     assert verdict.allowed == (verdict.mode is Mode.SELL and verdict.allowed_seconds >= 60)
 

@@ -46,4 +46,9 @@ def test_snapshot_keeps_what_the_feed_gave_and_fills_the_rest() -> None:
     assert filled.aht_seconds == 150.0
     assert filled.arrival_rate_per_hour == pytest.approx(600)
     live.call_arrived(T0)
-    assert live.snapshot(given.model_copy(update={"arrival_rate_per_hour": 42.0})).arrival_rate_per_hour == 42.0
+    assert (
+        live.snapshot(
+            given.model_copy(update={"arrival_rate_per_hour": 42.0})
+        ).arrival_rate_per_hour
+        == 42.0
+    )

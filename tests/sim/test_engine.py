@@ -54,7 +54,8 @@ def test_offers_add_handle_time_and_sales_come_from_offers() -> None:
     scenario = bank_scenario(calls_per_day=4_000)
     never = simulate(scenario, gate_for(scenario, "never"), seed=1)
     always = simulate(scenario, gate_for(scenario, "always"), seed=1)
-    assert never.offers == never.sales == 0 and never.revenue == 0
+    assert never.offers == never.sales == 0
+    assert never.revenue == 0
     assert 0 < always.sales < always.offers <= always.calls
     assert always.occupancy > never.occupancy
     assert always.service_level < never.service_level

@@ -20,6 +20,7 @@ from servesell.sim.results import SimResult
 
 @app.command("erlang")
 def erlang(
+    *,
     calls_per_hour: Annotated[float, typer.Option(help="Calls offered per hour.")],
     aht_seconds: Annotated[float, typer.Option(help="Average handle time in seconds.")],
     agents: Annotated[int, typer.Option(help="Agents answering.")],
@@ -31,14 +32,20 @@ def erlang(
 ) -> None:
     """Erlang C (or Erlang A with --patience-seconds): P(wait), ASA, service level, occupancy."""
     try:
-        metrics = predict(Load(calls_per_hour, aht_seconds), agents, target_seconds, patience_seconds)
+        metrics = predict(
+            Load(calls_per_hour, aht_seconds), agents, target_seconds, patience_seconds
+        )
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
     figures = metrics.as_dict()
     if as_json:
         typer.echo(json.dumps(figures))
         return
-    table = Table("figure", "value", title=f"{'Erlang A' if patience_seconds else 'Erlang C'}, {agents} agents")
+    table = Table(
+        "figure",
+        "value",
+        title=f"{'Erlang A' if patience_seconds else 'Erlang C'}, {agents} agents",
+    )
     for name, value in figures.items():
         table.add_row(name, f"{value:.6g}")
     console.print(table)
@@ -46,13 +53,16 @@ def erlang(
 
 @app.command("simulate")
 def simulate_command(
+    *,
     agents: Annotated[
         int | None, typer.Option(help="Seats: most agents on duty at once (default: as planned).")
     ] = None,
     calls_per_day: Annotated[float, typer.Option(help="Expected calls in a day.")] = 20_000,
     policy: Annotated[str, typer.Option(help="gated, always, never or threshold:N.")] = "gated",
     days: Annotated[int, typer.Option(min=1, help="Days to simulate.")] = 1,
-    hold_seconds: Annotated[float, typer.Option(help="Hysteresis hold before selling again.")] = 0.0,
+    hold_seconds: Annotated[
+        float, typer.Option(help="Hysteresis hold before selling again.")
+    ] = 0.0,
     seed: SeedOption = 7,
     run_sweep: Annotated[
         bool, typer.Option("--sweep", help="Run every policy and write the frontier.")
@@ -70,7 +80,9 @@ def simulate_command(
         if run_sweep:
             _sweep(scenario, seed=seed, out=out, as_json=as_json)
             return
-        result = simulate(scenario, gate_for(scenario, policy, hold_seconds=hold_seconds), seed=seed)
+        result = simulate(
+            scenario, gate_for(scenario, policy, hold_seconds=hold_seconds), seed=seed
+        )
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
     if as_json:
@@ -89,7 +101,11 @@ def _sweep(scenario: object, *, seed: int, out: Path, as_json: bool) -> None:
     write_csv(points, csv_path)
     write_png(points, png_path, target_level=scenario.target.level)
     if as_json:
-        typer.echo(json.dumps({"csv": str(csv_path), "png": str(png_path), "points": [_row(p) for p in points]}))
+        typer.echo(
+            json.dumps(
+                {"csv": str(csv_path), "png": str(png_path), "points": [_row(p) for p in points]}
+            )
+        )
         return
     _print_frontier(points)
     console.print(f"wrote {csv_path} and {png_path}")
@@ -102,7 +118,9 @@ def _row(point: FrontierPoint) -> dict[str, object]:
 
 
 def _print_results(results: list[SimResult]) -> None:
-    table = Table("policy", "service level", "ASA s", "abandoned", "occupancy", "offers", "sales", "revenue")
+    table = Table(
+        "policy", "service level", "ASA s", "abandoned", "occupancy", "offers", "sales", "revenue"
+    )
     for r in results:
         table.add_row(
             r.policy,

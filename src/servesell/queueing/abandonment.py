@@ -71,7 +71,7 @@ def erlang_a(
 
 
 def _queue_log_weights(lam: float, drain: float, theta: float) -> np.ndarray:
-    """log of π(n + j) / π(n) for j = 0, 1, …, as far as the weights matter."""
+    """Log of π(n + j) / π(n) for j = 0, 1, …, as far as the weights matter."""
     peak = max(0.0, (lam - drain) / theta)
     size = int(peak + 12.0 * math.sqrt(lam / theta + 1.0)) + 64
     while True:

@@ -121,7 +121,7 @@ def _run(scenario: Scenario, calls: Calls, gate: LoadGate | None, feed: _Feed) -
         nonlocal switches, mode
         wait[k] = t - arrival[k]
         answered[k] = 1
-        seconds = handle[k]
+        seconds = float(handle[k])
         o = offer[k]
         if o >= 0 and gate is not None:
             longest = 0.0
@@ -201,11 +201,20 @@ def _run(scenario: Scenario, calls: Calls, gate: LoadGate | None, feed: _Feed) -
                 abandoned[k] = 1
                 wait[k] = tp - arrival[k]
                 waiting -= 1
-    return _tallies(calls, specs, wait, answered, offered, busy_seconds, switches)
+    return _tallies(
+        calls,
+        specs=specs,
+        wait=wait,
+        answered=answered,
+        offered=offered,
+        busy_seconds=busy_seconds,
+        switches=switches,
+    )
 
 
 def _tallies(
     calls: Calls,
+    *,
     specs: tuple[object, ...],
     wait: list[float],
     answered: bytearray,

@@ -81,7 +81,9 @@ def measure(
         sales=int(sold.sum()),
         revenue=float(t.value[sold].sum()),
         mode_switches=t.mode_switches,
-        intervals=_intervals(slot, on_time, t, sold, agents, interval_seconds),
+        intervals=_intervals(
+            slot, on_time=on_time, t=t, sold=sold, agents=agents, width=interval_seconds
+        ),
     )
 
 
@@ -101,6 +103,7 @@ class Tallies:
 
 def _intervals(
     slot: np.ndarray,
+    *,
     on_time: np.ndarray,
     t: Tallies,
     sold: np.ndarray,

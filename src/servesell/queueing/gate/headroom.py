@@ -111,6 +111,7 @@ class HeadroomGate(GatePolicy):
         fits = np.nonzero(at_least <= share * (at_least[-1] + queued))[0]
         return float(agents - fits[-1] - 1) if fits.size else float(agents)
 
+
 def _bucket(value: float) -> int:
     """Round to a 5% grid on the log scale (cache key)."""
     return round(math.log(max(value, 1e-9)) / 0.05)
