@@ -7,11 +7,20 @@ from typing import TYPE_CHECKING
 import pytest
 
 from servesell.store import open_db
+from support.postgres import fresh_database, running_server
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
     from sqlalchemy import Engine
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """A private PostgreSQL server for the session (skips locally without binaries)."""
+    with running_server() as url:
+        yield url
 
 
 @pytest.fixture
@@ -20,8 +29,16 @@ def db_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'servesell.db'}"
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database on each backend servesell supports."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'servesell.db'}"
+    return fresh_database(request.getfixturevalue("pg_server"))
+
+
 @pytest.fixture
-def engine(db_url: str) -> Engine:
+def engine(db_url: str) -> Iterator[Engine]:
     """A migrated engine on a fresh SQLite file."""
     eng = open_db(db_url)
     yield eng

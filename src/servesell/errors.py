@@ -12,6 +12,7 @@ HTTP status in ``api/``; nothing else knows about status codes.
      ├── RuleError              an eligibility rule does not parse or validate (has position)
      ├── CatalogError           an offer definition is invalid (has offer id and field)
      ├── InputFileError         a whole input file cannot be read (empty, unknown columns, ...)
+     │    └── DataError         a table that cannot be learned from (has column)
      ├── NotFoundError          an id that does not exist (customer, offer, decision, ...)
      ├── OutcomeError           an outcome that contradicts the decision log
      └── StoreError             the database refused (not migrated, locked, foreign data)
@@ -46,15 +47,17 @@ class RuleError(ServesellError):
         rule: str = "",
         position: int | None = None,
         offer_id: str | None = None,
+        source: str | None = None,
     ) -> None:
         self.message = message
         self.rule = rule
         self.position = position
         self.offer_id = offer_id
+        self.source = source
         super().__init__(self._render())
 
     def _render(self) -> str:
-        where = []
+        where = [self.source] if self.source else []
         if self.offer_id:
             where.append(f"offer {self.offer_id!r}")
         if self.position is not None:
@@ -66,30 +69,58 @@ class RuleError(ServesellError):
             text += f"\n    {self.rule}\n    {caret}"
         return text
 
-    def for_offer(self, offer_id: str) -> RuleError:
-        """Return the same error, attributed to ``offer_id``."""
-        return RuleError(self.message, rule=self.rule, position=self.position, offer_id=offer_id)
+    def located(self, *, offer_id: str | None = None, source: str | None = None) -> RuleError:
+        """The same error, attributed to an offer and/or a place in a file."""
+        return RuleError(
+            self.message,
+            rule=self.rule,
+            position=self.position,
+            offer_id=offer_id or self.offer_id,
+            source=source or self.source,
+        )
 
 
 class CatalogError(ServesellError):
-    """An offer definition that is invalid; names the offer and the field."""
+    """An offer definition that is invalid; names the offer, the field and the place."""
 
-    def __init__(self, message: str, *, offer_id: str | None = None, field: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        offer_id: str | None = None,
+        field: str | None = None,
+        source: str | None = None,
+    ) -> None:
+        self.message = message
         self.offer_id = offer_id
         self.field = field
-        where = " ".join(
+        self.source = source
+        where = [
             part
             for part in (
+                source or "",
                 f"offer {offer_id!r}" if offer_id else "",
                 f"field {field!r}" if field else "",
             )
             if part
-        )
-        super().__init__(f"{where}: {message}" if where else message)
+        ]
+        super().__init__(f"{', '.join(where)}: {message}" if where else message)
+
+    def located(self, *, source: str) -> CatalogError:
+        """The same error, attributed to a place in a file."""
+        return CatalogError(self.message, offer_id=self.offer_id, field=self.field, source=source)
 
 
 class InputFileError(ServesellError):
     """A whole input file cannot be used (empty, unreadable, wrong columns)."""
+
+
+class DataError(InputFileError):
+    """A readable table that cannot be learned from; ``column`` names the culprit if one is."""
+
+    def __init__(self, message: str, *, column: str | None = None) -> None:
+        self.column = column
+        super().__init__(message)
 
 
 class NotFoundError(ServesellError):

@@ -15,7 +15,8 @@ def test_migrations_create_exactly_the_declared_tables(engine: Engine) -> None:
     assert diff == []
 
 
-def test_sqlite_file_runs_in_wal_mode(engine: Engine) -> None:
+def test_sqlite_file_runs_in_wal_mode(tmp_path) -> None:
+    engine = open_db(f"sqlite:///{tmp_path / 'wal.db'}")
     with engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1

@@ -3,7 +3,17 @@
 Each capability's commands live in their own module and attach to :data:`app` on import.
 """
 
-from servesell.cli import db, queueing  # noqa: F401  (registers the commands)
+from servesell.cli import (  # noqa: F401  (registers the commands)
+    data,
+    db,
+    decide,
+    demo,
+    kpis,
+    model,
+    queueing,
+    rules,
+    serve,
+)
 from servesell.cli.app import app
 
 __all__ = ["app", "main"]

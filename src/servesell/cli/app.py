@@ -23,7 +23,7 @@ USER_ERROR = 2
 PARTIAL = 1
 """Exit code when some input was accepted and some rejected."""
 
-console = Console()
+console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
 
 

@@ -12,6 +12,11 @@ from servesell.errors import InputFileError
 
 def read_yaml(path: Path) -> Any:
     """Parse ``path`` with the safe loader; :class:`InputFileError` on any problem."""
+    return read_yaml_nodes(path)[1]
+
+
+def read_yaml_nodes(path: Path) -> tuple[yaml.Node, Any]:
+    """Parse ``path`` and return the document's node tree (for line numbers) and its data."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -21,13 +26,18 @@ def read_yaml(path: Path) -> Any:
     except OSError as exc:
         raise InputFileError(f"{path}: cannot read ({exc.strerror})") from None
     try:
-        data = yaml.safe_load(text)
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = None if node is None else loader.construct_document(node)
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
         raise InputFileError(f"{path}: {where}: {exc.problem}") from None
     except yaml.YAMLError as exc:
         raise InputFileError(f"{path}: not valid YAML ({exc})") from None
-    if data is None:
+    if node is None or data is None:
         raise InputFileError(f"{path}: file is empty")
-    return data
+    return node, data

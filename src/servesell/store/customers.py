@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from servesell.domain.customer import Customer
 from servesell.domain.schema import ProfileSchema, from_json_values, to_json_value
@@ -17,6 +17,8 @@ from servesell.store.upsert import upsert
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Row
 
+_BY_ID = select(customers).where(customers.c.id == bindparam("customer_id"))
+_BY_ID_LOCKED = _BY_ID.with_for_update()
 _FLAGS = ("do_not_market", "blacklisted", "vip", "open_complaint")
 _CONTACTS = ("phone", "email", "wechat_openid")
 
@@ -29,9 +31,17 @@ def upsert_customers(conn: Connection, batch: Iterable[Customer]) -> int:
     return len(rows)
 
 
-def get_customer(conn: Connection, customer_id: str, schema: ProfileSchema) -> Customer:
-    """The customer with ``customer_id``; :class:`NotFoundError` when there is none."""
-    row = conn.execute(select(customers).where(customers.c.id == customer_id)).first()
+def get_customer(
+    conn: Connection, customer_id: str, schema: ProfileSchema, *, lock: bool = False
+) -> Customer:
+    """The customer with ``customer_id``; :class:`NotFoundError` when there is none.
+
+    ``lock`` holds the row until the transaction ends (PostgreSQL ``FOR UPDATE``; SQLite
+    serialises writers with ``BEGIN IMMEDIATE`` instead), so concurrent decisions for one
+    customer see each other's offers.
+    """
+    locked = lock and conn.dialect.name == "postgresql"
+    row = conn.execute(_BY_ID_LOCKED if locked else _BY_ID, {"customer_id": customer_id}).first()
     if row is None:
         raise NotFoundError("customer", customer_id)
     return _from_row(row, schema)

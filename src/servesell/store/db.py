@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +14,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from servesell.errors import ConfigError, StoreError
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -28,7 +30,7 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, parsed.database)
     try:
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_recycle=1800, pool_size=10, max_overflow=20)
     except (ArgumentError, ModuleNotFoundError) as exc:
         raise ConfigError(f"cannot use database URL {parsed!r}: {exc}") from None
 
@@ -42,6 +44,7 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # SQLAlchemy's "begin" event emits BEGIN below
         cursor = dbapi_conn.cursor()
         if database and database != ":memory:":
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -50,7 +53,25 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
     return engine
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that read-then-writes safely under concurrent writers.
+
+    On SQLite it starts with ``BEGIN IMMEDIATE`` (writers queue up front instead of
+    failing on upgrade); on PostgreSQL callers take row locks (``get_customer(lock=True)``).
+    """
+    with engine.connect() as conn:
+        conn.execution_options(immediate=True)
+        with conn.begin():
+            yield conn
 
 
 def open_db(url: str, *, migrate: bool = True) -> Engine:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, insert, select
+from sqlalchemy import and_, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from servesell.domain.center import CallContext
@@ -26,12 +26,12 @@ from servesell.domain.decision import (
 from servesell.domain.history import Contact
 from servesell.domain.offer import Channel
 from servesell.errors import NotFoundError, OutcomeError
-from servesell.store.tables import decision_candidates, decisions, outcomes
+from servesell.store.tables import UtcDateTime, decision_candidates, decisions, outcomes
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from sqlalchemy import Connection, Row
+    from sqlalchemy import Connection, Row, Select
 
 
 def insert_decision(conn: Connection, decision: Decision) -> None:
@@ -57,7 +57,7 @@ def insert_decision(conn: Connection, decision: Decision) -> None:
     if decision.candidates:
         conn.execute(
             insert(decision_candidates),
-            [_candidate_row(decision.id, c) for c in decision.candidates],
+            [_candidate_row(decision.id, i, c) for i, c in enumerate(decision.candidates)],
         )
 
 
@@ -69,7 +69,7 @@ def get_decision(conn: Connection, decision_id: str) -> Decision:
     cands = conn.execute(
         select(decision_candidates)
         .where(decision_candidates.c.decision_id == decision_id)
-        .order_by(decision_candidates.c.rank, decision_candidates.c.offer_id)
+        .order_by(decision_candidates.c.position)
     ).all()
     return _decision_from_rows(row, cands)
 
@@ -103,6 +103,11 @@ def record_outcome(conn: Connection, outcome: Outcome) -> bool:
 
 def contact_history(conn: Connection, customer_id: str, since: dt.datetime) -> list[Contact]:
     """Offers made to ``customer_id`` since ``since`` (shown or sent), with any results."""
+    rows = conn.execute(_HISTORY, {"customer_id": customer_id, "since": since}).all()
+    return [_contact(r) for r in rows]
+
+
+def _history_query() -> Select[Any]:
     joined = decision_candidates.join(
         decisions, decisions.c.id == decision_candidates.c.decision_id
     ).outerjoin(
@@ -113,7 +118,7 @@ def contact_history(conn: Connection, customer_id: str, since: dt.datetime) -> l
             outcomes.c.channel == decision_candidates.c.channel,
         ),
     )
-    rows = conn.execute(
+    return (
         select(
             decision_candidates.c.offer_id,
             decision_candidates.c.channel,
@@ -124,13 +129,15 @@ def contact_history(conn: Connection, customer_id: str, since: dt.datetime) -> l
         )
         .select_from(joined)
         .where(
-            decisions.c.customer_id == customer_id,
-            decisions.c.made_at >= since,
+            decisions.c.customer_id == bindparam("customer_id"),
+            decisions.c.made_at >= bindparam("since", type_=UtcDateTime),
             decision_candidates.c.fate.in_([Fate.SHOWN.value, Fate.DIGITAL.value]),
         )
         .order_by(decisions.c.made_at)
-    ).all()
-    return [_contact(r) for r in rows]
+    )
+
+
+_HISTORY = _history_query()
 
 
 def _contact(row: Row[Any, Any, Any, Any, Any, Any]) -> Contact:
@@ -204,10 +211,11 @@ def _outcome_row(outcome: Outcome, customer_id: str) -> dict[str, Any]:
     }
 
 
-def _candidate_row(decision_id: str, c: Candidate) -> dict[str, Any]:
+def _candidate_row(decision_id: str, position: int, c: Candidate) -> dict[str, Any]:
     return {
         "decision_id": decision_id,
         "offer_id": c.offer_id,
+        "position": position,
         "fate": c.fate.value,
         "reason": c.reason,
         "channel": c.channel.value if c.channel else None,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from servesell.domain.offer import Offer
 from servesell.errors import NotFoundError
+from servesell.store.meta import bump_catalog_version
 from servesell.store.tables import offers
 from servesell.store.upsert import upsert
 
@@ -25,6 +26,7 @@ def upsert_offers(conn: Connection, batch: Iterable[Offer]) -> int:
         for o in batch
     ]
     upsert(conn, offers, rows)
+    bump_catalog_version(conn)
     return len(rows)
 
 
@@ -36,7 +38,13 @@ def list_offers(conn: Connection) -> list[Offer]:
 
 def get_offer(conn: Connection, offer_id: str) -> Offer:
     """The offer with ``offer_id``; :class:`NotFoundError` when there is none."""
-    spec = conn.execute(select(offers.c.spec).where(offers.c.id == offer_id)).scalar_one_or_none()
-    if spec is None:
+    offer = find_offer(conn, offer_id)
+    if offer is None:
         raise NotFoundError("offer", offer_id)
-    return Offer.model_validate(spec)
+    return offer
+
+
+def find_offer(conn: Connection, offer_id: str) -> Offer | None:
+    """The offer with ``offer_id``, or ``None``."""
+    spec = conn.execute(select(offers.c.spec).where(offers.c.id == offer_id)).scalar_one_or_none()
+    return None if spec is None else Offer.model_validate(spec)

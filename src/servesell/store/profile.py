@@ -8,6 +8,7 @@ from sqlalchemy import delete, insert, select
 
 from servesell.domain.schema import ProfileSchema
 from servesell.errors import SchemaError
+from servesell.store.meta import bump_catalog_version
 from servesell.store.tables import profile_fields
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ def save_schema(conn: Connection, schema: ProfileSchema) -> None:
             for i, spec in enumerate(schema.fields)
         ],
     )
+    bump_catalog_version(conn)
 
 
 def load_schema(conn: Connection) -> ProfileSchema | None:

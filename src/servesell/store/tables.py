@@ -14,6 +14,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     Dialect,
     Float,
@@ -156,6 +157,7 @@ decision_candidates = Table(
     metadata,
     Column("decision_id", ID, ForeignKey("decisions.id"), primary_key=True),
     Column("offer_id", ID, primary_key=True),
+    Column("position", Integer, nullable=False),
     Column("fate", String(16), nullable=False),
     Column("reason", String(64), nullable=False),
     Column("channel", String(16)),
@@ -181,4 +183,58 @@ outcomes = Table(
     Column("extra_handle_seconds", Float),
     UniqueConstraint("decision_id", "offer_id", "channel", name="uq_outcomes_once"),
     Index("ix_outcomes_customer_recorded", "customer_id", "recorded_at"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("password_hash", String(200)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime, nullable=False, index=True),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("entity", String(32), nullable=False),
+    Column("entity_id", String(64), nullable=False),
+    Column("before", JSON),
+    Column("after", JSON),
+)
+
+queue_states = Table(
+    "queue_states",
+    metadata,
+    Column("queue", String(64), primary_key=True),
+    Column("state", JSON, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+tags = Table(
+    "tags",
+    metadata,
+    Column("customer_id", ID, primary_key=True),
+    Column("offer_id", ID, primary_key=True),
+    Column("as_of", Date, nullable=False),
+    Column("tagged_at", UtcDateTime, nullable=False),
+    Index("ix_tags_offer_customer", "offer_id", "customer_id"),
+)
+"""The eligibility matrix of the last ``servesell tag`` run: one row per eligible pair."""
+
+model_states = Table(
+    "model_states",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("state", JSON, nullable=False),
+    Column("outcomes", Integer, nullable=False, default=0),
+    Column("last_outcome_id", Integer, nullable=False, default=0),
+    Column("updated_at", UtcDateTime, nullable=False),
 )

@@ -110,6 +110,7 @@ def upgrade() -> None:
         "decision_candidates",
         sa.Column("decision_id", sa.String(length=64), nullable=False),
         sa.Column("offer_id", sa.String(length=64), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("fate", sa.String(length=16), nullable=False),
         sa.Column("reason", sa.String(length=64), nullable=False),
         sa.Column("channel", sa.String(length=16), nullable=True),

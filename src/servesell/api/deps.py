@@ -1,0 +1,105 @@
+"""Dependencies every route shares: the database, the runtime, and the authenticated user."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Connection, Engine
+
+from servesell.config import Settings
+from servesell.service.runtime import Runtime
+from servesell.store.users import Role, User, user_by_token
+
+bearer = HTTPBearer(auto_error=False, description="A token from `servesell users add`.")
+
+
+async def get_runtime(request: Request) -> Runtime:
+    """The process's runtime (database and decision engine)."""
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+async def get_settings(request: Request) -> Settings:
+    """The settings the app was built with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+async def get_db(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Engine:
+    """The database engine."""
+    return runtime.db
+
+
+def get_conn(db: Annotated[Engine, Depends(get_db)]) -> Iterator[Connection]:
+    """A read-only connection for the request (writes use their own transactions)."""
+    with db.connect() as conn:
+        yield conn
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+DbDep = Annotated[Engine, Depends(get_db)]
+ConnDep = Annotated[Connection, Depends(get_conn)]
+
+
+async def current_user(
+    request: Request,
+    runtime: RuntimeDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> User:
+    """The user whose bearer token came with the request; 401 without a valid one.
+
+    Tokens are checked against the database at most every few seconds per worker
+    (:class:`TokenCache`), so a revoked token stops working within that time.
+    """
+    token = credentials.credentials if credentials else None
+    if token is None:
+        session_user: User | None = getattr(request.state, "user", None)
+        if session_user is not None:
+            return session_user
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "missing bearer token (Authorization: Bearer <token>)",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    user = runtime.tokens.get(token)
+    if user is None:
+        user = await run_in_threadpool(_lookup, runtime, token)
+    if user is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "invalid or revoked token",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return user
+
+
+def _lookup(runtime: Runtime, token: str) -> User | None:
+    with runtime.db.connect() as conn:
+        user = user_by_token(conn, token)
+    if user is not None:
+        runtime.tokens.put(token, user)
+    return user
+
+
+def require(role: Role) -> Callable[[User], Awaitable[User]]:
+    """A dependency that admits users whose role includes ``role``; 403 otherwise."""
+
+    async def check(user: Annotated[User, Depends(current_user)]) -> User:
+        if not user.role.allows(role):
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                f"this needs the {role.value} role; you are {user.role.value}",
+            )
+        return user
+
+    return check
+
+
+AgentDep = Annotated[User, Depends(require(Role.AGENT))]
+SupervisorDep = Annotated[User, Depends(require(Role.SUPERVISOR))]
+AdminDep = Annotated[User, Depends(require(Role.ADMIN))]

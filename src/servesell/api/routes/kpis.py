@@ -1,0 +1,49 @@
+"""KPIs over a time window, per agent, team, offer, hour or day (definitions in report/kpis)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Query
+
+from servesell.api.deps import ConnDep, SettingsDep, SupervisorDep
+from servesell.api.schemas import AUTHED, KpiRow, KpisOut
+from servesell.errors import ServesellError
+from servesell.report.kpis import kpis
+from servesell.store import list_offers
+from servesell.store.reporting import tallies
+
+router = APIRouter(prefix="/v1/kpis", tags=["kpis"], responses=AUTHED)
+
+
+@router.get("")
+def read_kpis(
+    conn: ConnDep,
+    settings: SettingsDep,
+    user: SupervisorDep,
+    since: Annotated[dt.datetime | None, Query(alias="from")] = None,
+    until: Annotated[dt.datetime | None, Query(alias="to")] = None,
+    group_by: Literal["agent", "team", "offer", "hour", "day"] | None = None,
+) -> KpisOut:
+    """KPIs of decisions made in [from, to); naive times are the center's local time."""
+    tz = ZoneInfo(settings.timezone)
+    since, until = _aware(since, tz), _aware(until, tz)
+    if since and until and until <= since:
+        raise ServesellError(
+            f"'to' ({until.isoformat()}) must be after 'from' ({since.isoformat()})"
+        )
+    catalog = {o.id: o for o in list_offers(conn)}
+    groups = tallies(conn, catalog, since=since, until=until, group_by=group_by, tz=tz)
+    rows = [KpiRow(group=group, **asdict(kpis(t))) for group, t in groups.items()]
+    return KpisOut(
+        since=since, until=until, group_by=group_by, currency=settings.currency, rows=rows
+    )
+
+
+def _aware(value: dt.datetime | None, tz: ZoneInfo) -> dt.datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=tz)

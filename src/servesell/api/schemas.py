@@ -1,0 +1,295 @@
+"""Request and response bodies of the HTTP API (what ``/openapi.json`` documents)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from servesell.domain.decision import OutcomeResult
+from servesell.domain.offer import Channel
+
+Id = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
+]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
+
+
+class Strict(BaseModel):
+    """Base of request bodies: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class DecisionRequest(Strict):
+    """A screen pop: the calling customer and the call."""
+
+    customer_id: Id
+    call_id: Id | None = None
+    agent_id: Id | None = None
+    reason: Name = "other"
+    queue: Name = "default"
+    at: AwareDatetime | None = Field(default=None, description="Call answer time; default now")
+
+
+class Scores(BaseModel):
+    """The factors of the priority."""
+
+    propensity: float
+    value: float
+    context_weight: float
+    lever: float
+    priority: float
+
+
+class CandidateOut(BaseModel):
+    """One candidate offer's fate and why."""
+
+    offer_id: str
+    fate: Literal["shown", "digital", "suppressed", "not_selected"]
+    reason: str
+    why: str
+    channel: Channel | None
+    rank: int | None
+    probability: float
+    scores: Scores
+
+
+class ShownOffer(BaseModel):
+    """An offer flagged to the agent, with the script filled in for this customer."""
+
+    offer_id: str
+    name: str
+    script: str
+    value: float
+    extra_handle_seconds: float
+    probability: float
+    why: str
+
+
+class DigitalOffer(BaseModel):
+    """An offer sent as a digital follow-up."""
+
+    offer_id: str
+    name: str
+    channel: Channel
+
+
+class DecisionOut(BaseModel):
+    """A decision as the agent desktop and the CTI see it."""
+
+    decision_id: str
+    customer_id: str
+    made_at: dt.datetime
+    mode: Literal["serve", "sell"]
+    budget_seconds: float
+    explored: bool
+    offers: list[ShownOffer]
+    digital: list[DigitalOffer]
+    candidates: list[CandidateOut] | None = None
+    ineligible: list[str] | None = None
+
+
+class OutcomeRequest(Strict):
+    """What happened to a shown offer."""
+
+    offer_id: Id
+    result: OutcomeResult
+    channel: Channel = Channel.IN_CALL
+    decline_reason: Annotated[str, StringConstraints(max_length=200)] | None = None
+    extra_handle_seconds: float | None = Field(default=None, ge=0, le=3600)
+    recorded_at: AwareDatetime | None = None
+
+
+class OutcomeOut(BaseModel):
+    """The stored outcome; ``created`` is false when the same outcome was already stored."""
+
+    decision_id: str
+    offer_id: str
+    result: OutcomeResult
+    channel: Channel
+    created: bool
+
+
+class QueueStateIn(Strict):
+    """The ACD's report of one queue."""
+
+    calls_waiting: int = Field(ge=0, le=1_000_000)
+    agents_staffed: int = Field(ge=0, le=100_000)
+    agents_available: int = Field(ge=0, le=100_000)
+    agents_wrap_up: int = Field(default=0, ge=0, le=100_000)
+    longest_wait_seconds: float = Field(default=0.0, ge=0, le=86_400)
+    arrival_rate_per_hour: float | None = Field(default=None, ge=0, le=10_000_000)
+    aht_seconds: float | None = Field(default=None, gt=0, le=86_400)
+    at: AwareDatetime | None = None
+
+
+class ModeOut(BaseModel):
+    """Whether the queue is serving or selling now, and how many offer seconds a call may add."""
+
+    queue: str
+    mode: Literal["serve", "sell"]
+    allowed_extra_seconds: float
+    state: dict[str, Any] | None
+
+
+class CustomerIn(Strict):
+    """A customer record; ``attributes`` holds the declared profile fields."""
+
+    attributes: dict[str, Any] = Field(default_factory=dict)
+    holdings: list[Annotated[str, StringConstraints(max_length=64)]] = Field(default_factory=list)
+    do_not_market: bool = False
+    blacklisted: bool = False
+    vip: bool = False
+    open_complaint: bool = False
+    phone: Annotated[str, StringConstraints(max_length=32)] | None = None
+    email: Annotated[str, StringConstraints(max_length=254)] | None = None
+    wechat_openid: Annotated[str, StringConstraints(max_length=64)] | None = None
+
+
+class CustomerOut(CustomerIn):
+    """A stored customer."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+
+
+class CustomerImportIn(Strict):
+    """A batch of customers to upsert."""
+
+    customers: list[dict[str, Any]] = Field(max_length=10_000)
+
+
+class RowError(BaseModel):
+    """Why one imported row was not accepted."""
+
+    where: str
+    id: str
+    column: str
+    value: str
+    reason: str
+
+
+class ImportOut(BaseModel):
+    """Rows accepted and every reason a row was rejected."""
+
+    accepted: int
+    rejected: int
+    errors: list[RowError]
+
+
+class RuleCheckIn(Strict):
+    """An eligibility rule to validate."""
+
+    rule: Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+    preview: bool = Field(default=False, description="Also count eligible customers")
+
+
+class RuleProblem(BaseModel):
+    """A rule error and where it starts (0-based character offset)."""
+
+    message: str
+    position: int | None
+
+
+class RuleCheckOut(BaseModel):
+    """Whether the rule is valid, its errors, and optionally how many customers it selects."""
+
+    valid: bool
+    errors: list[RuleProblem]
+    eligible_customers: int | None = None
+    customers_scanned: int | None = None
+
+
+class UserIn(Strict):
+    """A new user."""
+
+    name: Name
+    role: Literal["agent", "supervisor", "admin"]
+    password: Annotated[str, StringConstraints(min_length=8, max_length=200)] | None = None
+
+
+class UserOut(BaseModel):
+    """A user; ``token`` only in the response that created it."""
+
+    name: str
+    role: str
+    token: str | None = None
+
+
+class AuditOut(BaseModel):
+    """One audited change."""
+
+    at: dt.datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: str
+    before: Any
+    after: Any
+
+
+class KpiRow(BaseModel):
+    """KPIs of one group (see ``servesell.report.kpis`` for every definition)."""
+
+    group: str
+    calls: int
+    offer_rate: float
+    offers_shown: int
+    offers_presented: int
+    accepted: int
+    conversion_rate: float
+    sales_per_100_calls: float
+    call_sale_share: float
+    digital_sent: int
+    digital_accepted: int
+    revenue: float
+    revenue_per_call: float
+    added_handle_seconds: float
+    commission: float
+    aht_with_offer_seconds: float | None
+    aht_without_offer_seconds: float | None
+
+
+class KpisOut(BaseModel):
+    """KPIs over a time window, optionally per group."""
+
+    since: dt.datetime | None
+    until: dt.datetime | None
+    group_by: str | None
+    currency: str
+    rows: list[KpiRow]
+
+
+class ErrorOut(BaseModel):
+    """What went wrong, for a person to read (422 bodies list each problem with its place)."""
+
+    detail: str | list[dict[str, Any]]
+    position: int | None = None
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries for the given error statuses."""
+    text = {
+        400: "Bad request (invalid value, bad encoding)",
+        401: "Missing or invalid bearer token",
+        403: "Your role does not allow this",
+        404: "Unknown id",
+        409: "Conflicts with the decision log",
+        413: "Request body too large",
+        422: "Invalid request body or parameters",
+    }
+    return {code: {"model": ErrorOut, "description": text[code]} for code in codes}
+
+
+AUTHED = errors(400, 401, 403, 413, 422)
+"""The errors any authenticated endpoint can answer with."""
+
+
+class Health(BaseModel):
+    """Liveness or readiness."""
+
+    status: Literal["ok", "unavailable"]
+    detail: str = ""

@@ -1,0 +1,5 @@
+"""``python -m servesell.cli``: the same as the ``servesell`` script."""
+
+from servesell.cli import main
+
+main()

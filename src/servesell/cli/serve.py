@@ -1,0 +1,77 @@
+"""``servesell serve`` and ``servesell users ...``: run the HTTP service and manage its users."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from servesell.cli.app import app, console
+from servesell.cli.options import DbOption, db_url
+from servesell.store import open_db
+from servesell.store.users import Role, add_user, disable_user, list_users
+
+users_app = typer.Typer(help="Users of the API and the web app.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "warning",
+) -> None:
+    """Run the HTTP API (OpenAPI at /docs) with uvicorn."""
+    import uvicorn
+
+    url = db_url(db)
+    open_db(url).dispose()  # migrate once, before the workers start
+    os.environ["SERVESELL_DB_URL"] = url
+    console.print(f"servesell on http://{host}:{port} ({workers} worker(s)), database {url}")
+    uvicorn.run(
+        "servesell.api.main:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        access_log=False,
+    )
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[Role, typer.Option(help="agent, supervisor or admin.")],
+    password: Annotated[
+        bool, typer.Option("--password", help="Also set a password for the web app (prompted).")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Create a user and print their API token (shown only this once)."""
+    secret = (
+        typer.prompt("password", hide_input=True, confirmation_prompt=True) if password else None
+    )
+    with open_db(db_url(db)).begin() as conn:
+        token = add_user(conn, name, role, password=secret)
+    console.print(f"user {name} ({role.value}) created; token (store it now, it is not kept):")
+    typer.echo(token)
+
+
+@users_app.command("list")
+def users_list(db: DbOption = None) -> None:
+    """Active users and their roles."""
+    with open_db(db_url(db)).connect() as conn:
+        for user in list_users(conn):
+            console.print(f"{user.name}\t{user.role.value}")
+
+
+@users_app.command("revoke")
+def users_revoke(name: str, db: DbOption = None) -> None:
+    """Revoke a user's token and password."""
+    with open_db(db_url(db)).begin() as conn:
+        disable_user(conn, name)
+    console.print(f"user {name} revoked")

@@ -1,0 +1,260 @@
+"""The demo: a synthetic bank's day(s) of inbound calls played through the real decision path.
+
+Generates the center into the store, then plays each day's calls in time order through a
+first-come-first-served queue of agents: when an agent answers, servesell decides (with
+the live number of calls waiting), the synthetic agent and customer respond from the
+latent truth, outcomes are recorded, and offer talk time lengthens the call. KPIs come
+from the decision log like in production.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import heapq
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from servesell.decide import CallsWaitingGate
+from servesell.domain import CallContext, QueueState
+from servesell.errors import StoreError
+from servesell.ingest import read_catalog, read_schema_file
+from servesell.report.kpis import Kpis, Tallies, kpis
+from servesell.service.calls import build_engine, decide_call
+from servesell.store import (
+    count_customers,
+    get_meta,
+    insert_calls,
+    record_outcome,
+    save_schema,
+    set_meta,
+    upsert_agents,
+    upsert_customers,
+    upsert_offers,
+    upsert_teams,
+)
+from servesell.store.meta import clear_data
+from servesell.store.reporting import tallies
+from servesell.synth import (
+    LatentPropensity,
+    TrafficProfile,
+    bank_catalog_path,
+    bank_schema_path,
+    generate_calls,
+    generate_customers,
+    generate_staff,
+    staff_for,
+)
+from servesell.synth.behaviour import respond
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+
+    from servesell.decide import Engine as DecisionEngine
+    from servesell.domain import Agent, Call, Customer, Offer
+
+Progress = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``."""
+
+DEMO_MARK = "demo_seed"
+SL_TARGET_SECONDS = 20.0
+
+
+@dataclass(frozen=True, slots=True)
+class DemoConfig:
+    """What to generate and play."""
+
+    customers: int = 50_000
+    days: int = 1
+    seed: int = 7
+    start: dt.date = dt.date(2026, 3, 2)
+    calls_per_customer_day: float = 0.05
+    timezone: str = "Asia/Shanghai"
+    sell_while_waiting_at_most: int = 2
+
+    def __post_init__(self) -> None:
+        if self.customers < 10:
+            raise ValueError(f"the demo needs at least 10 customers, got {self.customers}")
+        if not 1 <= self.days <= 31:
+            raise ValueError(f"days must be 1-31, got {self.days}")
+
+
+@dataclass(frozen=True, slots=True)
+class DemoResult:
+    """KPIs of the played days plus the queue figures servesell must not spoil."""
+
+    config: DemoConfig
+    agents: int
+    kpis: Kpis
+    service_level: float
+    asa_seconds: float
+    sell_share: float
+    wall_seconds: float
+
+
+def run_demo(db: Engine, config: DemoConfig, progress: Progress | None = None) -> DemoResult:
+    """Generate the center into ``db`` and play ``config.days`` days; see the module doc."""
+    began = time.perf_counter()
+    report = progress or (lambda stage, done, total: None)
+    tz = ZoneInfo(config.timezone)
+    with db.begin() as conn:
+        customers, agents, offers = _prepare(conn, config, report)
+    with db.connect() as conn:
+        engine = build_engine(
+            conn,
+            gate=CallsWaitingGate(max_waiting=config.sell_while_waiting_at_most),
+            tz=tz,
+            seed=config.seed,
+        )
+    queue = _QueueStats()
+    center = _Center(
+        db,
+        engine,
+        {c.id: c for c in customers},
+        agents,
+        offers,
+        queue,
+        random.Random(config.seed),
+        report,
+    )
+    profile = TrafficProfile(calls_per_day=config.customers * config.calls_per_customer_day)
+    for day_index in range(config.days):
+        day = config.start + dt.timedelta(days=day_index)
+        calls = generate_calls(profile, customers, day, tz, seed=config.seed * 1000 + day_index)
+        center.play(calls, day)
+    with db.connect() as conn:
+        total = tallies(conn, offers, tz=tz).get("all", Tallies())
+    return DemoResult(
+        config=config,
+        agents=len(agents),
+        kpis=kpis(total),
+        service_level=queue.service_level,
+        asa_seconds=queue.asa,
+        sell_share=queue.sell_share,
+        wall_seconds=time.perf_counter() - began,
+    )
+
+
+def _prepare(
+    conn: Connection, config: DemoConfig, report: Progress
+) -> tuple[list[Customer], list[Agent], dict[str, Offer]]:
+    mark = get_meta(conn, DEMO_MARK)
+    if mark is None and count_customers(conn) > 0:
+        raise StoreError(
+            "this database holds customers that the demo did not create; the demo "
+            "replaces all data, so point it at another database (--db sqlite:///demo.db)"
+        )
+    clear_data(conn)
+    set_meta(conn, DEMO_MARK, str(config.seed))
+    schema = read_schema_file(bank_schema_path())
+    save_schema(conn, schema)
+    catalog = read_catalog(bank_catalog_path(), schema)
+    if catalog.errors:  # pragma: no cover - the shipped catalog is tested
+        raise StoreError(f"the demo catalog is invalid: {catalog.errors[0]}")
+    upsert_offers(conn, catalog.offers)
+    report("customers", 0, config.customers)
+    customers = generate_customers(config.customers, seed=config.seed, as_of=config.start)
+    upsert_customers(conn, customers)
+    report("customers", config.customers, config.customers)
+    profile = TrafficProfile(calls_per_day=config.customers * config.calls_per_customer_day)
+    peak = max(profile.hourly_rates(config.start))
+    teams, agents = generate_staff(staff_for(peak, profile.aht_mean_seconds), seed=config.seed)
+    upsert_teams(conn, teams)
+    upsert_agents(conn, agents)
+    return customers, agents, {o.id: o for o in catalog.offers}
+
+
+class _QueueStats:
+    """Service figures of the played calls."""
+
+    def __init__(self) -> None:
+        self.answered = 0
+        self.within_target = 0
+        self.wait_total = 0.0
+        self.selling = 0
+
+    def add(self, wait: float, selling: bool) -> None:
+        self.answered += 1
+        self.within_target += wait <= SL_TARGET_SECONDS
+        self.wait_total += wait
+        self.selling += selling
+
+    @property
+    def service_level(self) -> float:
+        return self.within_target / self.answered if self.answered else 1.0
+
+    @property
+    def asa(self) -> float:
+        return self.wait_total / self.answered if self.answered else 0.0
+
+    @property
+    def sell_share(self) -> float:
+        return self.selling / self.answered if self.answered else 0.0
+
+
+@dataclass(slots=True)
+class _Center:
+    """What playing a day needs: the store, the engine and the synthetic people."""
+
+    db: Engine
+    engine: DecisionEngine
+    customers: dict[str, Customer]
+    agents: list[Agent]
+    offers: dict[str, Offer]
+    queue: _QueueStats
+    rng: random.Random
+    report: Progress
+    truth: LatentPropensity = field(default_factory=LatentPropensity)
+
+    def play(self, calls: list[Call], day: dt.date) -> None:
+        """First-come-first-served: each call waits for the earliest free agent."""
+        arrivals = [c.started_at.timestamp() for c in calls]
+        free: list[tuple[float, int]] = [(0.0, i) for i in range(len(self.agents))]
+        answered: list[Call] = []
+        with self.db.begin() as conn:
+            for i, call in enumerate(calls):
+                free_at, agent_index = heapq.heappop(free)
+                start = max(arrivals[i], free_at)
+                waiting = bisect.bisect_right(arrivals, start) - (i + 1)
+                agent = self.agents[agent_index]
+                state = QueueState(
+                    queue=call.queue,
+                    at=call.started_at,
+                    calls_waiting=max(waiting, 0),
+                    agents_staffed=len(self.agents),
+                    agents_available=sum(1 for t, _ in free if t <= start),
+                )
+                extra = self._serve(conn, call, agent, start, state)
+                heapq.heappush(free, (start + call.handle_seconds + extra, agent_index))
+                total = round(call.handle_seconds + extra, 1)
+                answered.append(replace(call, agent_id=agent.id, handle_seconds=total))
+                if (i + 1) % 200 == 0 or i + 1 == len(calls):
+                    self.report(f"calls {day}", i + 1, len(calls))
+            insert_calls(conn, answered)
+
+    def _serve(
+        self, conn: Connection, call: Call, agent: Agent, start: float, state: QueueState
+    ) -> float:
+        """Decide, respond and record; return the offer talk seconds the call gained."""
+        context = CallContext(
+            at=dt.datetime.fromtimestamp(start, dt.UTC),
+            reason=call.reason,
+            agent_id=agent.id,
+            call_id=call.id,
+            queue=call.queue,
+        )
+        decision, customer = decide_call(
+            conn, self.engine, call.customer_id, context, queue_state=state
+        )
+        extra = 0.0
+        for outcome in respond(
+            decision, customer, agent, offers=self.offers, truth=self.truth, rng=self.rng
+        ):
+            record_outcome(conn, outcome)
+            extra += outcome.extra_handle_seconds or 0.0
+        self.queue.add(start - call.started_at.timestamp(), decision.budget_seconds > 0)
+        return extra

@@ -1,0 +1,132 @@
+"""Users of the API and the web app: a role, a hashed bearer token, an optional password.
+
+Tokens are 256-bit random strings shown once at creation; only their SHA-256 is stored
+(a fast hash is right for high-entropy secrets). Passwords, chosen by people, are stored
+as salted scrypt hashes.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import bindparam, insert, select, update
+
+from servesell.errors import NotFoundError, ServesellError
+from servesell.store.tables import users
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+
+class Role(StrEnum):
+    """What a user may do; each role includes the ones below it."""
+
+    AGENT = "agent"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+    @property
+    def level(self) -> int:
+        """Rank in the hierarchy agent < supervisor < admin."""
+        return (Role.AGENT, Role.SUPERVISOR, Role.ADMIN).index(self)
+
+    def allows(self, needed: Role) -> bool:
+        """Whether this role may do what ``needed`` may."""
+        return self.level >= needed.level
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A user as the API sees them."""
+
+    name: str
+    role: Role
+
+
+def hash_token(token: str) -> str:
+    """SHA-256 of a bearer token, hex."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def add_user(conn: Connection, name: str, role: Role, *, password: str | None = None) -> str:
+    """Create a user and return their bearer token (the only time it is visible)."""
+    if not name or len(name) > 64 or not name.replace("_", "").replace(".", "").isalnum():
+        raise ServesellError(f"user name {name!r} must be 1-64 letters, digits, '_' or '.'")
+    if conn.execute(select(users.c.name).where(users.c.name == name)).first():
+        raise ServesellError(f"user {name!r} already exists")
+    token = secrets.token_urlsafe(32)
+    conn.execute(
+        insert(users),
+        {
+            "name": name,
+            "role": role.value,
+            "token_hash": hash_token(token),
+            "password_hash": hash_password(password) if password else None,
+            "created_at": dt.datetime.now(dt.UTC),
+            "disabled": False,
+        },
+    )
+    return token
+
+
+_BY_TOKEN = select(users.c.name, users.c.role).where(
+    users.c.token_hash == bindparam("token_hash"), users.c.disabled.is_(False)
+)
+
+
+def user_by_token(conn: Connection, token: str) -> User | None:
+    """The enabled user holding ``token``, or ``None``."""
+    row = conn.execute(_BY_TOKEN, {"token_hash": hash_token(token)}).first()
+    return None if row is None else User(row.name, Role(row.role))
+
+
+def user_by_password(conn: Connection, name: str, password: str) -> User | None:
+    """The enabled user ``name`` when ``password`` is theirs, else ``None``."""
+    row = conn.execute(
+        select(users.c.name, users.c.role, users.c.password_hash).where(
+            users.c.name == name, users.c.disabled.is_(False)
+        )
+    ).first()
+    if row is None or not row.password_hash or not check_password(password, row.password_hash):
+        return None
+    return User(row.name, Role(row.role))
+
+
+def list_users(conn: Connection) -> list[User]:
+    """Every enabled user, by name."""
+    rows = conn.execute(
+        select(users.c.name, users.c.role).where(users.c.disabled.is_(False)).order_by(users.c.name)
+    )
+    return [User(r.name, Role(r.role)) for r in rows]
+
+
+def disable_user(conn: Connection, name: str) -> None:
+    """Revoke a user's token and password."""
+    done = conn.execute(update(users).where(users.c.name == name).values(disabled=True))
+    if done.rowcount == 0:
+        raise NotFoundError("user", name)
+
+
+def hash_password(password: str) -> str:
+    """Salted scrypt hash as ``scrypt$salt$hash`` (base64)."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
+    return "scrypt$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
+
+
+def check_password(password: str, stored: str) -> bool:
+    """Whether ``password`` matches a :func:`hash_password` result (constant time)."""
+    try:
+        _, salt_b64, digest_b64 = stored.split("$")
+        salt, digest = base64.b64decode(salt_b64), base64.b64decode(digest_b64)
+    except ValueError:
+        return False
+    candidate = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
+    return hmac.compare_digest(candidate, digest)

@@ -1,0 +1,18 @@
+"""The synthetic bank's declared schema and offer catalog, shipped as package data."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+DATA = resources.files("servesell.synth") / "data"
+
+
+def bank_schema_path() -> Path:
+    """Path of the bank demo's profile-schema YAML."""
+    return Path(str(DATA / "bank_schema.yaml"))
+
+
+def bank_catalog_path() -> Path:
+    """Path of the bank demo's offer-catalog YAML."""
+    return Path(str(DATA / "bank_catalog.yaml"))

@@ -1,0 +1,129 @@
+"""Latent true acceptance propensities of the synthetic bank.
+
+Each offer's take-up follows a logistic model of observable profile fields and the call
+reason, anchored at the offer's catalog prior for an average customer. The truth is a
+function of what a model can see (no hidden per-customer noise), so a learner scored on
+outcomes can approach the truth's own AUC; the Bernoulli draw is the only randomness.
+
+>>> import datetime as dt
+>>> from servesell.domain import CallContext, Customer
+>>> truth = LatentPropensity()
+>>> c = Customer("C1", {"age": 35, "segment": "mass", "credit_limit": 10000.0,
+...                     "balance": 8000.0, "repayment_mode": "partial"})
+>>> at = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
+>>> p = truth.probability("bill_instalment", c, CallContext(at=at, reason="billing_inquiry"))
+>>> 0.2 < p < 0.6
+True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from servesell.domain.center import CallContext
+    from servesell.domain.customer import Customer
+    from servesell.domain.offer import Offer
+
+Features = Mapping[str, float]
+
+BASE_RATE = {
+    "bill_instalment": 0.12,
+    "cash_instalment": 0.05,
+    "travel_insurance": 0.10,
+    "wealth_product": 0.04,
+    "card_upgrade": 0.08,
+    "auto_debit": 0.20,
+    "limit_increase": 0.25,
+    "mobile_banking": 0.15,
+    "car_loan": 0.015,
+    "accident_insurance": 0.05,
+}
+"""Take-up of an average eligible customer on a neutral call (matches the catalog priors)."""
+
+_EFFECTS: dict[str, dict[str, float]] = {
+    "bill_instalment": {"utilisation": 1.6, "part_payer": 0.7, "age_z": -0.3},
+    "cash_instalment": {"utilisation": 1.2, "age_z": -0.5, "income_z": -0.3},
+    "travel_insurance": {"travel_z": 1.1, "affluent": 0.4},
+    "wealth_product": {"deposit_z": 1.0, "risk_z": 0.5, "age_z": 0.3},
+    "card_upgrade": {"spend_z": 0.9, "affluent": 0.5},
+    "auto_debit": {"part_payer": 0.9, "app_user": 0.4, "age_z": 0.2},
+    "limit_increase": {"utilisation": 2.0, "spend_z": 0.4},
+    "mobile_banking": {"age_z": -0.9, "young_professional": 0.6},
+    "car_loan": {"prime_car_age": 1.2, "income_z": 0.6, "tier1": 0.4},
+    "accident_insurance": {"family_age": 0.8, "age_z": 0.1},
+}
+
+_REASON_EFFECTS: dict[str, dict[str, float]] = {
+    "billing_inquiry": {"bill_instalment": 0.9, "limit_increase": 0.4, "auto_debit": 0.3},
+    "repayment": {"auto_debit": 0.9, "bill_instalment": 0.5},
+    "card_activation": {"mobile_banking": 0.7, "auto_debit": 0.3},
+    "limit_inquiry": {"limit_increase": 1.0, "card_upgrade": 0.5, "cash_instalment": 0.5},
+    "points_rewards": {"card_upgrade": 0.6, "travel_insurance": 0.4},
+    "lost_card": {"*": -0.6},
+    "transaction_dispute": {"*": -0.8},
+    "complaint": {"*": -2.0},
+}
+
+
+class LatentPropensity:
+    """The true probability that a customer accepts an offer in a call context."""
+
+    def __init__(self, base_rate: Mapping[str, float] | None = None) -> None:
+        self.base_rate = dict(BASE_RATE if base_rate is None else base_rate)
+
+    def probability(self, offer_id: str, customer: Customer, context: CallContext) -> float:
+        """True take-up probability; unknown offers take-up at 5% with no effects."""
+        features = customer_features(customer)
+        base = self.base_rate.get(offer_id, 0.05)
+        logit = math.log(base / (1 - base))
+        for name, weight in _EFFECTS.get(offer_id, {}).items():
+            logit += weight * features.get(name, 0.0)
+        reason = _REASON_EFFECTS.get(context.reason, {})
+        logit += reason.get(offer_id, reason.get("*", 0.0))
+        return 1.0 / (1.0 + math.exp(-logit))
+
+    def propensity(self, offer: Offer, customer: Customer, context: CallContext) -> float:
+        """The truth as a propensity model (an oracle for simulations and benchmarks)."""
+        return self.probability(offer.id, customer, context)
+
+
+def customer_features(customer: Customer) -> dict[str, float]:
+    """Centred features the truth is built from (0 for a typical customer)."""
+    a = customer.attributes
+    return {name: fn(a) for name, fn in _FEATURES.items()}
+
+
+def _num(a: Mapping[str, object], key: str, default: float) -> float:
+    value = a.get(key)
+    return float(value) if isinstance(value, int | float) else default
+
+
+def _log_z(a: Mapping[str, object], key: str, centre: float, default: float = 0.0) -> float:
+    value = _num(a, key, -1.0)
+    return (math.log1p(value) - centre) / 1.2 if value >= 0 else default
+
+
+def _utilisation(a: Mapping[str, object]) -> float:
+    limit = _num(a, "credit_limit", 0.0)
+    return (_num(a, "balance", 0.0) / limit - 0.4) if limit > 0 else 0.0
+
+
+_FEATURES: dict[str, Callable[[Mapping[str, object]], float]] = {
+    "age_z": lambda a: (_num(a, "age", 40.0) - 40.0) / 12.0,
+    "utilisation": _utilisation,
+    "part_payer": lambda a: 1.0 if a.get("repayment_mode") in ("partial", "minimum") else 0.0,
+    "income_z": lambda a: _log_z(a, "annual_income", 11.6),
+    "travel_z": lambda a: _log_z(a, "travel_spend_12m", 8.5, -1.0),
+    "deposit_z": lambda a: _log_z(a, "deposit_balance", 10.5),
+    "risk_z": lambda a: (_num(a, "risk_tolerance", 2.5) - 2.5) / 1.0,
+    "spend_z": lambda a: _log_z(a, "monthly_spend", 8.2),
+    "affluent": lambda a: 1.0 if a.get("segment") in ("affluent", "private") else 0.0,
+    "young_professional": lambda a: 1.0 if a.get("segment") == "young_professional" else 0.0,
+    "app_user": lambda a: 1.0 if a.get("last_login_on") is not None else 0.0,
+    "prime_car_age": lambda a: 1.0 if 27 <= _num(a, "age", 0.0) <= 40 else 0.0,
+    "tier1": lambda a: 1.0 if _num(a, "city_tier", 3.0) == 1 else 0.0,
+    "family_age": lambda a: 1.0 if 30 <= _num(a, "age", 0.0) <= 50 else 0.0,
+}

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from support.api import auth, customer_with_offer, decide
+
+
+def test_screen_pop_returns_offers_with_a_filled_script(client: TestClient, tokens) -> None:
+    customer_id, body = customer_with_offer(client, tokens["agent"])
+    offer = body["offers"][0]
+    assert body["customer_id"] == customer_id
+    assert body["mode"] == "sell"
+    assert offer["script"]
+    assert "{" not in offer["script"] or "}" not in offer["script"]
+    assert body["candidates"] is None
+
+
+def test_logged_decision_explains_every_candidate(client: TestClient, tokens) -> None:
+    _, body = customer_with_offer(client, tokens["agent"])
+    read = client.get(f"/v1/decisions/{body['decision_id']}", headers=auth(tokens["agent"]))
+    assert read.status_code == 200
+    candidates = read.json()["candidates"]
+    assert {c["fate"] for c in candidates} >= {"shown"}
+    assert all(c["why"] for c in candidates)
+    offer_id = body["offers"][0]["offer_id"]
+    why = client.get(
+        f"/v1/decisions/{body['decision_id']}/why/{offer_id}", headers=auth(tokens["agent"])
+    )
+    assert "shown in the call" in why.json()["why"]
+
+
+def test_outcome_is_idempotent_and_conflicts_are_409(client: TestClient, tokens) -> None:
+    _, body = customer_with_offer(client, tokens["agent"])
+    url = f"/v1/decisions/{body['decision_id']}/outcomes"
+    outcome = {"offer_id": body["offers"][0]["offer_id"], "result": "accepted"}
+    first = client.post(url, json=outcome, headers=auth(tokens["agent"]))
+    again = client.post(url, json=outcome, headers=auth(tokens["agent"]))
+    assert (first.status_code, first.json()["created"]) == (201, True)
+    assert (again.status_code, again.json()["created"]) == (200, False)
+    conflict = client.post(
+        url, json={**outcome, "result": "declined"}, headers=auth(tokens["agent"])
+    )
+    assert conflict.status_code == 409
+    assert "already recorded" in conflict.json()["detail"]
+
+
+def test_outcome_for_unknown_decision_or_unshown_offer_is_rejected(
+    client: TestClient, tokens
+) -> None:
+    headers = auth(tokens["agent"])
+    missing = client.post(
+        "/v1/decisions/nope/outcomes", json={"offer_id": "x", "result": "accepted"}, headers=headers
+    )
+    assert missing.status_code == 404
+    _, body = customer_with_offer(client, tokens["agent"])
+    not_shown = client.post(
+        f"/v1/decisions/{body['decision_id']}/outcomes",
+        json={"offer_id": "car_loan-does-not-exist", "result": "accepted"},
+        headers=headers,
+    )
+    assert not_shown.status_code == 409
+
+
+def test_unknown_customer_is_404(client: TestClient, tokens) -> None:
+    response = decide(client, tokens["agent"], "C9999999")
+    assert response.status_code == 404
+    assert "unknown customer" in response.json()["detail"]
+
+
+def test_busy_queue_switches_to_serve_mode(client: TestClient, tokens) -> None:
+    state = {"calls_waiting": 12, "agents_staffed": 20, "agents_available": 0}
+    put = client.put("/v1/queues/default/state", json=state, headers=auth(tokens["supervisor"]))
+    assert put.status_code == 200
+    assert put.json()["mode"] == "serve"
+    response = decide(client, tokens["agent"], "C0000001")
+    assert response.json()["mode"] == "serve"
+    assert response.json()["offers"] == []
+    calm = {**state, "calls_waiting": 0, "agents_available": 3}
+    client.put("/v1/queues/default/state", json=calm, headers=auth(tokens["supervisor"]))
+    mode = client.get("/v1/queues/default/mode", headers=auth(tokens["agent"]))
+    assert mode.json()["mode"] == "sell"
