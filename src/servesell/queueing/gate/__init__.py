@@ -1,0 +1,19 @@
+"""Load gates: how many extra seconds of offer talk the queue affords, policy by policy."""
+
+from servesell.queueing.gate.always import AlwaysGate
+from servesell.queueing.gate.base import GatePolicy, GateVerdict
+from servesell.queueing.gate.headroom import HeadroomGate
+from servesell.queueing.gate.never import NeverGate
+from servesell.queueing.gate.registry import POLICIES, make_gate
+from servesell.queueing.gate.threshold import ThresholdGate
+
+__all__ = [
+    "POLICIES",
+    "AlwaysGate",
+    "GatePolicy",
+    "GateVerdict",
+    "HeadroomGate",
+    "NeverGate",
+    "ThresholdGate",
+    "make_gate",
+]

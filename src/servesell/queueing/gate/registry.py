@@ -1,0 +1,47 @@
+"""Build a gate from its spec: ``never``, ``always``, ``threshold:N`` or ``gated``.
+
+>>> make_gate("threshold:2").spec
+'threshold:2'
+>>> sorted(POLICIES)
+['always', 'gated', 'never', 'threshold']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from servesell.queueing.gate.always import AlwaysGate
+from servesell.queueing.gate.base import GatePolicy
+from servesell.queueing.gate.headroom import HeadroomGate
+from servesell.queueing.gate.never import NeverGate
+from servesell.queueing.gate.threshold import ThresholdGate
+
+POLICIES: dict[str, type[GatePolicy]] = {
+    "always": AlwaysGate,
+    "gated": HeadroomGate,
+    "never": NeverGate,
+    "threshold": ThresholdGate,
+}
+"""Every gate policy by name (the contract tests run over all of them)."""
+
+
+def make_gate(spec: str, **options: Any) -> GatePolicy:
+    """The gate named by ``spec``; ``options`` go to its constructor.
+
+    Raises ``ValueError`` naming the spec when it is unknown or malformed.
+    """
+    name, _, argument = spec.strip().partition(":")
+    cls = POLICIES.get(name)
+    if cls is None or (argument and cls is not ThresholdGate):
+        known = "always, gated, never, threshold:N"
+        raise ValueError(f"unknown gate policy {spec!r} (known: {known})")
+    if cls is not HeadroomGate:
+        options = {k: v for k, v in options.items() if k not in _HEADROOM_ONLY}
+    if cls is ThresholdGate:
+        if not argument.isdigit():
+            raise ValueError(f"threshold needs calls waiting, e.g. threshold:3, got {spec!r}")
+        return ThresholdGate(int(argument), **options)
+    return cls(**options)
+
+
+_HEADROOM_ONLY = frozenset({"offer_seconds", "margin"})
