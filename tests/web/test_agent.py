@@ -112,7 +112,7 @@ def test_a_decline_keeps_its_reason_and_names_the_follow_up_channel(
         headers={"HX-Request": "true", "X-CSRF-Token": token},
     )
     assert "No time now" in card.text
-    assert re.search(r"Follow-up by (SMS|WeChat|e-mail) triggered", card.text)
+    assert re.search(r"Digital follow-up: (SMS|WeChat|e-mail)", card.text)
     engine = open_db(web_db)
     with engine.connect() as conn:
         reason = conn.execute(

@@ -7,6 +7,7 @@ test saves screenshots of the pages it visits under ``artifacts/screenshots/``.
 from __future__ import annotations
 
 import datetime as dt
+import random
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -14,11 +15,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from servesell.domain import CallContext
+from servesell.domain import Agent, Call, CallContext, Outcome, OutcomeResult, QueueState, Team
+from servesell.domain.decision import DECLINE_REASONS
 from servesell.service.calls import decide_call
 from servesell.service.runtime import Runtime
-from servesell.store import open_db
+from servesell.store import insert_calls, open_db, record_outcome, upsert_agents, upsert_teams
+from servesell.store.db import write_transaction
 from servesell.store.offers import find_offer
+from servesell.store.queues import save_queue_state
 from support.browser import ARGS, VIEWPORT, require_chromium, screenshot_path
 from support.server import live_server
 from web.conftest import PASSWORD, prepare_center
@@ -58,9 +62,44 @@ def center(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Center]:
     require_chromium()
     db_url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.db'}"
     prepare_center(db_url)
+    _busy_morning(db_url)
     customers = _customers_with_offers(db_url, 3)
     with live_server(db_url, workers=1) as base:
         yield Center(base, db_url, customers)
+
+
+def _busy_morning(db_url: str) -> None:
+    """Today's calls so far by two teams, and a queue report: a dashboard worth looking at."""
+    rng = random.Random(5)
+    tz = ZoneInfo("Asia/Shanghai")
+    now = dt.datetime.now(tz)
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    teams = [Team("east", "East 东区"), Team("west", "West 西区")]
+    names = ["Li Na 李娜", "Wang Wei 王伟", "Zhang Min 张敏", "Liu Yang 刘洋"]
+    agents = [Agent(f"a{i}", name, teams[i % 2].id) for i, name in enumerate(names)]
+    db = open_db(db_url)
+    runtime = Runtime(db, tz=tz, seed=0)
+    with db.begin() as conn:
+        upsert_teams(conn, teams)
+        upsert_agents(conn, agents)
+        save_queue_state(conn, QueueState(at=now, calls_waiting=1, agents_staffed=12,
+                                          agents_available=3, agents_wrap_up=2,
+                                          longest_wait_seconds=14))  # fmt: skip
+    for i in range(100, 200):
+        at = midnight + (now - midnight) * rng.random()
+        agent = rng.choice(agents)
+        call = Call(f"seed-{i}", f"C{i:07d}", at, REASON, rng.uniform(150, 420), agent.id)
+        context = CallContext(at=at, reason=REASON, agent_id=agent.id, call_id=call.id)
+        with write_transaction(db) as conn:
+            insert_calls(conn, [call])
+            decision, _ = decide_call(conn, runtime.engine(conn), call.customer_id, context)
+            for shown in decision.shown:
+                result = rng.choices(list(OutcomeResult), [0.35, 0.55, 0.1])[0]
+                reason = rng.choice(DECLINE_REASONS) if result is OutcomeResult.DECLINED else None
+                record_outcome(
+                    conn, Outcome(decision.id, shown.offer_id, result, at, decline_reason=reason)
+                )
+    db.dispose()
 
 
 def _customers_with_offers(db_url: str, count: int) -> list[str]:
@@ -160,6 +199,10 @@ def test_a_decline_shows_the_follow_up_and_the_gate_switches_the_banner_live(
     expect(supervisor.locator("#gate .alert.ok")).to_be_visible()
     expect(supervisor.locator("#audit-title + table")).to_contain_text("never")
     expect(agent.locator("#mode")).to_contain_text("SERVE", timeout=10_000)  # no reload
+    expect(supervisor.locator("#live .queue")).to_contain_text("SERVE")
+    supervisor.locator("#gate").scroll_into_view_if_needed()
+    supervisor.screenshot(path=screenshot_path("07-supervisor-gate-and-audit"))
+    agent.screenshot(path=screenshot_path("08-agent-declined-serve-mode"))
 
     supervisor.get_by_label("Rule").select_option("threshold")
     supervisor.get_by_role("button", name="Apply").click()

@@ -11,7 +11,7 @@ import pytest
 from servesell.domain import Channel, OfferStatus, OutcomeResult
 from servesell.domain.decision import Mode
 from servesell.store.users import Role
-from servesell.web.desktop import DECLINE_REASONS
+from servesell.web.desktop import DECLINE_CHOICES
 from servesell.web.i18n import LANGUAGES, choose_language, messages
 from web.conftest import login
 
@@ -23,7 +23,7 @@ ENUMERATED = {
     "role": [r.value for r in Role],
     "mode": [m.value for m in Mode],
     "result": [*(r.value for r in OutcomeResult), "open"],
-    "decline": list(DECLINE_REASONS),
+    "decline": list(DECLINE_CHOICES),
     "channel": [c.value for c in Channel],
     "status": [s.value for s in OfferStatus],
     "flag": ["vip", "do_not_market", "blacklisted", "open_complaint"],

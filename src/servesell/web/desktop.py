@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from servesell.api.masking import mask_text
 from servesell.decide import follow_up_channel
 from servesell.domain import Channel, OutcomeResult
+from servesell.domain.decision import DECLINE_REASONS
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -19,14 +20,7 @@ if TYPE_CHECKING:
     from servesell.domain import Candidate, Customer, Decision, Offer, Outcome
     from servesell.service.screen import ScreenPop
 
-DECLINE_REASONS = (
-    "not_interested",
-    "already_has_similar",
-    "too_expensive",
-    "no_time_now",
-    "call_back_later",
-    "other",
-)
+DECLINE_CHOICES = (*DECLINE_REASONS, "other")
 """Decline reasons an agent picks from (stored as these codes)."""
 
 SEGMENT_FIELD = "segment"

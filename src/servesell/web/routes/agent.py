@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import TypeAdapter, ValidationError
 
 from servesell.api.deps import ConnDep, RuntimeDep
+from servesell.api.schemas import Id, Name
 from servesell.domain import CallContext, Channel, Outcome, OutcomeResult
 from servesell.errors import NotFoundError, OutcomeError
 from servesell.service.queues import queue_mode
@@ -21,7 +22,7 @@ from servesell.web.access import AgentPage
 from servesell.web.csrf import CsrfChecked
 from servesell.web.deps import PagesDep, is_htmx
 from servesell.web.desktop import (
-    DECLINE_REASONS,
+    DECLINE_CHOICES,
     SEGMENT_FIELD,
     contact_points,
     flags,
@@ -32,8 +33,8 @@ from servesell.web.session import new_token
 
 router = APIRouter(include_in_schema=False)
 
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
-_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+_ID = TypeAdapter(Id)
+_NAME = TypeAdapter(Name)
 HISTORY_DAYS = 90
 Text = Annotated[str, Form(max_length=200)]
 
@@ -51,7 +52,7 @@ def desktop(
     queue: str = "default",
 ) -> Response:
     """The screen pop ``/agent?customer=ID&call=CALL_ID`` (without a customer: a call form)."""
-    mode = queue_mode(runtime, conn, queue if _NAME.match(queue) else "default")
+    mode = queue_mode(runtime, conn, queue if _valid(_NAME, queue) else "default")
     if not customer:
         return pages.render(request, "agent_start.html", mode=mode, error=None, customer="")
     problem = _bad_request(customer, call, reason, queue)
@@ -80,11 +81,17 @@ def desktop(
 
 
 def _bad_request(customer: str, call: str, reason: str, queue: str) -> str | None:
-    if not _ID.match(customer) or (call and not _ID.match(call)):
-        return "agent.bad_id"
-    if not _NAME.match(reason) or not _NAME.match(queue):
-        return "agent.bad_id"
-    return None
+    """The message key when a parameter breaks the API's rules for ids and names."""
+    ids = _valid(_ID, customer) and (not call or _valid(_ID, call))
+    return None if ids and _valid(_NAME, reason) and _valid(_NAME, queue) else "agent.bad_id"
+
+
+def _valid(kind: TypeAdapter[str], value: str) -> bool:
+    try:
+        kind.validate_python(value)
+    except ValidationError:
+        return False
+    return True
 
 
 def _screen(conn: ConnDep, pop: ScreenPop) -> dict[str, Any]:
@@ -102,7 +109,7 @@ def _screen(conn: ConnDep, pop: ScreenPop) -> dict[str, Any]:
         "offer_names": {k: o.name for k, o in pop.offers.items()},
         "cards": offer_cards(pop),
         "follow_ups": follow_ups(pop),
-        "decline_reasons": DECLINE_REASONS,
+        "decline_reasons": DECLINE_CHOICES,
     }
 
 
@@ -142,7 +149,7 @@ def outcome(
         return RedirectResponse(f"/agent?{urlencode(query)}", status.HTTP_303_SEE_OTHER)
     card = next(c for c in offer_cards(pop) if c.offer_id == offer_id)
     return pages.render(
-        request, "_offer.html", card=card, error=error, decline_reasons=DECLINE_REASONS
+        request, "_offer.html", card=card, error=error, decline_reasons=DECLINE_CHOICES
     )
 
 
@@ -156,5 +163,5 @@ def mode_banner(
     queue: str = "default",
 ) -> HTMLResponse:
     """The serve/sell banner (htmx polls it)."""
-    mode = queue_mode(runtime, conn, queue if _NAME.match(queue) else "default")
+    mode = queue_mode(runtime, conn, queue if _valid(_NAME, queue) else "default")
     return pages.render(request, "_mode.html", mode=mode)
