@@ -30,7 +30,7 @@ from web.conftest import PASSWORD, prepare_center
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, ConsoleMessage, Page
 
 pytestmark = pytest.mark.slow
 
@@ -122,9 +122,30 @@ def _customers_with_offers(db_url: str, count: int) -> list[str]:
 
 
 def _page(browser: Browser, locale: str = "en-US") -> Page:
+    """A fresh browser context (its own cookies) whose script errors fail the test."""
     context = browser.new_context(viewport=VIEWPORT, locale=locale)
     context.set_default_timeout(10_000)
-    return context.new_page()
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda m: problems.append(m.text) if _is_problem(m) else None)
+    _PROBLEMS[id(page)] = problems
+    return page
+
+
+_PROBLEMS: dict[int, list[str]] = {}
+
+
+def _is_problem(message: ConsoleMessage) -> bool:
+    """Errors other than the 4xx statuses the tests cause on purpose (403, 422)."""
+    return message.type == "error" and not message.text.startswith("Failed to load resource")
+
+
+def _close(*pages: Page) -> None:
+    """Close the pages' contexts; no page may have logged a script or CSP error."""
+    for page in pages:
+        page.context.close()
+        assert _PROBLEMS.pop(id(page)) == []
 
 
 def _sign_in(page: Page, name: str) -> None:
@@ -173,8 +194,7 @@ def test_an_agents_sale_moves_the_supervisors_kpis(browser: Browser, center: Cen
     assert _kpi(supervisor, "revenue") != revenue
     expect(supervisor.locator("table").first).to_contain_text("agent1")
     supervisor.screenshot(path=screenshot_path("03-supervisor-dashboard"), full_page=True)
-    supervisor.context.close()
-    agent.context.close()
+    _close(supervisor, agent)
 
 
 def test_a_decline_shows_the_follow_up_and_the_gate_switches_the_banner_live(
@@ -207,8 +227,7 @@ def test_a_decline_shows_the_follow_up_and_the_gate_switches_the_banner_live(
     supervisor.get_by_label("Rule").select_option("threshold")
     supervisor.get_by_role("button", name="Apply").click()
     expect(agent.locator("#mode")).to_contain_text("SELL", timeout=10_000)
-    supervisor.context.close()
-    agent.context.close()
+    _close(supervisor, agent)
 
 
 def test_a_bad_rule_is_shown_inline_and_leaves_the_catalog_unchanged(
@@ -235,7 +254,7 @@ def test_a_bad_rule_is_shown_inline_and_leaves_the_catalog_unchanged(
 
     analyst.goto(f"{center.base}/analyst")
     expect(analyst.locator("tr[data-offer=bill_instalment] .rule-cell")).to_have_text(original)
-    analyst.context.close()
+    _close(analyst)
 
 
 def test_an_agent_cannot_open_the_supervisor_or_analyst_pages(
@@ -252,7 +271,7 @@ def test_an_agent_cannot_open_the_supervisor_or_analyst_pages(
         assert response.status == 403, path
         expect(agent.get_by_role("heading", name="Not available for your role")).to_be_visible()
     agent.screenshot(path=screenshot_path("05-forbidden"))
-    agent.context.close()
+    _close(agent)
 
 
 def test_the_desktop_speaks_chinese_from_the_browser_and_switches_back(
@@ -272,7 +291,7 @@ def test_the_desktop_speaks_chinese_from_the_browser_and_switches_back(
     agent.get_by_label("语言").select_option("en")  # submits itself
     expect(agent.locator("#mode")).to_contain_text("SELL")
     expect(agent.locator(".offer[data-open]").first).to_contain_text("Why this offer")
-    agent.context.close()
+    _close(agent)
 
 
 def _rule_of(db_url: str, offer_id: str) -> str:

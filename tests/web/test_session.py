@@ -6,10 +6,12 @@ import time
 from typing import TYPE_CHECKING
 
 import pytest
+from pydantic import ValidationError
 
+from servesell.config import Settings
 from servesell.store import open_db
 from servesell.store.users import disable_user
-from servesell.web.session import SESSION_COOKIE, Session, SessionCodec
+from servesell.web.session import SESSION_COOKIE, Session, SessionCodec, session_key
 from web.conftest import csrf_of, login
 
 if TYPE_CHECKING:
@@ -104,13 +106,16 @@ def test_a_revoked_user_loses_the_session(client: TestClient, web_db: str) -> No
     assert client.get("/agent", follow_redirects=False).status_code == 303
 
 
-def test_the_session_key_is_shared_through_the_database(web_db: str) -> None:
-    from servesell.config import Settings
-    from servesell.web.session import session_key
-
-    engine = open_db(web_db)
-    first = session_key(engine, Settings(db_url=web_db))
-    assert session_key(engine, Settings(db_url=web_db)) == first
-    configured = Settings(db_url=web_db, secret_key="k" * 32)
+def test_the_session_key_is_shared_through_the_database(any_db_url: str) -> None:
+    engine = open_db(any_db_url)
+    first = session_key(engine, Settings(db_url=any_db_url))
+    assert len(first) >= 32
+    assert session_key(engine, Settings(db_url=any_db_url)) == first  # every worker agrees
+    configured = Settings(db_url=any_db_url, secret_key="k" * 32)
     assert session_key(engine, configured) == "k" * 32
     engine.dispose()
+
+
+def test_a_short_configured_secret_is_refused() -> None:
+    with pytest.raises(ValidationError, match="at least 32 characters"):
+        Settings(secret_key="short")
