@@ -12,6 +12,7 @@ HTTP status in ``api/``; nothing else knows about status codes.
      ├── RuleError              an eligibility rule does not parse or validate (has position)
      ├── CatalogError           an offer definition is invalid (has offer id and field)
      ├── InputFileError         a whole input file cannot be read (empty, unknown columns, ...)
+     │    └── DataError         a table that cannot be learned from (has column)
      ├── NotFoundError          an id that does not exist (customer, offer, decision, ...)
      ├── OutcomeError           an outcome that contradicts the decision log
      └── StoreError             the database refused (not migrated, locked, foreign data)
@@ -112,6 +113,14 @@ class CatalogError(ServesellError):
 
 class InputFileError(ServesellError):
     """A whole input file cannot be used (empty, unreadable, wrong columns)."""
+
+
+class DataError(InputFileError):
+    """A readable table that cannot be learned from; ``column`` names the culprit if one is."""
+
+    def __init__(self, message: str, *, column: str | None = None) -> None:
+        self.column = column
+        super().__init__(message)
 
 
 class NotFoundError(ServesellError):

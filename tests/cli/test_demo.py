@@ -47,3 +47,17 @@ def test_demo_refuses_a_database_it_did_not_create(db_url: str, tmp_path) -> Non
     result = runner.invoke(app, ["demo", "--customers", "100", "--db", db_url])
     assert result.exit_code == 2
     assert "did not create" in result.output
+
+
+@pytest.mark.slow
+def test_kpis_command_matches_the_demo_table(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    demo = runner.invoke(app, ["demo", "--customers", "500", "--seed", "2", "--db", url])
+    assert demo.exit_code == 0, demo.output
+    result = runner.invoke(app, ["kpis", "--json", "--group-by", "agent", "--db", url])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)["rows"]
+    total = runner.invoke(app, ["kpis", "--json", "--db", url])
+    everything = json.loads(total.output)["rows"]["all"]
+    assert sum(r["accepted"] for r in rows.values()) == everything["accepted"]
+    assert f"{everything['calls']:,}" in demo.output

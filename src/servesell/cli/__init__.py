@@ -3,7 +3,7 @@
 Each capability's commands live in their own module and attach to :data:`app` on import.
 """
 
-from servesell.cli import data, db, decide, demo, serve  # noqa: F401  (registers the commands)
+from servesell.cli import data, db, decide, demo, kpis, model, rules, serve  # noqa: F401  (registers the commands)
 from servesell.cli.app import app
 
 __all__ = ["app", "main"]

@@ -24,6 +24,15 @@ from servesell.store.decisions import (
     insert_decision,
     record_outcome,
 )
+from servesell.store.learning import (
+    Evidence,
+    LoggedDecision,
+    StoredModel,
+    iter_evidence,
+    iter_logged_decisions,
+    load_model_state,
+    save_model_state,
+)
 from servesell.store.meta import get_meta, set_meta
 from servesell.store.offers import get_offer, list_offers, upsert_offers
 from servesell.store.policy import (
@@ -33,8 +42,13 @@ from servesell.store.policy import (
     save_policy,
 )
 from servesell.store.profile import load_schema, require_schema, save_schema
+from servesell.store.tags import clear_tags, insert_tags, tag_counts, tagged_customers
 
 __all__ = [
+    "Evidence",
+    "LoggedDecision",
+    "StoredModel",
+    "clear_tags",
     "contact_history",
     "count_customers",
     "get_customer",
@@ -44,11 +58,15 @@ __all__ = [
     "head_revision",
     "insert_calls",
     "insert_decision",
+    "insert_tags",
     "iter_customers",
+    "iter_evidence",
+    "iter_logged_decisions",
     "list_agents",
     "list_offers",
     "list_teams",
     "load_gate_settings",
+    "load_model_state",
     "load_policy",
     "load_schema",
     "make_engine",
@@ -56,9 +74,12 @@ __all__ = [
     "record_outcome",
     "require_schema",
     "save_gate_settings",
+    "save_model_state",
     "save_policy",
     "save_schema",
     "set_meta",
+    "tag_counts",
+    "tagged_customers",
     "upgrade",
     "upsert_agents",
     "upsert_customers",

@@ -14,6 +14,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     Dialect,
     Float,
@@ -213,5 +214,27 @@ queue_states = Table(
     metadata,
     Column("queue", String(64), primary_key=True),
     Column("state", JSON, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+tags = Table(
+    "tags",
+    metadata,
+    Column("customer_id", ID, primary_key=True),
+    Column("offer_id", ID, primary_key=True),
+    Column("as_of", Date, nullable=False),
+    Column("tagged_at", UtcDateTime, nullable=False),
+    Index("ix_tags_offer_customer", "offer_id", "customer_id"),
+)
+"""The eligibility matrix of the last ``servesell tag`` run: one row per eligible pair."""
+
+model_states = Table(
+    "model_states",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("state", JSON, nullable=False),
+    Column("outcomes", Integer, nullable=False, default=0),
+    Column("last_outcome_id", Integer, nullable=False, default=0),
     Column("updated_at", UtcDateTime, nullable=False),
 )

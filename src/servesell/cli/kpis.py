@@ -1,0 +1,63 @@
+"""``servesell kpis``: the decision log's KPIs, per group, as a table or JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.table import Table
+
+from servesell.cli.app import app, console
+from servesell.cli.options import DbOption, JsonOption, db_url
+from servesell.config import get_settings
+from servesell.report.kpis import kpis
+from servesell.store import list_offers, open_db
+from servesell.store.reporting import GROUPS, tallies
+
+GroupOption = Annotated[
+    str | None, typer.Option("--group-by", help=f"One of {', '.join(GROUPS)}.", show_default=False)
+]
+
+
+@app.command("kpis")
+def kpis_command(
+    since: Annotated[
+        dt.datetime | None, typer.Option("--from", help="Start (local time), inclusive.")
+    ] = None,
+    until: Annotated[
+        dt.datetime | None, typer.Option("--to", help="End (local time), exclusive.")
+    ] = None,
+    group_by: GroupOption = None,
+    json_out: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """KPIs of the decisions made in a window (definitions: servesell.report.kpis)."""
+    settings = get_settings()
+    tz = ZoneInfo(settings.timezone)
+    start = since.replace(tzinfo=tz) if since else None
+    end = until.replace(tzinfo=tz) if until else None
+    with open_db(db_url(db)).connect() as conn:
+        catalog = {o.id: o for o in list_offers(conn)}
+        groups = tallies(conn, catalog, since=start, until=end, group_by=group_by, tz=tz)
+    rows = {group: kpis(t) for group, t in groups.items()}
+    if json_out:
+        data = {"currency": settings.currency, "rows": {g: asdict(k) for g, k in rows.items()}}
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    table = Table(
+        group_by or "all", "calls", "offer%", "made", "sold", "conv.", "sales/100",
+        settings.currency, "commission",
+        caption="offer% = calls with an offer made; made/sold = in-call offers; "
+        "conv. = sold / made; revenue and commission in " + settings.currency,
+    )  # fmt: skip
+    for group, k in rows.items():
+        table.add_row(
+            group, f"{k.calls:,}", f"{k.offer_rate:.1%}", f"{k.offers_presented:,}",
+            f"{k.accepted:,}", f"{k.conversion_rate:.1%}", f"{k.sales_per_100_calls:.1f}",
+            f"{k.revenue:,.0f}", f"{k.commission:,.0f}",
+        )  # fmt: skip
+    console.print(table)

@@ -1,0 +1,1 @@
+"""Propensity learning: online adaptive models, batch models, evaluation, uplift and OPE."""

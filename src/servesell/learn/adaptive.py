@@ -1,0 +1,195 @@
+"""The online adaptive propensity model the decision engine ranks offers with.
+
+One learner per offer (by default :class:`~servesell.learn.bayes_probit.BayesProbit`)
+over one shared :class:`~servesell.learn.features.FeatureSpace`. It satisfies the
+engine's :class:`~servesell.domain.ports.PropensityModel` and learns from every
+in-call accept or decline through :meth:`AdaptivePropensity.update`.
+
+Cold start is visible: an offer nobody has answered yet predicts exactly its catalog
+``prior_propensity`` and :meth:`AdaptivePropensity.predict_expectations` says
+``source="prior"`` with 0 outcomes; posterior draws around the prior are wide, so a
+Thompson-sampling engine explores the new offer until evidence narrows them.
+
+>>> import datetime as dt
+>>> from servesell.domain import CallContext, Customer, Offer, ProfileSchema
+>>> from servesell.learn.features import FeatureSpace
+>>> model = AdaptivePropensity(FeatureSpace(ProfileSchema.from_mapping({"age": "int"})))
+>>> o = Offer(id="o1", name="O", product="o1", rule="age > 18", value=90, script="Hi",
+...           extra_handle_seconds=40, prior_propensity=0.1)
+>>> c = Customer("C1", {"age": 40})
+>>> ctx = CallContext(at=dt.datetime(2026, 3, 2, tzinfo=dt.UTC))
+>>> round(model.propensity(o, c, ctx), 6)
+0.1
+>>> model.update(o, c, ctx, accepted=True)
+>>> model.propensity(o, c, ctx) > 0.1
+True
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from servesell.domain.decision import OutcomeResult
+from servesell.domain.offer import Channel
+from servesell.learn.base import Learner, learner_from_state
+from servesell.learn.bayes_probit import BayesProbit
+from servesell.learn.features import FeatureSpace
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Iterable
+
+    from servesell.domain.center import CallContext
+    from servesell.domain.customer import Customer
+    from servesell.domain.decision import Outcome
+    from servesell.domain.offer import Offer
+    from servesell.domain.schema import ProfileSchema
+    from servesell.learn.features import SparseRow
+
+STATE_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Expectation:
+    """What the model believes about one offer for one customer, and on what evidence."""
+
+    offer_id: str
+    propensity: float
+    uncertainty: float
+    prior: float
+    outcomes: int
+    accepted: int
+
+    @property
+    def source(self) -> str:
+        """``"prior"`` until the offer has an outcome, then ``"learned"``."""
+        return "prior" if self.outcomes == 0 else "learned"
+
+
+class AdaptivePropensity:
+    """Per-offer online learners over a shared feature space; see the module docstring."""
+
+    def __init__(
+        self, space: FeatureSpace, *, learner: Learner | None = None, seed: int = 0
+    ) -> None:
+        self.space = space
+        self.template = learner or BayesProbit()
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.learners: dict[str, Learner] = {}
+        self._last: tuple[object, object, SparseRow] | None = None
+
+    @classmethod
+    def for_customers(
+        cls,
+        schema: ProfileSchema,
+        customers: Iterable[Customer],
+        *,
+        at: dt.date,
+        learner: Learner | None = None,
+        seed: int = 0,
+    ) -> AdaptivePropensity:
+        """A model whose number bins are fitted to a sample of ``customers``."""
+        return cls(FeatureSpace.fit(schema, customers, at=at), learner=learner, seed=seed)
+
+    def propensity(self, offer: Offer, customer: Customer, context: CallContext) -> float:
+        """Posterior mean probability that ``customer`` accepts ``offer`` on this call."""
+        return self._learner(offer).predict_one(self._row(customer, context))
+
+    def sample(
+        self, offer: Offer, customer: Customer, context: CallContext, rng: random.Random
+    ) -> float:
+        """A posterior draw of the propensity (Thompson sampling), from ``rng``."""
+        return self._learner(offer).sample_one(self._row(customer, context), rng)
+
+    def draw(self, offer: Offer, customer: Customer, context: CallContext) -> float:
+        """A posterior draw from the model's own seeded RNG."""
+        return self.sample(offer, customer, context, self.rng)
+
+    def update(
+        self, offer: Offer, customer: Customer, context: CallContext, accepted: bool
+    ) -> None:
+        """Learn from one in-call outcome: ``customer`` accepted ``offer`` or declined it."""
+        self._learner(offer).learn_one(self._row(customer, context), accepted)
+
+    def observe(
+        self, offer: Offer, customer: Customer, context: CallContext, outcome: Outcome
+    ) -> bool:
+        """Learn from a recorded outcome when it is evidence; ``True`` when it was used.
+
+        Only in-call accepts and declines teach the model: ``not_offered`` says nothing
+        about the customer, and digital follow-ups report acceptances only.
+        """
+        if outcome.channel is not Channel.IN_CALL or outcome.offer_id != offer.id:
+            return False
+        if outcome.result is OutcomeResult.NOT_OFFERED:
+            return False
+        self.update(offer, customer, context, outcome.result is OutcomeResult.ACCEPTED)
+        return True
+
+    def predict_expectations(
+        self, offers: Iterable[Offer], customer: Customer, context: CallContext
+    ) -> dict[str, Expectation]:
+        """Per offer id: the propensity, its uncertainty and the evidence behind it."""
+        row = self._row(customer, context)
+        out = {}
+        for offer in offers:
+            learner = self._learner(offer)
+            out[offer.id] = Expectation(
+                offer_id=offer.id,
+                propensity=learner.predict_one(row),
+                uncertainty=learner.uncertainty_one(row),
+                prior=learner.prior,
+                outcomes=learner.n,
+                accepted=learner.positives,
+            )
+        return out
+
+    def state(self) -> dict[str, Any]:
+        """JSON-serialisable state: features, learner settings and every offer's learner."""
+        return {
+            "version": STATE_VERSION,
+            "seed": self.seed,
+            "space": self.space.state(),
+            "template": self.template.state(),
+            "learners": {k: v.state() for k, v in sorted(self.learners.items())},
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> AdaptivePropensity:
+        """Rebuild a model saved by :meth:`state`."""
+        if state.get("version") != STATE_VERSION:
+            raise ValueError(
+                f"model state version {state.get('version')!r} is not supported "
+                f"(expected {STATE_VERSION})"
+            )
+        template = learner_from_state(state["template"]).clone()
+        model = cls(
+            FeatureSpace.from_state(state["space"]), learner=template, seed=int(state["seed"])
+        )
+        model.learners = {k: learner_from_state(v) for k, v in state["learners"].items()}
+        return model
+
+    def __getstate__(self) -> dict[str, Any]:
+        return self.state()
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(AdaptivePropensity.from_state(state).__dict__)
+
+    def _learner(self, offer: Offer) -> Learner:
+        learner = self.learners.get(offer.id)
+        if learner is None or (learner.n == 0 and learner.prior != offer.prior_propensity):
+            learner = self.template.clone()
+            learner.cold_start(offer.prior_propensity, self.space.norm2)
+            self.learners[offer.id] = learner
+        return learner
+
+    def _row(self, customer: Customer, context: CallContext) -> SparseRow:
+        last = self._last
+        if last is not None and last[0] is customer and last[1] is context:
+            return last[2]
+        row = self.space.encode(customer, context)
+        self._last = (customer, context, row)
+        return row

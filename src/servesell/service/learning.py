@@ -1,0 +1,203 @@
+"""The learners wired to the store: the adaptive model's life cycle and analyses of the log.
+
+The decision engine's online model lives in the ``model_states`` table under
+:data:`MODEL_NAME`. :func:`load_adaptive` gives the saved model (or a new one whose
+number bins are fitted to a sample of the stored customers); :func:`learn_from_log`
+replays in-call outcomes it has not seen yet, so one writer (``servesell model learn``,
+or a worker after recording outcomes) keeps it current; :func:`save_adaptive` stores it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import islice
+from typing import TYPE_CHECKING
+
+from servesell.decide.control import in_control_group
+from servesell.decide.reasons import Suppression
+from servesell.domain.decision import Fate, OutcomeResult
+from servesell.learn.adaptive import AdaptivePropensity
+from servesell.learn.associations import Associations
+from servesell.learn.ope import evaluate_policy
+from servesell.learn.policies import by_score, greedy, logged_choice, uniform
+from servesell.learn.uplift import ALL, UpliftRow, measure_uplift
+from servesell.store import (
+    get_customer,
+    iter_customers,
+    iter_evidence,
+    iter_logged_decisions,
+    list_offers,
+    load_model_state,
+    require_schema,
+    save_model_state,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from servesell.domain.customer import Customer
+    from servesell.domain.decision import Candidate, Decision
+    from servesell.domain.offer import Offer
+    from servesell.domain.schema import ProfileSchema
+    from servesell.learn.ope import Estimate, TargetPolicy
+    from servesell.learn.uplift import Uplift
+
+MODEL_NAME = "adaptive"
+KIND = "adaptive_propensity"
+SAMPLE = 5000
+"""Customers sampled to fit the number bins of a new model."""
+POLICIES = ("greedy", "uniform", "adaptive")
+
+
+@dataclass(frozen=True, slots=True)
+class LearnReport:
+    """What one replay of the log taught the model."""
+
+    used: int
+    skipped: int
+    total: int
+    last_outcome_id: int
+
+
+@dataclass(slots=True)
+class Saved:
+    """The adaptive model with its place in the outcome log."""
+
+    model: AdaptivePropensity
+    outcomes: int = 0
+    last_outcome_id: int = 0
+
+
+def load_adaptive(conn: Connection, *, seed: int = 0, fresh: bool = False) -> Saved:
+    """The stored adaptive model, or a new one fitted to a sample of the customers."""
+    stored = None if fresh else load_model_state(conn, MODEL_NAME)
+    if stored is not None:
+        model = AdaptivePropensity.from_state(stored.state)
+        return Saved(model, stored.outcomes, stored.last_outcome_id)
+    schema = require_schema(conn)
+    sample = list(islice(iter_customers(conn, schema), SAMPLE))
+    today = dt.datetime.now(dt.UTC).date()
+    return Saved(AdaptivePropensity.for_customers(schema, sample, at=today, seed=seed))
+
+
+def save_adaptive(conn: Connection, saved: Saved) -> None:
+    """Store the model and its place in the log."""
+    save_model_state(
+        conn,
+        MODEL_NAME,
+        KIND,
+        saved.model.state(),
+        outcomes=saved.outcomes,
+        last_outcome_id=saved.last_outcome_id,
+    )
+
+
+def learn_from_log(conn: Connection, saved: Saved) -> LearnReport:
+    """Update the model on every in-call accept/decline after its last one; see module doc."""
+    offers = {o.id: o for o in list_offers(conn)}
+    schema = saved.model.space.schema
+    used = skipped = 0
+    for evidence in iter_evidence(conn, after_id=saved.last_outcome_id):
+        offer = offers.get(evidence.offer_id)
+        if offer is None:
+            skipped += 1
+        else:
+            customer = get_customer(conn, evidence.customer_id, schema)
+            saved.model.update(offer, customer, evidence.context, evidence.accepted)
+            used += 1
+        saved.last_outcome_id = evidence.outcome_id
+    saved.outcomes += used
+    return LearnReport(used, skipped, saved.outcomes, saved.last_outcome_id)
+
+
+def associations_in_store(conn: Connection, *, min_support: float = 0.01) -> Associations:
+    """Product → product rules over every stored customer's holdings."""
+    schema = require_schema(conn)
+    return Associations.fit(
+        (c.holdings for c in iter_customers(conn, schema)), min_support=min_support
+    )
+
+
+def uplift_in_log(
+    conn: Connection, *, segment: str | None = None, since: dt.datetime | None = None
+) -> list[Uplift]:
+    """Intent-to-treat uplift per offer (and ``segment`` value) from the control groups."""
+    offers = {o.id: o for o in list_offers(conn)}
+    schema = require_schema(conn)
+    units: dict[tuple[str, str], tuple[str, bool, bool]] = {}
+    for logged in iter_logged_decisions(conn, since=since):
+        for c in logged.decision.candidates:
+            offer = offers.get(c.offer_id)
+            if offer is None or offer.control_share <= 0:
+                continue
+            key = (logged.decision.customer_id, c.offer_id)
+            held_out = _held_out(c, logged.decision.customer_id, offer)
+            accepted = any(
+                r is OutcomeResult.ACCEPTED
+                for (o, _), r in logged.results.items()
+                if o == c.offer_id
+            )
+            earlier = units.get(key)
+            units[key] = (offer.product, held_out, accepted or bool(earlier and earlier[2]))
+    return measure_uplift(_uplift_rows(conn, schema, units, segment))
+
+
+def ope_in_log(
+    conn: Connection,
+    *,
+    policy: str = "greedy",
+    reward: str = "value",
+    since: dt.datetime | None = None,
+) -> list[Estimate]:
+    """IPS, SNIPS and DR estimates of a target policy's value per logged decision."""
+    if policy not in POLICIES:
+        raise ValueError(f"policy must be one of {', '.join(POLICIES)}, got {policy!r}")
+    choices = [
+        choice
+        for logged in iter_logged_decisions(conn, since=since)
+        if (choice := logged_choice(logged.decision, logged.results, reward=reward)) is not None
+    ]
+    target = {"greedy": greedy, "uniform": uniform}.get(policy) or _adaptive_policy(conn)
+    return evaluate_policy(choices, target)
+
+
+def _held_out(candidate: Candidate, customer_id: str, offer: Offer) -> bool:
+    if candidate.fate is Fate.SUPPRESSED and candidate.reason == Suppression.CONTROL_GROUP:
+        return True
+    return in_control_group(customer_id, offer.campaign or offer.id, offer.control_share)
+
+
+def _uplift_rows(
+    conn: Connection,
+    schema: ProfileSchema,
+    units: dict[tuple[str, str], tuple[str, bool, bool]],
+    segment: str | None,
+) -> Iterator[UpliftRow]:
+    cache: dict[str, Customer] = {}
+    for (customer_id, offer_id), (product, held_out, accepted) in sorted(units.items()):
+        customer = cache.get(customer_id) or get_customer(conn, customer_id, schema)
+        cache[customer_id] = customer
+        group = str(customer.attributes.get(segment)) if segment else ALL
+        converted = accepted or customer.holds(product)
+        yield UpliftRow(offer_id, group, treated=not held_out, converted=converted)
+
+
+def _adaptive_policy(conn: Connection) -> TargetPolicy:
+    saved = load_adaptive(conn)
+    offers = {o.id: o for o in list_offers(conn)}
+    schema = saved.model.space.schema
+    customers: dict[str, Customer] = {}
+
+    def score(decision: Decision, candidate: Candidate) -> float:
+        customer = customers.get(decision.customer_id)
+        if customer is None:
+            customer = customers[decision.customer_id] = get_customer(
+                conn, decision.customer_id, schema
+            )
+        p = saved.model.propensity(offers[candidate.offer_id], customer, decision.context)
+        s = candidate.scores
+        return p * s.value * s.context_weight * s.lever
+
+    return by_score(score)

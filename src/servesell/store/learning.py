@@ -1,0 +1,176 @@
+"""What the learners read and write: saved model states and the decision log as evidence.
+
+A saved model remembers the id of the last outcome it learned from, so replaying the
+log into it (``servesell model learn``) is incremental and never counts an outcome twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from servesell.domain.center import CallContext
+from servesell.domain.decision import OutcomeResult
+from servesell.domain.offer import Channel
+from servesell.store.decisions import _decision_from_rows
+from servesell.store.tables import decision_candidates, decisions, model_states, outcomes
+from servesell.store.upsert import upsert
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from servesell.domain.decision import Decision
+
+
+@dataclass(frozen=True, slots=True)
+class StoredModel:
+    """A saved model state and how far into the outcome log it has learned."""
+
+    name: str
+    kind: str
+    state: dict[str, Any]
+    outcomes: int
+    last_outcome_id: int
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One in-call accept or decline with the call it happened in."""
+
+    outcome_id: int
+    customer_id: str
+    offer_id: str
+    accepted: bool
+    context: CallContext
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedDecision:
+    """A logged decision and the results recorded for it, by ``(offer_id, channel)``."""
+
+    decision: Decision
+    results: dict[tuple[str, Channel], OutcomeResult]
+
+
+def save_model_state(
+    conn: Connection,
+    name: str,
+    kind: str,
+    state: dict[str, Any],
+    *,
+    outcomes: int,
+    last_outcome_id: int,
+) -> None:
+    """Store (or replace) the state of model ``name``."""
+    row = {
+        "name": name,
+        "kind": kind,
+        "state": state,
+        "outcomes": outcomes,
+        "last_outcome_id": last_outcome_id,
+        "updated_at": dt.datetime.now(dt.UTC),
+    }
+    upsert(conn, model_states, [row])
+
+
+def load_model_state(conn: Connection, name: str) -> StoredModel | None:
+    """The saved state of model ``name``, or ``None`` when there is none."""
+    row = conn.execute(select(model_states).where(model_states.c.name == name)).first()
+    if row is None:
+        return None
+    return StoredModel(
+        row.name, row.kind, row.state, row.outcomes, row.last_outcome_id, row.updated_at
+    )
+
+
+def iter_evidence(
+    conn: Connection, *, after_id: int = 0, batch_size: int = 5000
+) -> Iterator[Evidence]:
+    """In-call accepts and declines with ids above ``after_id``, oldest first."""
+    query = (
+        select(
+            outcomes.c.id,
+            outcomes.c.offer_id,
+            outcomes.c.result,
+            decisions.c.customer_id,
+            decisions.c.made_at,
+            decisions.c.reason,
+            decisions.c.queue,
+            decisions.c.agent_id,
+            decisions.c.call_id,
+        )
+        .join(decisions, decisions.c.id == outcomes.c.decision_id)
+        .where(
+            outcomes.c.channel == Channel.IN_CALL.value,
+            outcomes.c.result.in_([OutcomeResult.ACCEPTED.value, OutcomeResult.DECLINED.value]),
+        )
+        .order_by(outcomes.c.id)
+        .limit(batch_size)
+    )
+    last = after_id
+    while True:
+        rows = conn.execute(query.where(outcomes.c.id > last)).all()
+        for r in rows:
+            context = CallContext(r.made_at, r.reason, r.agent_id, r.call_id, r.queue)
+            accepted = r.result == OutcomeResult.ACCEPTED.value
+            yield Evidence(r.id, r.customer_id, r.offer_id, accepted, context)
+        if len(rows) < batch_size:
+            return
+        last = rows[-1].id
+
+
+def iter_logged_decisions(
+    conn: Connection,
+    *,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    batch_size: int = 2000,
+) -> Iterator[LoggedDecision]:
+    """Logged decisions made in ``[since, until)`` with their results, in time order."""
+    query = select(decisions).order_by(decisions.c.made_at, decisions.c.id).limit(batch_size)
+    if since is not None:
+        query = query.where(decisions.c.made_at >= since)
+    if until is not None:
+        query = query.where(decisions.c.made_at < until)
+    offset = 0
+    while True:
+        rows = conn.execute(query.offset(offset)).all()
+        if not rows:
+            return
+        ids = [r.id for r in rows]
+        cands = _by_decision(conn, ids)
+        results = _results(conn, ids)
+        for r in rows:
+            decision = _decision_from_rows(r, cands.get(r.id, []))
+            yield LoggedDecision(decision, results.get(r.id, {}))
+        offset += len(rows)
+
+
+def _by_decision(conn: Connection, ids: list[str]) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = defaultdict(list)
+    query = (
+        select(decision_candidates)
+        .where(decision_candidates.c.decision_id.in_(ids))
+        .order_by(decision_candidates.c.decision_id, decision_candidates.c.position)
+    )
+    for row in conn.execute(query):
+        out[row.decision_id].append(row)
+    return out
+
+
+def _results(
+    conn: Connection, ids: list[str]
+) -> dict[str, dict[tuple[str, Channel], OutcomeResult]]:
+    out: dict[str, dict[tuple[str, Channel], OutcomeResult]] = defaultdict(dict)
+    query = select(
+        outcomes.c.decision_id, outcomes.c.offer_id, outcomes.c.channel, outcomes.c.result
+    ).where(outcomes.c.decision_id.in_(ids))
+    for row in conn.execute(query):
+        out[row.decision_id][(row.offer_id, Channel(row.channel))] = OutcomeResult(row.result)
+    return out
