@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DB_URL = "sqlite:///./servesell.db"
@@ -22,6 +22,13 @@ class Settings(BaseSettings):
     db_url: str = Field(default=DEFAULT_DB_URL, description="SQLAlchemy database URL")
     currency: str = Field(default="CNY", description="ISO 4217 code money is shown in")
     timezone: str = Field(default="Asia/Shanghai", description="the center's local time zone")
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="key that signs web sessions; default: a random key kept in the database",
+    )
+    session_hours: float = Field(
+        default=10.0, gt=0, le=168, description="hours a web login lasts (one shift)"
+    )
 
     @field_validator("currency")
     @classmethod
@@ -40,6 +47,13 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {name!r}") from None
         return name
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_key(cls, key: SecretStr | None) -> SecretStr | None:
+        if key is not None and len(key.get_secret_value()) < 32:
+            raise ValueError("secret_key must be at least 32 characters (a random string)")
+        return key
 
 
 @lru_cache(maxsize=1)

@@ -186,3 +186,10 @@ def test_stale_reject_file_is_removed_after_a_clean_run(db: Engine, tmp_path: Pa
     write(tmp_path, HEADER + "C1,1,mass,,0,,\n")
     import_customers(db, path)
     assert not reject_file.exists()
+
+
+@pytest.mark.parametrize("encoding", ["klingon", "utf\x00-8"])
+def test_an_unknown_encoding_is_a_file_error(db: Engine, tmp_path: Path, encoding: str) -> None:
+    path = write(tmp_path, HEADER + "C1,5000,mass,2020-01-31,0,,no\n")
+    with pytest.raises(InputFileError, match="unknown encoding"):
+        import_customers(db, path, encoding=encoding)

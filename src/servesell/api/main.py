@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
 
-from servesell import __version__
+from servesell import __version__, web
 from servesell.api import errors
 from servesell.api.masking import AccessLog
 from servesell.api.routes import admin, customers, decisions, kpis, offers, policy, queues
@@ -25,6 +25,9 @@ when the queue can afford the extra seconds. Every endpoint but `/healthz` and
 `/readyz` needs `Authorization: Bearer <token>` (tokens from `servesell users add`).
 Roles: **agent** (decisions, outcomes, mode), **supervisor** (+ KPIs, queue state, gate,
 policy view, audit), **admin** (+ catalog, policy, customers, users).
+
+The same users log in to the web app at `/login`; a browser session also authenticates
+these endpoints (state-changing calls then need the `X-CSRF-Token` header).
 """
 
 
@@ -52,6 +55,7 @@ def create_app(settings: Settings | None = None, *, seed: int | None = None) -> 
     errors.install(app)
     for module in (admin, decisions, queues, customers, offers, policy, kpis):
         app.include_router(module.router)
+    web.mount(app, settings, runtime)
     app.add_middleware(errors.AllowHeader, router=app.router)
     app.add_middleware(AccessLog)
     app.add_middleware(errors.BodyLimit, max_bytes=MAX_BODY_BYTES)

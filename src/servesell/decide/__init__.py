@@ -1,6 +1,7 @@
 """The next-best-offer decision engine: pure functions over domain objects, no I/O."""
 
 from servesell.decide.catalog import Catalog, CompiledOffer
+from servesell.decide.channel import follow_up_channel
 from servesell.decide.control import control_draw, in_control_group
 from servesell.decide.engine import Engine
 from servesell.decide.explain import explain, explain_candidate, why_not
@@ -26,6 +27,7 @@ __all__ = [
     "describe",
     "explain",
     "explain_candidate",
+    "follow_up_channel",
     "in_control_group",
     "render_script",
     "why_not",

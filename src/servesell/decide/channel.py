@@ -36,10 +36,23 @@ def choose_channel(
         reason = Selection.DIGITAL_VALUE
     else:
         reason = Selection.DIGITAL_ONLY
+    channel = follow_up_channel(offer, customer)
+    if channel is not None:
+        return channel, reason
+    return None, Suppression.NO_CHANNEL
+
+
+def follow_up_channel(offer: Offer, customer: Customer) -> Channel | None:
+    """The first of the offer's digital channels that reaches the customer, if any.
+
+    This is where an offer goes when it is not talked about in the call, and where the
+    follow-up of an in-call *no* goes (the bill and a link, so the customer can still say
+    yes later).
+    """
     for channel in offer.channels:
         if channel.is_digital and reaches(channel, customer):
-            return channel, reason
-    return None, Suppression.NO_CHANNEL
+            return channel
+    return None
 
 
 def reaches(channel: Channel, customer: Customer) -> bool:

@@ -45,6 +45,17 @@ class OutcomeResult(StrEnum):
     NOT_OFFERED = "not_offered"
 
 
+DECLINE_REASONS = (
+    "not_interested",
+    "too_expensive",
+    "has_it_elsewhere",
+    "call_me_later",
+    "no_time_now",
+)
+"""The usual reasons a customer gives for a *no*, as stored with the outcome (the agent
+desktop offers them, translated; the API also takes free text)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Scores:
     """The factors of ``priority = propensity × value × context_weight × lever``."""

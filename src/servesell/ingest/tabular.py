@@ -58,7 +58,7 @@ def _open_csv(path: Path, encoding: str) -> Table:
         raise InputFileError(f"{path}: file is empty (expected a header row)")
     try:
         text = raw.decode(_codec(encoding), errors="surrogateescape")
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL inside the codec name
         raise InputFileError(f"unknown encoding {encoding!r}") from None
     header_line = text.split("\n", 1)[0]
     delimiter = max(_DELIMITERS, key=header_line.count)

@@ -74,6 +74,40 @@ def get_decision(conn: Connection, decision_id: str) -> Decision:
     return _decision_from_rows(row, cands)
 
 
+def decision_for_call(conn: Connection, customer_id: str, call_id: str) -> Decision | None:
+    """The latest decision made for ``customer_id`` on call ``call_id``, or ``None``.
+
+    Lets a screen pop that is opened again (a reload) show the decision already made
+    instead of making, and counting, a second one.
+    """
+    decision_id = conn.execute(
+        select(decisions.c.id)
+        .where(decisions.c.customer_id == customer_id, decisions.c.call_id == call_id)
+        .order_by(decisions.c.made_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return None if decision_id is None else get_decision(conn, decision_id)
+
+
+def outcomes_of(conn: Connection, decision_id: str) -> list[Outcome]:
+    """Every outcome recorded for the decision ``decision_id``, oldest first."""
+    rows = conn.execute(
+        select(outcomes).where(outcomes.c.decision_id == decision_id).order_by(outcomes.c.id)
+    ).all()
+    return [
+        Outcome(
+            decision_id=r.decision_id,
+            offer_id=r.offer_id,
+            result=OutcomeResult(r.result),
+            recorded_at=r.recorded_at,
+            channel=Channel(r.channel),
+            decline_reason=r.decline_reason,
+            extra_handle_seconds=r.extra_handle_seconds,
+        )
+        for r in rows
+    ]
+
+
 def record_outcome(conn: Connection, outcome: Outcome) -> bool:
     """Store ``outcome``; ``True`` when new, ``False`` when the same one was already stored."""
     fate = conn.execute(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from servesell.store.tables import meta, metadata
 from servesell.store.upsert import upsert
@@ -25,6 +26,17 @@ def get_meta(conn: Connection, key: str) -> str | None:
 def set_meta(conn: Connection, key: str, value: str) -> None:
     """Store ``value`` under ``key``, replacing any earlier value."""
     upsert(conn, meta, [{"key": key, "value": value}])
+
+
+def ensure_meta(conn: Connection, key: str, value: str) -> str:
+    """The value under ``key``, storing ``value`` first when there is none.
+
+    Safe when several processes race: the first stored value wins and all of them get it.
+    """
+    insert = sqlite.insert if conn.dialect.name == "sqlite" else postgresql.insert
+    conn.execute(insert(meta).values(key=key, value=value).on_conflict_do_nothing())
+    stored: str = conn.execute(_GET, {"key": key}).scalar_one()
+    return stored
 
 
 def clear_data(conn: Connection) -> None:

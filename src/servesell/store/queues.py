@@ -36,3 +36,9 @@ def load_queue_state(conn: Connection, queue: str) -> QueueState | None:
     """The last reported state of ``queue``, or ``None`` when it never reported."""
     stored = conn.execute(_LATEST, {"queue": queue}).scalar_one_or_none()
     return None if stored is None else QueueState.model_validate(stored)
+
+
+def list_queue_states(conn: Connection) -> list[QueueState]:
+    """The last reported state of every queue, by queue name."""
+    rows = conn.execute(select(queue_states.c.state).order_by(queue_states.c.queue)).scalars()
+    return [QueueState.model_validate(state) for state in rows]

@@ -99,6 +99,17 @@ def user_by_password(conn: Connection, name: str, password: str) -> User | None:
     return User(row.name, Role(row.role))
 
 
+def user_by_name(conn: Connection, name: str) -> User | None:
+    """The enabled user ``name`` with their current role, or ``None`` (web sessions re-check)."""
+    row = conn.execute(_BY_NAME, {"name": name}).first()
+    return None if row is None else User(row.name, Role(row.role))
+
+
+_BY_NAME = select(users.c.name, users.c.role).where(
+    users.c.name == bindparam("name"), users.c.disabled.is_(False)
+)
+
+
 def list_users(conn: Connection) -> list[User]:
     """Every enabled user, by name."""
     rows = conn.execute(

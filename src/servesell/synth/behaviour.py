@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from servesell.domain.decision import Outcome, OutcomeResult
+from servesell.domain.decision import DECLINE_REASONS, Outcome, OutcomeResult
 
 if TYPE_CHECKING:
     import random
@@ -21,14 +21,6 @@ if TYPE_CHECKING:
     from servesell.domain.decision import Decision
     from servesell.domain.offer import Offer
     from servesell.synth.truth import LatentPropensity
-
-DECLINE_REASONS = (
-    "not_interested",
-    "too_expensive",
-    "has_it_elsewhere",
-    "call_me_later",
-    "no_time_now",
-)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
@@ -19,12 +20,11 @@ from servesell.api.schemas import (
     ShownOffer,
     errors,
 )
-from servesell.decide import describe, explain_candidate, render_script, why_not
+from servesell.decide import describe, explain_candidate, why_not
 from servesell.domain import CallContext, Decision, Offer, Outcome
-from servesell.service.calls import decide_call
+from servesell.service.screen import screen_pop
 from servesell.store import get_decision, record_outcome
 from servesell.store.db import write_transaction
-from servesell.store.queues import load_queue_state
 
 router = APIRouter(
     prefix="/v1/decisions", tags=["decisions"], responses={**AUTHED, **errors(404, 409)}
@@ -49,15 +49,8 @@ def create_decision(
         call_id=body.call_id,
         queue=body.queue,
     )
-    with write_transaction(runtime.db) as conn:
-        engine = runtime.engine(conn)
-        state = load_queue_state(conn, body.queue)
-        decision, customer = decide_call(conn, engine, body.customer_id, context, queue_state=state)
-    offers = {c.offer.id: c.offer for c in engine.catalog.offers}
-    scripts = {
-        c.offer_id: render_script(offers[c.offer_id].script, customer) for c in decision.shown
-    }
-    return _out(decision, offers, scripts, full=explain)
+    pop = screen_pop(runtime, body.customer_id, context)
+    return _out(pop.decision, pop.offers, pop.scripts, full=explain)
 
 
 @router.get("/{decision_id}")
@@ -114,7 +107,7 @@ def create_outcome(
 
 
 def _out(
-    decision: Decision, offers: dict[str, Offer], scripts: dict[str, str], *, full: bool
+    decision: Decision, offers: Mapping[str, Offer], scripts: Mapping[str, str], *, full: bool
 ) -> DecisionOut:
     shown = []
     for c in decision.shown:

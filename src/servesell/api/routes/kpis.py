@@ -12,9 +12,7 @@ from fastapi import APIRouter, Query
 from servesell.api.deps import ConnDep, SettingsDep, SupervisorDep
 from servesell.api.schemas import AUTHED, KpiRow, KpisOut
 from servesell.errors import ServesellError
-from servesell.report.kpis import kpis
-from servesell.store import list_offers
-from servesell.store.reporting import tallies
+from servesell.service.kpis import kpis_by
 
 router = APIRouter(prefix="/v1/kpis", tags=["kpis"], responses=AUTHED)
 
@@ -35,9 +33,8 @@ def read_kpis(
         raise ServesellError(
             f"'to' ({until.isoformat()}) must be after 'from' ({since.isoformat()})"
         )
-    catalog = {o.id: o for o in list_offers(conn)}
-    groups = tallies(conn, catalog, since=since, until=until, group_by=group_by, tz=tz)
-    rows = [KpiRow(group=group, **asdict(kpis(t))) for group, t in groups.items()]
+    groups = kpis_by(conn, tz=tz, since=since, until=until, group_by=group_by)
+    rows = [KpiRow(group=group, **asdict(k)) for group, k in groups.items()]
     return KpisOut(
         since=since, until=until, group_by=group_by, currency=settings.currency, rows=rows
     )

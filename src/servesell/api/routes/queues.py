@@ -12,9 +12,11 @@ from servesell.api.deps import AgentDep, ConnDep, DbDep, RuntimeDep, SupervisorD
 from servesell.api.schemas import AUTHED, ModeOut, QueueStateIn
 from servesell.decide import GateSettings
 from servesell.domain import QueueState
+from servesell.domain.decision import Mode
+from servesell.service.gate import change_gate
+from servesell.service.queues import queue_mode
 from servesell.service.runtime import Runtime
-from servesell.store import load_gate_settings, save_gate_settings
-from servesell.store.audit import audit
+from servesell.store import load_gate_settings
 from servesell.store.queues import load_queue_state, save_queue_state
 
 router = APIRouter(prefix="/v1", tags=["queues"], responses=AUTHED)
@@ -48,31 +50,16 @@ def get_gate(conn: ConnDep, user: SupervisorDep) -> GateSettings:
 
 
 @router.put("/gate")
-def put_gate(
-    body: GateSettings, db: DbDep, runtime: RuntimeDep, user: SupervisorDep
-) -> GateSettings:
+def put_gate(body: GateSettings, runtime: RuntimeDep, user: SupervisorDep) -> GateSettings:
     """Tune the load gate (kind, calls-waiting threshold, seconds per call); audited."""
-    with db.begin() as conn:
-        before = load_gate_settings(conn)
-        save_gate_settings(conn, body)
-        audit(
-            conn,
-            actor=user.name,
-            action="update",
-            entity="gate",
-            entity_id="load_gate",
-            before=before.model_dump(mode="json"),
-            after=body.model_dump(mode="json"),
-        )
-    runtime.invalidate()
-    return body
+    return change_gate(runtime, body, actor=user.name)
 
 
 def _mode(runtime: Runtime, conn: Connection, queue: str, state: QueueState | None) -> ModeOut:
-    seconds = runtime.engine(conn).gate.allowed_extra_seconds(state)
+    judged = queue_mode(runtime, conn, queue, state)
     return ModeOut(
         queue=queue,
-        mode="sell" if seconds > 0 else "serve",
-        allowed_extra_seconds=seconds,
+        mode="sell" if judged.mode is Mode.SELL else "serve",
+        allowed_extra_seconds=judged.allowed_extra_seconds,
         state=state.model_dump(mode="json") if state else None,
     )

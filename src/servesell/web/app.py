@@ -1,0 +1,71 @@
+"""Mount the web app on the API's FastAPI app: session middleware, pages, static files."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from fastapi import Request, status
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from servesell.web.access import LoginRequired, PageForbidden
+from servesell.web.csrf import CsrfRejected
+from servesell.web.deps import is_htmx
+from servesell.web.i18n import translator
+from servesell.web.pages import Pages, language_of
+from servesell.web.routes import agent, analyst, auth, supervisor
+from servesell.web.session import SessionCodec, SessionMiddleware, session_key
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from servesell.config import Settings
+    from servesell.service.runtime import Runtime
+
+STATIC = __file__.rsplit("/", 1)[0] + "/static"
+
+
+def mount(app: FastAPI, settings: Settings, runtime: Runtime) -> None:
+    """Add the login, agent, supervisor and analyst pages and ``/static`` to ``app``."""
+    codec = SessionCodec(session_key(runtime.db, settings), settings.session_hours * 3600)
+    pages = Pages(settings)
+    app.state.pages = pages
+    app.state.session_codec = codec
+    for module in (auth, agent, supervisor, analyst):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(packages=[("servesell.web", "static")]), name="static")
+    app.add_middleware(SessionMiddleware, codec=codec, db=runtime.db, users=runtime.tokens)
+
+    async def login_required(request: Request, exc: Exception) -> Response:
+        target = "/login?next=" + quote(_here(request), safe="/")
+        if is_htmx(request):
+            return Response(status_code=status.HTTP_204_NO_CONTENT, headers={"HX-Redirect": target})
+        return RedirectResponse(target, status.HTTP_303_SEE_OTHER)
+
+    async def forbidden(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, PageForbidden)
+        t = translator(language_of(request))
+        return pages.message(
+            request,
+            "forbidden.title",
+            "forbidden.body",
+            status.HTTP_403_FORBIDDEN,
+            needed=t(f"role.{exc.needed.value}"),
+            role=t(f"role.{exc.user.role.value}"),
+        )
+
+    async def csrf_rejected(request: Request, exc: Exception) -> Response:
+        return pages.message(request, "csrf.title", "csrf.body", status.HTTP_403_FORBIDDEN)
+
+    app.add_exception_handler(LoginRequired, login_required)
+    app.add_exception_handler(PageForbidden, forbidden)
+    app.add_exception_handler(CsrfRejected, csrf_rejected)
+
+
+def _here(request: Request) -> str:
+    """The page to come back to after login (the referring page for htmx fragments)."""
+    if request.method != "GET" or is_htmx(request):
+        return "/"
+    query = request.url.query
+    return request.url.path + (f"?{query}" if query else "")

@@ -1,0 +1,110 @@
+"""The supervisor dashboard: live mode and queues, KPIs, leaderboards, charts, gate, audit."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from servesell.api.deps import ConnDep, RuntimeDep
+from servesell.decide import GateSettings
+from servesell.service.gate import change_gate
+from servesell.store import list_offers, load_gate_settings
+from servesell.store.audit import list_audit
+from servesell.web.access import SupervisorPage
+from servesell.web.csrf import CsrfChecked
+from servesell.web.dashboard import conversion_by_hour, conversion_by_offer, leaderboard, live
+from servesell.web.deps import PagesDep
+from servesell.web.pages import Pages
+
+router = APIRouter(include_in_schema=False)
+
+AUDIT_ROWS = 15
+Text = Annotated[str, Form(max_length=32)]
+
+
+@router.get("/supervisor")
+def dashboard(
+    request: Request,
+    user: SupervisorPage,
+    runtime: RuntimeDep,
+    conn: ConnDep,
+    pages: PagesDep,
+    saved: str = "",
+) -> HTMLResponse:
+    """The whole dashboard for today (the live part refreshes itself)."""
+    return pages.render(
+        request,
+        "supervisor.html",
+        **_dashboard(runtime, conn, pages),
+        gate=gate_values(load_gate_settings(conn)),
+        gate_error=None,
+        saved=saved == "gate",
+    )
+
+
+def gate_values(gate: GateSettings) -> dict[str, str]:
+    """The gate as the form shows it."""
+    return {
+        "kind": gate.kind,
+        "max_waiting": str(gate.max_waiting),
+        "budget_seconds": f"{gate.budget_seconds:g}",
+    }
+
+
+def _dashboard(runtime: RuntimeDep, conn: ConnDep, pages: Pages) -> dict[str, Any]:
+    since, tz = pages.today_start(), pages.tz
+    names = {o.id: o.name for o in list_offers(conn)}
+    return {
+        "live": live(runtime, conn, since=since, tz=tz),
+        "agents": leaderboard(conn, group_by="agent", since=since, tz=tz),
+        "teams": leaderboard(conn, group_by="team", since=since, tz=tz),
+        "by_hour": conversion_by_hour(conn, since=since, tz=tz),
+        "by_offer": conversion_by_offer(conn, names, since=since, tz=tz),
+        "audit": list_audit(conn, limit=AUDIT_ROWS),
+        "since": since,
+    }
+
+
+@router.get("/supervisor/live")
+def live_panel(
+    request: Request, user: SupervisorPage, runtime: RuntimeDep, conn: ConnDep, pages: PagesDep
+) -> HTMLResponse:
+    """Queues, mode and today's KPI tiles (htmx polls it)."""
+    return pages.render(
+        request, "_live.html", live=live(runtime, conn, since=pages.today_start(), tz=pages.tz)
+    )
+
+
+@router.post("/supervisor/gate", response_model=None)
+def gate(
+    request: Request,
+    user: SupervisorPage,
+    runtime: RuntimeDep,
+    pages: PagesDep,
+    _: CsrfChecked,
+    kind: Text,
+    max_waiting: Text,
+    budget_seconds: Text,
+) -> Response:
+    """Change the load gate (same rules and audit as ``PUT /v1/gate``)."""
+    fields = {"kind": kind, "max_waiting": max_waiting, "budget_seconds": budget_seconds}
+    try:
+        settings = GateSettings.model_validate(fields)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        error = f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+        with runtime.db.connect() as conn:
+            return pages.render(
+                request,
+                "supervisor.html",
+                status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+                **_dashboard(runtime, conn, pages),
+                gate=fields,
+                gate_error=error,
+                saved=False,
+            )
+    change_gate(runtime, settings, actor=user.name)
+    return RedirectResponse("/supervisor?saved=gate#gate", status.HTTP_303_SEE_OTHER)
