@@ -67,15 +67,28 @@ def test_unknown_customer_is_404(client: TestClient, tokens) -> None:
     assert "unknown customer" in response.json()["detail"]
 
 
-def test_busy_queue_switches_to_serve_mode(client: TestClient, tokens) -> None:
-    state = {"calls_waiting": 12, "agents_staffed": 20, "agents_available": 0}
-    put = client.put("/v1/queues/default/state", json=state, headers=auth(tokens["supervisor"]))
-    assert put.status_code == 200
-    assert put.json()["mode"] == "serve"
+def _report(client: TestClient, token: str, waiting: int, at: str) -> str:
+    state = {
+        "calls_waiting": waiting,
+        "agents_staffed": 20,
+        "agents_available": 3 - min(3, waiting),
+        "at": at,
+    }
+    put = client.put("/v1/queues/default/state", json=state, headers=auth(token))
+    assert put.status_code == 200, put.text
+    return put.json()["mode"]
+
+
+def test_busy_queue_switches_to_serve_mode_and_back_after_the_hold(
+    client: TestClient, tokens
+) -> None:
+    supervisor = tokens["supervisor"]
+    assert _report(client, supervisor, 12, "2026-03-02T10:00:00+08:00") == "serve"
     response = decide(client, tokens["agent"], "C0000001")
     assert response.json()["mode"] == "serve"
     assert response.json()["offers"] == []
-    calm = {**state, "calls_waiting": 0, "agents_available": 3}
-    client.put("/v1/queues/default/state", json=calm, headers=auth(tokens["supervisor"]))
+    # calm again: the default 30 s hold keeps serving until the room has lasted
+    assert _report(client, supervisor, 0, "2026-03-02T10:00:05+08:00") == "serve"
+    assert _report(client, supervisor, 0, "2026-03-02T10:00:40+08:00") == "sell"
     mode = client.get("/v1/queues/default/mode", headers=auth(tokens["agent"]))
     assert mode.json()["mode"] == "sell"

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from servesell.decide import CallsWaitingGate, ContactPolicy, FixedBudgetGate
+from servesell.decide import ContactPolicy, FixedBudgetGate
 
 
 @pytest.mark.parametrize(
@@ -23,8 +23,6 @@ def test_invalid_policy_is_rejected(fields) -> None:
         ContactPolicy(**fields)
 
 
-def test_negative_gate_budgets_are_rejected() -> None:
+def test_negative_gate_budget_is_rejected() -> None:
     with pytest.raises(ValueError, match="-5"):
         FixedBudgetGate(-5)
-    with pytest.raises(ValueError, match="-1"):
-        CallsWaitingGate(max_waiting=-1)

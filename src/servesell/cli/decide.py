@@ -16,7 +16,6 @@ from servesell.cli.app import app, console
 from servesell.cli.options import DbOption, JsonOption, db_url
 from servesell.config import get_settings
 from servesell.decide import (
-    CallsWaitingGate,
     ContactPolicy,
     describe,
     explain,
@@ -26,7 +25,9 @@ from servesell.decide import (
 from servesell.domain import CallContext, Decision, QueueState
 from servesell.errors import InputFileError
 from servesell.ingest.yamlfile import read_yaml
-from servesell.service.calls import build_engine, decide_call
+from servesell.service.calls import decide_call
+from servesell.service.queues import live_state
+from servesell.service.runtime import Runtime
 from servesell.store import get_decision, load_policy, open_db, save_policy
 
 policy_app = typer.Typer(help="Show or set the contact policy.", no_args_is_help=True)
@@ -37,10 +38,17 @@ app.add_typer(policy_app, name="policy")
 def decide(
     customer_id: Annotated[str, typer.Argument(help="The calling customer's id.")],
     reason: Annotated[str, typer.Option(help="Call reason, e.g. billing_inquiry.")] = "other",
-    calls_waiting: Annotated[int, typer.Option(min=0, help="Calls waiting in the queue.")] = 0,
-    sell_while_waiting_at_most: Annotated[
-        int, typer.Option(min=0, help="Sell only while at most this many calls wait.")
-    ] = 2,
+    calls_waiting: Annotated[
+        int | None,
+        typer.Option(min=0, help="Calls waiting (default: the queue's last reported state)."),
+    ] = None,
+    agents_available: Annotated[
+        int, typer.Option(min=0, help="Idle agents, with --calls-waiting.")
+    ] = 1,
+    agents_staffed: Annotated[
+        int, typer.Option(min=1, help="Agents on duty, with --calls-waiting.")
+    ] = 20,
+    queue: Annotated[str, typer.Option(help="The queue the call came through.")] = "default",
     agent: Annotated[str | None, typer.Option(help="Answering agent's id.")] = None,
     at: Annotated[
         dt.datetime | None, typer.Option(help="Decision time, local (default: now).")
@@ -55,14 +63,20 @@ def decide(
     """What servesell would flag for this customer now, with every candidate's reason."""
     tz = ZoneInfo(get_settings().timezone)
     when = (at.replace(tzinfo=tz) if at and at.tzinfo is None else at) or dt.datetime.now(tz)
-    state = QueueState(
-        at=when, calls_waiting=calls_waiting, agents_staffed=calls_waiting + 1, agents_available=1
-    )
-    gate = CallsWaitingGate(max_waiting=sell_while_waiting_at_most)
-    context = CallContext(at=when, reason=reason, agent_id=agent)
-    engine = open_db(db_url(db))
-    with engine.begin() as conn:
-        decision_engine = build_engine(conn, gate=gate, tz=tz)
+    given = None
+    if calls_waiting is not None:
+        given = QueueState(
+            queue=queue,
+            at=when,
+            calls_waiting=calls_waiting,
+            agents_staffed=agents_staffed,
+            agents_available=min(agents_available, agents_staffed),
+        )
+    context = CallContext(at=when, reason=reason, agent_id=agent, queue=queue)
+    runtime = Runtime(open_db(db_url(db)), tz=tz)
+    with runtime.db.begin() as conn:
+        decision_engine = runtime.engine(conn)
+        state = live_state(runtime, conn, queue, given)
         decision, customer = decide_call(
             conn, decision_engine, customer_id, context, queue_state=state, log=log
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, get_args
 
 import typer
 from rich.progress import (
@@ -19,8 +19,11 @@ from rich.table import Table
 from servesell.cli.app import app, console
 from servesell.cli.options import DbOption, SeedOption, db_url
 from servesell.config import get_settings
+from servesell.queueing.settings import GateKind
 from servesell.service.demo import DemoConfig, DemoResult, run_demo
 from servesell.store import open_db
+
+GATE_KINDS = get_args(GateKind)
 
 
 @app.command()
@@ -31,12 +34,26 @@ def demo(
     start: Annotated[
         dt.datetime, typer.Option(formats=["%Y-%m-%d"], help="First day played.")
     ] = dt.datetime(2026, 3, 2),
+    gate: Annotated[
+        str, typer.Option(help="Load gate: gated (Erlang A), threshold, always or never.")
+    ] = "gated",
+    learn: Annotated[
+        bool, typer.Option(help="Learn propensities from every outcome (else offer priors).")
+    ] = True,
     db: DbOption = None,
 ) -> None:
     """Generate a synthetic bank and play its inbound calls through servesell."""
     settings = get_settings()
+    if gate not in GATE_KINDS:
+        raise typer.BadParameter(f"--gate must be one of {', '.join(GATE_KINDS)}, got {gate!r}")
     config = DemoConfig(
-        customers=customers, days=days, seed=seed, start=start.date(), timezone=settings.timezone
+        customers=customers,
+        days=days,
+        seed=seed,
+        start=start.date(),
+        timezone=settings.timezone,
+        gate=gate,  # type: ignore[arg-type]
+        learn=learn,
     )
     engine = open_db(db_url(db))
     with Progress(
@@ -58,9 +75,11 @@ def demo(
     console.print(kpi_table(result, settings.currency))
     console.print(
         f"{result.config.customers:,} customers, {result.agents} agents, "
-        f"{result.config.days} day(s) from {result.config.start}, seed {result.config.seed}: "
-        f"done in {result.wall_seconds:.1f} s"
+        f"{result.config.days} day(s) from {result.config.start}, seed {result.config.seed}; "
+        f"gate {result.gate}; propensities: {result.model}"
+        + (f", {result.learned_outcomes:,} outcomes learned" if result.learned_outcomes else "")
     )
+    console.print(f"done in {result.wall_seconds:.1f} s")
 
 
 def kpi_table(result: DemoResult, currency: str) -> Table:

@@ -20,12 +20,14 @@ from servesell.queueing.gate import (
 from servesell.queueing.live import LiveQueue
 from servesell.queueing.load import Load, Target
 from servesell.queueing.metrics import QueueMetrics
+from servesell.queueing.settings import GateSettings
 from servesell.queueing.staffing import agents_required, predict
 
 __all__ = [
     "POLICIES",
     "AlwaysGate",
     "GatePolicy",
+    "GateSettings",
     "GateVerdict",
     "HandleTimeEstimator",
     "HeadroomGate",

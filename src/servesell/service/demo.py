@@ -19,17 +19,20 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from servesell.decide import CallsWaitingGate
 from servesell.domain import CallContext, QueueState
 from servesell.errors import StoreError
 from servesell.ingest import read_catalog, read_schema_file
+from servesell.learn.adaptive import AdaptivePropensity
+from servesell.queueing.settings import GateKind, GateSettings
 from servesell.report.kpis import Kpis, Tallies, kpis
 from servesell.service.calls import build_engine, decide_call
+from servesell.service.learning import Saved, save_adaptive
 from servesell.store import (
     count_customers,
     get_meta,
     insert_calls,
     record_outcome,
+    require_schema,
     save_schema,
     set_meta,
     upsert_agents,
@@ -37,6 +40,7 @@ from servesell.store import (
     upsert_offers,
     upsert_teams,
 )
+from servesell.store.learning import last_outcome_id
 from servesell.store.meta import clear_data
 from servesell.store.reporting import tallies
 from servesell.synth import (
@@ -61,6 +65,7 @@ Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``."""
 
 DEMO_MARK = "demo_seed"
+MODEL_SAMPLE = 5000
 SL_TARGET_SECONDS = 20.0
 
 
@@ -74,7 +79,8 @@ class DemoConfig:
     start: dt.date = dt.date(2026, 3, 2)
     calls_per_customer_day: float = 0.05
     timezone: str = "Asia/Shanghai"
-    sell_while_waiting_at_most: int = 2
+    gate: GateKind = "gated"
+    learn: bool = True
 
     def __post_init__(self) -> None:
         if self.customers < 10:
@@ -94,6 +100,9 @@ class DemoResult:
     asa_seconds: float
     sell_share: float
     wall_seconds: float
+    gate: str
+    model: str
+    learned_outcomes: int
 
 
 def run_demo(db: Engine, config: DemoConfig, progress: Progress | None = None) -> DemoResult:
@@ -103,10 +112,12 @@ def run_demo(db: Engine, config: DemoConfig, progress: Progress | None = None) -
     tz = ZoneInfo(config.timezone)
     with db.begin() as conn:
         customers, agents, offers = _prepare(conn, config, report)
+    model = _new_model(db, customers, config) if config.learn else None
     with db.connect() as conn:
         engine = build_engine(
             conn,
-            gate=CallsWaitingGate(max_waiting=config.sell_while_waiting_at_most),
+            gate=GateSettings(kind=config.gate).build(),
+            model=model,
             tz=tz,
             seed=config.seed,
         )
@@ -120,12 +131,16 @@ def run_demo(db: Engine, config: DemoConfig, progress: Progress | None = None) -
         queue,
         random.Random(config.seed),
         report,
+        model,
     )
     profile = TrafficProfile(calls_per_day=config.customers * config.calls_per_customer_day)
     for day_index in range(config.days):
         day = config.start + dt.timedelta(days=day_index)
         calls = generate_calls(profile, customers, day, tz, seed=config.seed * 1000 + day_index)
-        center.play(calls, day)
+        center.play(calls, day, profile)
+    if model is not None:
+        with db.begin() as conn:
+            save_adaptive(conn, Saved(model, center.learned, last_outcome_id(conn)))
     with db.connect() as conn:
         total = tallies(conn, offers, tz=tz).get("all", Tallies())
     return DemoResult(
@@ -136,7 +151,18 @@ def run_demo(db: Engine, config: DemoConfig, progress: Progress | None = None) -
         asa_seconds=queue.asa,
         sell_share=queue.sell_share,
         wall_seconds=time.perf_counter() - began,
+        gate=config.gate,
+        model="adaptive (learning from every outcome)" if model else "offer priors",
+        learned_outcomes=center.learned,
     )
+
+
+def _new_model(db: Engine, customers: list[Customer], config: DemoConfig) -> AdaptivePropensity:
+    """A fresh adaptive model, its number bins fitted to the first customers."""
+    with db.connect() as conn:
+        schema = require_schema(conn)
+    sample = customers[:MODEL_SAMPLE]
+    return AdaptivePropensity.for_customers(schema, sample, at=config.start, seed=config.seed)
 
 
 def _prepare(
@@ -208,11 +234,14 @@ class _Center:
     queue: _QueueStats
     rng: random.Random
     report: Progress
+    model: AdaptivePropensity | None = None
     truth: LatentPropensity = field(default_factory=LatentPropensity)
+    learned: int = 0
 
-    def play(self, calls: list[Call], day: dt.date) -> None:
+    def play(self, calls: list[Call], day: dt.date, profile: TrafficProfile) -> None:
         """First-come-first-served: each call waits for the earliest free agent."""
         arrivals = [c.started_at.timestamp() for c in calls]
+        rates = profile.hourly_rates(day)
         free: list[tuple[float, int]] = [(0.0, i) for i in range(len(self.agents))]
         answered: list[Call] = []
         with self.db.begin() as conn:
@@ -227,6 +256,8 @@ class _Center:
                     calls_waiting=max(waiting, 0),
                     agents_staffed=len(self.agents),
                     agents_available=sum(1 for t, _ in free if t <= start),
+                    arrival_rate_per_hour=rates[call.started_at.hour],
+                    aht_seconds=profile.aht_mean_seconds,
                 )
                 extra = self._serve(conn, call, agent, start, state)
                 heapq.heappush(free, (start + call.handle_seconds + extra, agent_index))
@@ -256,5 +287,8 @@ class _Center:
         ):
             record_outcome(conn, outcome)
             extra += outcome.extra_handle_seconds or 0.0
+            if self.model is not None:
+                offer = self.offers[outcome.offer_id]
+                self.learned += self.model.observe(offer, customer, decision.context, outcome)
         self.queue.add(start - call.started_at.timestamp(), decision.budget_seconds > 0)
         return extra

@@ -8,7 +8,7 @@ from servesell.store import load_gate_settings, save_gate_settings
 from servesell.store.audit import audit
 
 if TYPE_CHECKING:
-    from servesell.decide import GateSettings
+    from servesell.queueing.settings import GateSettings
     from servesell.service.runtime import Runtime
 
 

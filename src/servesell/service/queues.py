@@ -37,6 +37,30 @@ def queue_mode(
     runtime: Runtime, conn: Connection, queue: str, state: QueueState | None = None
 ) -> QueueMode:
     """Serve or sell for ``queue``, judged on ``state`` (default: its last reported state)."""
-    state = state if state is not None else load_queue_state(conn, queue)
-    seconds = runtime.engine(conn).gate.allowed_extra_seconds(state)
+    gate = runtime.engine(conn).gate
+    state = live_state(runtime, conn, queue, state)
+    seconds = gate.allowed_extra_seconds(state)
     return QueueMode(queue, Mode.SELL if seconds > 0 else Mode.SERVE, seconds, state)
+
+
+def live_state(
+    runtime: Runtime, conn: Connection, queue: str, state: QueueState | None = None
+) -> QueueState | None:
+    """The queue's state (default: last reported) with arrival rate and AHT filled in.
+
+    The Erlang A gate needs both; when the ACD does not report them they are estimated
+    from the last 15 minutes of the log (answered calls, reported handle times, else the
+    gate's default AHT), at most every few seconds per worker.
+    """
+    state = state if state is not None else load_queue_state(conn, queue)
+    if state is None or (state.arrival_rate_per_hour is not None and state.aht_seconds is not None):
+        return state
+    rate, aht = runtime.recent_load(conn, queue, state.at)
+    return state.model_copy(
+        update={
+            "arrival_rate_per_hour": state.arrival_rate_per_hour
+            if state.arrival_rate_per_hour is not None
+            else rate,
+            "aht_seconds": state.aht_seconds or aht or runtime.gate_settings.default_aht_seconds,
+        }
+    )

@@ -1,9 +1,10 @@
 """A long-running process's view of servesell: one decision engine, rebuilt when settings change.
 
-The API and the web app share one :class:`Runtime` per worker. Every request checks the
-catalog version (one indexed read); when an admin changed the catalog, the policy, the
-gate or the schema — in this worker, another worker or the CLI — the engine is rebuilt
-with its rules compiled once.
+The API and the web app share one :class:`Runtime` per worker. At most every half second
+a request checks the catalog version and the stored model's version (two indexed
+reads); when an admin changed the catalog, the policy, the gate or the schema, or the
+model learned — in this worker, another worker or the CLI — the engine is rebuilt with
+its rules compiled once.
 """
 
 from __future__ import annotations
@@ -14,15 +15,22 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
+from servesell.queueing.settings import GateSettings
 from servesell.service.calls import build_engine
+from servesell.service.learning import MODEL_NAME, load_adaptive
 from servesell.store import load_gate_settings
+from servesell.store.learning import model_version
 from servesell.store.meta import catalog_version
+from servesell.store.queues import recent_load
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
     from servesell.decide import Engine as DecisionEngine
     from servesell.store.users import User
+
+
+LOAD_CACHE_SECONDS = 5.0
 
 
 class TokenCache:
@@ -59,30 +67,51 @@ class Runtime:
         self.tz = tz
         self.seed = seed
         self._lock = threading.Lock()
-        self._version: int | None = None
+        self._version: tuple[int, int | None] | None = None
+        self.gate_settings = GateSettings()
+        self._loads: dict[str, tuple[float, tuple[float, float | None]]] = {}
         self._engine: DecisionEngine | None = None
         self.tokens = TokenCache()
         self.recheck_seconds = 0.5
         self._checked = 0.0
+
+    def recent_load(
+        self, conn: Connection, queue: str, at: dt.datetime
+    ) -> tuple[float, float | None]:
+        """Answered calls per hour and mean handle time of ``queue`` lately (cached 5 s)."""
+        hit = self._loads.get(queue)
+        now = time.monotonic()
+        if hit is not None and now - hit[0] < LOAD_CACHE_SECONDS:
+            return hit[1]
+        load = recent_load(conn, queue, at)
+        self._loads[queue] = (now, load)
+        return load
 
     def invalidate(self) -> None:
         """Check the catalog version on the next request (after a change in this worker)."""
         self._checked = 0.0
 
     def engine(self, conn: Connection) -> DecisionEngine:
-        """The decision engine for the current catalog version (checked every half second)."""
+        """The decision engine for the current catalog and model (checked every half second).
+
+        The propensity model is the stored adaptive model once one exists (written by
+        ``servesell model learn``, the single writer); until then the offers' priors.
+        """
         engine = self._engine
         now = time.monotonic()
         if engine is not None and now - self._checked < self.recheck_seconds:
             return engine
-        version = catalog_version(conn)
+        version = (catalog_version(conn), model_version(conn, MODEL_NAME))
         self._checked = now
         if engine is not None and version == self._version:
             return engine
         with self._lock:
             if self._engine is None or version != self._version:
-                gate = load_gate_settings(conn).build()
+                self.gate_settings = load_gate_settings(conn)
                 seed = self.seed if self.seed is not None else secrets.randbits(64)
-                self._engine = build_engine(conn, gate=gate, tz=self.tz, seed=seed)
+                model = load_adaptive(conn).model if version[1] is not None else None
+                self._engine = build_engine(
+                    conn, gate=self.gate_settings.build(), model=model, tz=self.tz, seed=seed
+                )
                 self._version = version
             return self._engine

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from servesell.decide import render_script
 from servesell.service.calls import decide_call
+from servesell.service.queues import live_state
 from servesell.store import get_customer
 from servesell.store.db import write_transaction
 from servesell.store.decisions import decision_for_call, outcomes_of
-from servesell.store.queues import load_queue_state
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -53,7 +53,7 @@ def screen_pop(
         earlier = _earlier(conn, engine, customer_id, context) if reuse else None
         if earlier is not None:
             return earlier
-        state = load_queue_state(conn, context.queue)
+        state = live_state(runtime, conn, context.queue)
         decision, customer = decide_call(conn, engine, customer_id, context, queue_state=state)
     return _pop(engine, decision, customer, ())
 

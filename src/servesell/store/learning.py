@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from servesell.domain.center import CallContext
 from servesell.domain.decision import OutcomeResult
@@ -77,6 +77,22 @@ def save_model_state(
         "updated_at": dt.datetime.now(dt.UTC),
     }
     upsert(conn, model_states, [row])
+
+
+def model_version(conn: Connection, name: str) -> int | None:
+    """The last outcome id a stored model has learned, ``None`` when there is no model.
+
+    A cheap read to tell whether a worker's copy of the model is stale.
+    """
+    value = conn.execute(
+        select(model_states.c.last_outcome_id).where(model_states.c.name == name)
+    ).scalar_one_or_none()
+    return None if value is None else int(value)
+
+
+def last_outcome_id(conn: Connection) -> int:
+    """The id of the newest recorded outcome (0 when there is none)."""
+    return int(conn.execute(select(func.max(outcomes.c.id))).scalar_one() or 0)
 
 
 def load_model_state(conn: Connection, name: str) -> StoredModel | None:

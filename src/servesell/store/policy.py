@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from servesell.decide.gate import GateSettings
 from servesell.decide.policy import ContactPolicy
+from servesell.queueing.settings import GateSettings
 from servesell.store.meta import bump_catalog_version, get_meta, set_meta
 
 if TYPE_CHECKING:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 
 from servesell.domain.queue import QueueState
-from servesell.store.tables import queue_states
+from servesell.store.tables import calls, decisions, queue_states
 from servesell.store.upsert import upsert
 
 if TYPE_CHECKING:
@@ -42,3 +42,25 @@ def list_queue_states(conn: Connection) -> list[QueueState]:
     """The last reported state of every queue, by queue name."""
     rows = conn.execute(select(queue_states.c.state).order_by(queue_states.c.queue)).scalars()
     return [QueueState.model_validate(state) for state in rows]
+
+
+def recent_load(
+    conn: Connection, queue: str, until: dt.datetime, window_seconds: float = 900.0
+) -> tuple[float, float | None]:
+    """Answered calls per hour and mean handle seconds of ``queue`` in the window before ``until``.
+
+    Calls are counted from the decision log (one decision per answered call); handle times
+    come from calls the CTI reported as ended (``None`` when there are none yet).
+    """
+    since = until - dt.timedelta(seconds=window_seconds)
+    answered = conn.execute(
+        select(func.count()).where(
+            decisions.c.queue == queue, decisions.c.made_at >= since, decisions.c.made_at < until
+        )
+    ).scalar_one()
+    aht = conn.execute(
+        select(func.avg(calls.c.handle_seconds)).where(
+            calls.c.queue == queue, calls.c.started_at >= since, calls.c.started_at < until
+        )
+    ).scalar_one()
+    return int(answered) * 3600.0 / window_seconds, None if aht is None else float(aht)

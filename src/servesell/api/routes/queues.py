@@ -10,9 +10,9 @@ from sqlalchemy import Connection
 
 from servesell.api.deps import AgentDep, ConnDep, DbDep, RuntimeDep, SupervisorDep
 from servesell.api.schemas import AUTHED, ModeOut, QueueStateIn
-from servesell.decide import GateSettings
 from servesell.domain import QueueState
 from servesell.domain.decision import Mode
+from servesell.queueing.settings import GateSettings
 from servesell.service.gate import change_gate
 from servesell.service.queues import queue_mode
 from servesell.service.runtime import Runtime

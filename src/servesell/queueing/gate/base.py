@@ -60,6 +60,7 @@ class GatePolicy(ABC):
         hold_seconds: float = 0.0,
         target: Target | None = None,
         patience_seconds: float = DEFAULT_PATIENCE_SECONDS,
+        sell_when_unknown: bool = False,
     ) -> None:
         if not budget_seconds >= 0:
             raise ValueError(f"budget_seconds must be >= 0, got {budget_seconds!r}")
@@ -71,6 +72,7 @@ class GatePolicy(ABC):
         self.hold_seconds = float(hold_seconds)
         self.target = target or Target()
         self.patience_seconds = float(patience_seconds)
+        self.sell_when_unknown = bool(sell_when_unknown)
         self._mode = Mode.SERVE
         self._room_since: dt.datetime | None = None
 
@@ -124,8 +126,8 @@ class GatePolicy(ABC):
         """Seconds the queue affords right now, before hysteresis (0 = no room)."""
 
     def _budget_unknown(self) -> float:
-        """Seconds allowed when no queue state is known; serving is the safe default."""
-        return 0.0
+        """Seconds allowed when no queue state is known: serve, unless told to sell."""
+        return self.budget_seconds if self.sell_when_unknown else 0.0
 
     def _hysteresis(self, at: dt.datetime, budget: float) -> float:
         if budget <= 0:

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from servesell.api.deps import ConnDep, RuntimeDep
-from servesell.decide import GateSettings
+from servesell.queueing.settings import GateSettings
 from servesell.service.gate import change_gate
 from servesell.store import list_offers, load_gate_settings
 from servesell.store.audit import list_audit

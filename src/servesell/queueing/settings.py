@@ -1,0 +1,56 @@
+"""The load gate a supervisor chose, as stored settings every worker builds the same gate from.
+
+>>> GateSettings(kind="threshold", max_waiting=3).build().spec
+'threshold:3'
+>>> GateSettings(kind="gated").build().spec
+'gated'
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from servesell.queueing.gate import GatePolicy, make_gate
+from servesell.queueing.load import Target
+
+GateKind = Literal["threshold", "gated", "always", "never"]
+
+
+class GateSettings(BaseModel):
+    """Which gate, and its knobs.
+
+    ``threshold`` sells while at most ``max_waiting`` calls wait; ``gated`` computes that
+    room from Erlang A for the current staffing and arrival rate against the service
+    target; ``always`` / ``never`` are the two ends. ``hold_seconds`` is the hysteresis
+    (sell again only after that long with room). With no queue feed at all the gate sells
+    when ``sell_when_unknown`` (a center that has not connected its ACD yet), else serves.
+    ``default_aht_seconds`` is used by ``gated`` until handle times are reported.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: GateKind = "threshold"
+    max_waiting: int = Field(default=2, ge=0, le=10_000)
+    budget_seconds: float = Field(default=300.0, ge=0, le=3600)
+    hold_seconds: float = Field(default=30.0, ge=0, le=3600)
+    sell_when_unknown: bool = True
+    target_level: float = Field(default=0.8, gt=0, lt=1)
+    target_seconds: float = Field(default=20.0, ge=0, le=3600)
+    patience_seconds: float = Field(default=300.0, gt=0, le=86_400)
+    offer_seconds: float = Field(default=60.0, gt=0, le=3600)
+    default_aht_seconds: float = Field(default=187.0, gt=0, le=86_400)
+
+    def build(self) -> GatePolicy:
+        """The gate these settings describe."""
+        spec = f"threshold:{self.max_waiting}" if self.kind == "threshold" else self.kind
+        return make_gate(
+            spec,
+            budget_seconds=self.budget_seconds,
+            hold_seconds=self.hold_seconds,
+            target=Target(self.target_level, self.target_seconds),
+            patience_seconds=self.patience_seconds,
+            sell_when_unknown=self.sell_when_unknown,
+            offer_seconds=self.offer_seconds,
+        )
