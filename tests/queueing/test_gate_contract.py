@@ -79,6 +79,15 @@ def test_hysteresis_waits_before_selling_again() -> None:
     assert gate.mode is Mode.SERVE
 
 
+def test_a_gate_that_never_saw_a_busy_queue_sells_at_once() -> None:
+    gate = make_gate("threshold:0", hold_seconds=60)
+    assert gate.allowed_extra_seconds(state(0, 5)) > 0
+    assert gate.mode is Mode.SELL
+    gate.reset()
+    assert gate.allowed_extra_seconds(state(1, 0)) == 0
+    assert gate.allowed_extra_seconds(state(0, 5, seconds=1)) == 0
+
+
 def test_gated_threshold_follows_staffing_and_arrival_rate() -> None:
     gate = HeadroomGate(offer_seconds=55.0, margin=0.0)
     quiet = gate.reserve(80, 600.0, 187.0)  # a third of capacity: sell to everyone

@@ -76,7 +76,7 @@ def decide(
     runtime = Runtime(open_db(db_url(db)), tz=tz)
     with runtime.db.begin() as conn:
         decision_engine = runtime.engine(conn)
-        state = live_state(runtime, conn, queue, given)
+        state = live_state(runtime, conn, queue, given, at=when)
         decision, customer = decide_call(
             conn, decision_engine, customer_id, context, queue_state=state, log=log
         )

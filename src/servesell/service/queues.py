@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -34,25 +35,43 @@ class QueueMode:
 
 
 def queue_mode(
-    runtime: Runtime, conn: Connection, queue: str, state: QueueState | None = None
+    runtime: Runtime,
+    conn: Connection,
+    queue: str,
+    state: QueueState | None = None,
+    *,
+    at: dt.datetime | None = None,
 ) -> QueueMode:
-    """Serve or sell for ``queue``, judged on ``state`` (default: its last reported state)."""
+    """Serve or sell for ``queue`` at ``at`` (default now), judged on ``state``.
+
+    ``state`` defaults to the queue's last reported state.
+    """
     gate = runtime.engine(conn).gate
-    state = live_state(runtime, conn, queue, state)
+    state = live_state(runtime, conn, queue, state, at=at or dt.datetime.now(dt.UTC))
     seconds = gate.allowed_extra_seconds(state)
     return QueueMode(queue, Mode.SELL if seconds > 0 else Mode.SERVE, seconds, state)
 
 
 def live_state(
-    runtime: Runtime, conn: Connection, queue: str, state: QueueState | None = None
+    runtime: Runtime,
+    conn: Connection,
+    queue: str,
+    state: QueueState | None = None,
+    *,
+    at: dt.datetime | None = None,
 ) -> QueueState | None:
-    """The queue's state (default: last reported) with arrival rate and AHT filled in.
+    """The queue's state (default: last reported) as of ``at``, rate and AHT filled in.
 
-    The Erlang A gate needs both; when the ACD does not report them they are estimated
-    from the last 15 minutes of the log (answered calls, reported handle times, else the
-    gate's default AHT), at most every few seconds per worker.
+    An ACD reports on change, so a report holds until the next one: judged at a later
+    ``at`` the state is stamped with that time (the gate's hysteresis counts how long the
+    room has lasted). The Erlang A gate needs arrival rate and AHT; when the ACD does not
+    report them they are estimated from the last 15 minutes of the log (answered calls,
+    reported handle times, else the gate's default AHT), at most every few seconds per
+    worker.
     """
     state = state if state is not None else load_queue_state(conn, queue)
+    if state is not None and at is not None and at > state.at:
+        state = state.model_copy(update={"at": at})
     if state is None or (state.arrival_rate_per_hour is not None and state.aht_seconds is not None):
         return state
     rate, aht = runtime.recent_load(conn, queue, state.at)

@@ -53,7 +53,7 @@ def screen_pop(
         earlier = _earlier(conn, engine, customer_id, context) if reuse else None
         if earlier is not None:
             return earlier
-        state = live_state(runtime, conn, context.queue)
+        state = live_state(runtime, conn, context.queue, at=context.at)
         decision, customer = decide_call(conn, engine, customer_id, context, queue_state=state)
     return _pop(engine, decision, customer, ())
 

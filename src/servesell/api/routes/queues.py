@@ -34,7 +34,7 @@ def put_queue_state(
     with db.begin() as conn:
         save_queue_state(conn, state)
     with db.connect() as conn:
-        return _mode(runtime, conn, queue, state)
+        return _mode(runtime, conn, queue, state, at=state.at)
 
 
 @router.get("/queues/{queue}/mode")
@@ -55,8 +55,15 @@ def put_gate(body: GateSettings, runtime: RuntimeDep, user: SupervisorDep) -> Ga
     return change_gate(runtime, body, actor=user.name)
 
 
-def _mode(runtime: Runtime, conn: Connection, queue: str, state: QueueState | None) -> ModeOut:
-    judged = queue_mode(runtime, conn, queue, state)
+def _mode(
+    runtime: Runtime,
+    conn: Connection,
+    queue: str,
+    state: QueueState | None,
+    *,
+    at: dt.datetime | None = None,
+) -> ModeOut:
+    judged = queue_mode(runtime, conn, queue, state, at=at)
     return ModeOut(
         queue=queue,
         mode="sell" if judged.mode is Mode.SELL else "serve",

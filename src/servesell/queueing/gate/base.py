@@ -4,7 +4,8 @@ A gate answers the decision engine's question "how many extra seconds of offer t
 this call afford?" (:class:`~servesell.domain.LoadGate`). Subclasses say only how many
 seconds the queue affords right now (:meth:`GatePolicy._budget`); the base class adds
 the hysteresis that keeps the mode from flapping (switch to serving at once, back to
-selling only after the room has lasted ``hold_seconds``), the ``serve``/``sell`` mode,
+selling only after the room has lasted ``hold_seconds``; a gate that has not yet seen a
+busy queue sells as soon as there is room), the ``serve``/``sell`` mode,
 and :meth:`GatePolicy.assess`, which also predicts the effect on the service level.
 """
 
@@ -75,6 +76,7 @@ class GatePolicy(ABC):
         self.sell_when_unknown = bool(sell_when_unknown)
         self._mode = Mode.SERVE
         self._room_since: dt.datetime | None = None
+        self._seen_busy = False
 
     @property
     def mode(self) -> Mode:
@@ -120,6 +122,7 @@ class GatePolicy(ABC):
         """Forget the mode and hysteresis (start of a new simulation run)."""
         self._mode = Mode.SERVE
         self._room_since = None
+        self._seen_busy = False
 
     @abstractmethod
     def _budget(self, state: QueueState) -> float:
@@ -131,9 +134,10 @@ class GatePolicy(ABC):
 
     def _hysteresis(self, at: dt.datetime, budget: float) -> float:
         if budget <= 0:
-            self._mode, self._room_since = Mode.SERVE, None
+            self._mode, self._room_since, self._seen_busy = Mode.SERVE, None, True
             return 0.0
-        if self._mode is Mode.SELL:
+        if self._mode is Mode.SELL or not self._seen_busy:
+            self._mode = Mode.SELL
             return budget
         if self._room_since is None:
             self._room_since = at
