@@ -18,8 +18,15 @@ def test_erlang_json_prints_the_erlang_c_figures() -> None:
     result = runner.invoke(app, [*BASE, "--target-seconds", "20", "--json"])
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout)
-    assert set(figures) == {"p_wait", "asa_seconds", "service_level", "occupancy"}
+    assert set(figures) == {
+        "p_wait",
+        "asa_seconds",
+        "service_level",
+        "occupancy",
+        "agents_for_target",
+    }
     assert round(figures["p_wait"], 7) == 0.1741319
+    assert figures["agents_for_target"] == 14  # 13 agents answer only ~79% within 20 s
 
 
 def test_erlang_with_patience_adds_the_abandon_share() -> None:
@@ -27,6 +34,12 @@ def test_erlang_with_patience_adds_the_abandon_share() -> None:
     figures = json.loads(result.stdout)
     assert round(figures["abandon_share"], 6) == 0.013984
     assert round(figures["service_level"], 6) == 0.916792
+
+
+def test_staffing_goal_is_checked() -> None:
+    result = runner.invoke(app, [*BASE, "--target-level", "1.5"])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
 
 
 def test_unstable_erlang_c_is_a_clean_error() -> None:

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from servesell.cli.app import app, console
 from servesell.cli.options import JsonOption, SeedOption
-from servesell.queueing import Load, predict
+from servesell.queueing import Load, Target, agents_required, predict
 from servesell.sim import bank_scenario, simulate, sweep
 from servesell.sim.chart import write_csv, write_png
 from servesell.sim.frontier import FrontierPoint, gate_for
@@ -25,19 +25,27 @@ def erlang(
     aht_seconds: Annotated[float, typer.Option(help="Average handle time in seconds.")],
     agents: Annotated[int, typer.Option(help="Agents answering.")],
     target_seconds: Annotated[float, typer.Option(help="Service-level threshold T.")] = 20.0,
+    target_level: Annotated[
+        float, typer.Option(help="Service-level goal (share answered within T), for staffing.")
+    ] = 0.8,
     patience_seconds: Annotated[
         float | None, typer.Option(help="Mean patience: use Erlang A (abandonment).")
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Erlang C (or Erlang A with --patience-seconds): P(wait), ASA, service level, occupancy."""
+    """Erlang C (or Erlang A with --patience-seconds): P(wait), ASA, service level, occupancy.
+
+    Also the fewest agents that meet the service-level goal at this load.
+    """
     try:
-        metrics = predict(
-            Load(calls_per_hour, aht_seconds), agents, target_seconds, patience_seconds
+        load = Load(calls_per_hour, aht_seconds)
+        needed = agents_required(
+            load, Target(target_level, target_seconds), patience_seconds=patience_seconds
         )
+        metrics = predict(load, agents, target_seconds, patience_seconds)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
-    figures = metrics.as_dict()
+    figures: dict[str, float] = {**metrics.as_dict(), "agents_for_target": needed}
     if as_json:
         typer.echo(json.dumps(figures))
         return
@@ -48,6 +56,10 @@ def erlang(
     )
     for name, value in figures.items():
         table.add_row(name, f"{value:.6g}")
+    table.caption = (
+        f"agents_for_target: fewest agents with {target_level:.0%} in {target_seconds:g} s"
+    )
+
     console.print(table)
 
 

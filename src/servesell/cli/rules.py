@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-import yaml
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -17,10 +16,10 @@ from rich.table import Table
 from servesell.cli.app import PARTIAL, app, console, err_console
 from servesell.cli.options import DbOption, db_url
 from servesell.errors import CatalogError, InputFileError, RuleError
+from servesell.ingest.catalog import catalog_entries
 from servesell.ingest.customers import check_columns, parse_rows
 from servesell.ingest.schema import read_schema_file
 from servesell.ingest.tabular import open_table
-from servesell.ingest.yamlfile import read_yaml_nodes
 from servesell.rules import check_offer, compile_catalog
 from servesell.rules.batch import eligible_pairs
 from servesell.rules.tagging import ENGINES, Engine, TagRun, run_tagging
@@ -73,17 +72,6 @@ def rules_check(
     console.print(f"{escape(str(file))}: {len(entries)} rules checked, {len(errors)} invalid")
     if errors:
         raise typer.Exit(PARTIAL)
-
-
-def catalog_entries(path: Path) -> list[tuple[int, Any]]:
-    """``(line, offer data)`` for each offer of a catalog file (a list, or ``offers:``)."""
-    node, data = read_yaml_nodes(path)
-    if isinstance(data, dict) and "offers" in data and isinstance(node, yaml.MappingNode):
-        node = next(value for key, value in node.value if key.value == "offers")
-        data = data["offers"]
-    if not isinstance(data, list) or not isinstance(node, yaml.SequenceNode):
-        raise InputFileError(f"{path}: expected a list of offers (or 'offers:' with a list)")
-    return [(item.start_mark.line + 1, value) for item, value in zip(node.value, data, strict=True)]
 
 
 def _schema(schema_file: Path | None, db: str | None) -> ProfileSchema:

@@ -41,7 +41,7 @@ class CatalogReport:
 
 def read_catalog(path: Path, schema: ProfileSchema) -> CatalogReport:
     """Parse ``path`` and validate every offer in it against ``schema``."""
-    items = _offer_nodes(path)
+    items = catalog_entries(path)
     offers: list[Offer] = []
     errors: list[ServesellError] = []
     seen: dict[str, int] = {}
@@ -83,7 +83,8 @@ def validate_offer(data: Any, schema: ProfileSchema) -> Offer:
     return offer
 
 
-def _offer_nodes(path: Path) -> list[tuple[int, Any]]:
+def catalog_entries(path: Path) -> list[tuple[int, Any]]:
+    """``(line, offer data)`` for each offer of a catalog file (a list, or ``offers:``)."""
     node, data = read_yaml_nodes(path)
     if isinstance(data, dict) and "offers" in data and isinstance(node, yaml.MappingNode):
         node = next(v for k, v in node.value if k.value == "offers")
