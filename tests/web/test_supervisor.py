@@ -5,11 +5,16 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+import pytest
+
 from servesell.store import load_gate_settings, open_db
 from web.conftest import login
 
 if TYPE_CHECKING:
     from fastapi.testclient import TestClient
+    from httpx import Response
+
+    from servesell.queueing import GateSettings
 
 
 def _tile(page: str, kpi: str) -> str:
@@ -52,44 +57,76 @@ def test_occupancy_comes_from_the_reported_queue_state(client: TestClient) -> No
     assert "queue inbound" in live
 
 
-def test_the_gate_form_changes_the_gate_and_the_audit_log_shows_it(
-    client: TestClient, web_db: str
-) -> None:
+def _post_gate(client: TestClient, **fields: str) -> Response:
+    """Log in as a supervisor and submit the gate form with these fields."""
     token = login(client, "supervisor1")
-    response = client.post(
-        "/supervisor/gate",
-        data={
-            "kind": "threshold",
-            "max_waiting": "5",
-            "budget_seconds": "120",
-            "csrf_token": token,
-        },
-    )
-    assert response.status_code == 200
-    assert "The new gate is in force" in response.text
-    assert "max_waiting: 2 → 5" in response.text
+    return client.post("/supervisor/gate", data={**fields, "csrf_token": token})
+
+
+def _stored_gate(web_db: str) -> GateSettings:
+    """The gate settings the store holds now."""
     engine = open_db(web_db)
     with engine.connect() as conn:
         gate = load_gate_settings(conn)
     engine.dispose()
+    return gate
+
+
+def test_the_gate_form_changes_the_gate_and_the_audit_log_shows_it(
+    client: TestClient, web_db: str
+) -> None:
+    response = _post_gate(client, kind="threshold", max_waiting="5", budget_seconds="120")
+    assert response.status_code == 200
+    assert "The new gate is in force" in response.text
+    assert "max_waiting: 2 → 5" in response.text
+    gate = _stored_gate(web_db)
     assert (gate.kind, gate.max_waiting, gate.budget_seconds) == ("threshold", 5, 120.0)
 
 
 def test_an_invalid_gate_is_explained_and_not_applied(client: TestClient, web_db: str) -> None:
-    token = login(client, "supervisor1")
-    response = client.post(
-        "/supervisor/gate",
-        data={
-            "kind": "threshold",
-            "max_waiting": "-3",
-            "budget_seconds": "60",
-            "csrf_token": token,
-        },
-    )
+    response = _post_gate(client, kind="threshold", max_waiting="-3", budget_seconds="60")
     assert response.status_code == 422
     assert "max_waiting" in response.text
     assert 'value="-3"' in response.text
-    engine = open_db(web_db)
-    with engine.connect() as conn:
-        assert load_gate_settings(conn).max_waiting == 2
-    engine.dispose()
+    assert _stored_gate(web_db).max_waiting == 2
+
+
+def test_the_service_target_gate_is_set_from_the_form_and_keeps_the_other_knobs(
+    client: TestClient, web_db: str
+) -> None:
+    response = _post_gate(
+        client,
+        kind="gated",
+        max_waiting="2",
+        budget_seconds="90",
+        hold_seconds="45",
+        target_percent="85",
+        target_seconds="15",
+    )
+    assert response.status_code == 200
+    gate = _stored_gate(web_db)
+    assert (gate.kind, gate.hold_seconds, gate.target_seconds) == ("gated", 45.0, 15.0)
+    assert gate.target_level == pytest.approx(0.85)
+    assert gate.patience_seconds == 300.0  # not on the form: kept as it was
+    assert 'value="gated"' in response.text
+    assert 'name="target_percent"' in response.text
+    assert 'value="85"' in response.text
+    assert "Service target (% answered)" in response.text
+
+
+def test_a_target_out_of_range_names_the_field_and_keeps_the_gate(
+    client: TestClient, web_db: str
+) -> None:
+    response = _post_gate(
+        client,
+        kind="gated",
+        max_waiting="2",
+        budget_seconds="90",
+        hold_seconds="30",
+        target_percent="150",
+        target_seconds="20",
+    )
+    assert response.status_code == 422
+    assert "target_level" in response.text
+    assert 'value="150"' in response.text
+    assert _stored_gate(web_db).kind == "threshold"

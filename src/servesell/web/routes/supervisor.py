@@ -23,6 +23,7 @@ router = APIRouter(include_in_schema=False)
 
 AUDIT_ROWS = 15
 Text = Annotated[str, Form(max_length=32)]
+OptionalText = Annotated[str | None, Form(max_length=32)]
 
 
 @router.get("/supervisor")
@@ -46,12 +47,30 @@ def dashboard(
 
 
 def gate_values(gate: GateSettings) -> dict[str, str]:
-    """The gate as the form shows it."""
+    """The gate as the form shows it (the service target as a percentage)."""
     return {
         "kind": gate.kind,
         "max_waiting": str(gate.max_waiting),
         "budget_seconds": f"{gate.budget_seconds:g}",
+        "hold_seconds": f"{gate.hold_seconds:g}",
+        "target_percent": f"{gate.target_level * 100:g}",
+        "target_seconds": f"{gate.target_seconds:g}",
     }
+
+
+def _gate_from_form(current: GateSettings, fields: dict[str, str | None]) -> GateSettings:
+    """``current`` with the fields the form sent; knobs the form does not show are kept.
+
+    Raises ``ValidationError`` naming the field that is wrong.
+    """
+    update: dict[str, object] = {k: v for k, v in fields.items() if v is not None}
+    percent = update.pop("target_percent", None)
+    if percent is not None:
+        try:
+            update["target_level"] = float(str(percent)) / 100
+        except ValueError:
+            update["target_level"] = percent
+    return GateSettings.model_validate({**current.model_dump(), **update})
 
 
 def _dashboard(runtime: RuntimeDep, conn: ConnDep, pages: Pages) -> dict[str, Any]:
@@ -88,21 +107,34 @@ def gate(
     kind: Text,
     max_waiting: Text,
     budget_seconds: Text,
+    hold_seconds: OptionalText = None,
+    target_percent: OptionalText = None,
+    target_seconds: OptionalText = None,
 ) -> Response:
     """Change the load gate (same rules and audit as ``PUT /v1/gate``)."""
-    fields = {"kind": kind, "max_waiting": max_waiting, "budget_seconds": budget_seconds}
+    fields = {
+        "kind": kind,
+        "max_waiting": max_waiting,
+        "budget_seconds": budget_seconds,
+        "hold_seconds": hold_seconds,
+        "target_percent": target_percent,
+        "target_seconds": target_seconds,
+    }
+    with runtime.db.connect() as conn:
+        current = load_gate_settings(conn)
     try:
-        settings = GateSettings.model_validate(fields)
+        settings = _gate_from_form(current, fields)
     except ValidationError as exc:
         first = exc.errors()[0]
         error = f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+        shown = {**gate_values(current), **{k: v for k, v in fields.items() if v is not None}}
         with runtime.db.connect() as conn:
             return pages.render(
                 request,
                 "supervisor.html",
                 status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
                 **_dashboard(runtime, conn, pages),
-                gate=fields,
+                gate=shown,
                 gate_error=error,
                 saved=False,
             )
