@@ -91,10 +91,14 @@ def test_the_eligibility_matrix_query_runs_on_postgresql(pg: Any) -> None:
         "adult": compile_rule("age >= 18", SCHEMA),
         "no-card": compile_rule("NOT holds('card') AND segment < 'b'", SCHEMA),
         "adult-card": compile_rule("age >= 18 AND holds('card')", SCHEMA),
+        "neither": compile_rule("NOT (age >= 18 OR holds('card'))", SCHEMA),
+        "not-both": compile_rule("NOT (age >= 18 AND segment < 'b')", SCHEMA),
     }
     people = [
         Customer("a", {"age": 30, "segment": "B"}, frozenset({"card"})),
         Customer("b", {"age": None, "segment": "a"}),
+        Customer("c", {"age": 12, "segment": None}),
+        Customer("d", {"age": 40, "segment": "c"}),
     ]
     with pg.transaction():
         load(pg, people)

@@ -47,6 +47,27 @@ def test_python_and_duckdb_agree_on_every_row(
     assert duckdb_answers(con, text, people) == expected, rule.sql(today=TODAY)
 
 
+@pytest.mark.slow
+@agreement_settings(200)
+@given(first=rules, second=rules, people=customer_lists())
+def test_the_folded_matrix_is_the_python_rule_is_true_on_every_row(
+    con: duckdb.DuckDBPyConnection, first: str, second: str, people: list[Customer]
+) -> None:
+    """The two-valued batch query (IS TRUE pushed to the conditions, shared tests) agrees."""
+    texts = {
+        "a": first,
+        "not_a": f"NOT ({first})",
+        "a_and_b": f"({first}) AND ({second})",
+        "not_a_or_b": f"NOT (({first}) OR NOT ({second}))",
+        "b": second,
+    }
+    compiled = {name: compile_rule(text, SCHEMA) for name, text in texts.items()}
+    matrix = tag_table(customers_to_arrow(people, SCHEMA), compiled, today=TODAY, con=con)
+    for name, rule in compiled.items():
+        expected = [rule(person, TODAY) is True for person in people]
+        assert matrix.column(name).to_pylist() == expected, (name, rule.sql(today=TODAY))
+
+
 @given(text=st.text(max_size=80))
 @settings(max_examples=300, deadline=None)
 def test_any_text_either_compiles_or_is_a_rule_error(text: str) -> None:

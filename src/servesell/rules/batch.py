@@ -9,15 +9,14 @@ and Spark SQL with :func:`eligibility_sql`, for warehouses too large for one mac
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
+from servesell.rules.folded import folded_columns, shared_expressions
 from servesell.rules.layout import ID
 from servesell.rules.sql import Dialect, to_expression
-from servesell.rules.tree import Const, Field, Node, Today, walk
 
 if TYPE_CHECKING:
     import duckdb
@@ -26,7 +25,6 @@ if TYPE_CHECKING:
     from servesell.domain.customer import Customer
     from servesell.rules.compiled import CompiledRule
 
-_TRIVIAL = (Field, Const, Today)
 SOURCE = "customers"
 """The table or view name the eligibility query reads."""
 
@@ -41,52 +39,35 @@ def eligibility_sql(
 ) -> str:
     """``SELECT id, <rule> AS "<offer id>", ... FROM source``: one column per offer.
 
-    Columns are TRUE/FALSE (NULL folded into FALSE), or the raw three-valued result when
-    ``three_valued`` is set. Sub-expressions that several rules share (``holds('p')``,
-    ``overdue_count_12m = 0``, ``balance / credit_limit``, ...) are computed once per row
-    in a subquery and read by every rule that uses them.
+    Columns are TRUE/FALSE (NULL folded into FALSE, computed in two-valued logic: see
+    :mod:`servesell.rules.folded`), or the raw three-valued result when ``three_valued``
+    is set. Work that several rules share (``holds('p')``, ``overdue_count_12m = 0``,
+    ``balance / credit_limit``, ...) is computed once per row in a subquery and read by
+    every rule that uses it.
     """
-    shared = shared_expressions(rule.tree for rule in rules.values())
-    columns: list[exp.Expr] = [exp.column(ID, quoted=True)]
-    for offer_id, rule in rules.items():
-        value = to_expression(rule.tree, dialect, today=today, columns=shared)
-        columns.append(exp.alias_(_decided(value, dialect, three_valued), offer_id, quoted=True))
+    trees = {offer_id: rule.tree for offer_id, rule in rules.items()}
+    if three_valued:
+        shared = shared_expressions(trees.values())
+        columns = {
+            offer_id: to_expression(tree, dialect, today=today, columns=shared)
+            for offer_id, tree in trees.items()
+        }
+        computed = {
+            name: to_expression(node, dialect, today=today) for node, name in shared.items()
+        }
+    else:
+        columns, computed = folded_columns(trees, dialect, today)
+    selected: list[exp.Expr] = [exp.column(ID, quoted=True)]
+    selected += [exp.alias_(value, offer_id, quoted=True) for offer_id, value in columns.items()]
     table: exp.Expr = exp.Table(this=exp.to_identifier(source, quoted=True))
-    if shared:
-        computed = [
-            exp.alias_(to_expression(node, dialect, today=today), name, quoted=True)
-            for node, name in shared.items()
-        ]
-        inner = exp.select(exp.Star(), *computed).from_(table)
+    if computed:
+        extra = [exp.alias_(value, name, quoted=True) for name, value in computed.items()]
+        inner = exp.select(exp.Star(), *extra).from_(table)
         table = exp.Subquery(
             this=inner, alias=exp.TableAlias(this=exp.to_identifier(source, quoted=True))
         )
-    text: str = exp.select(*columns).from_(table).sql(dialect=dialect)
+    text: str = exp.select(*selected).from_(table).sql(dialect=dialect)
     return text
-
-
-def shared_expressions(trees: Iterable[Node]) -> dict[Node, str]:
-    """Sub-expressions worth computing once: used more than once, more than a field or value.
-
-    Each gets a column name ``shared:<n>`` (no profile field can be named so).
-    """
-    uses: Counter[Node] = Counter()
-    for tree in trees:
-        uses.update(node for node in walk(tree) if not isinstance(node, _TRIVIAL))
-    names: dict[Node, str] = {}
-    for node, count in uses.items():
-        if count > 1:
-            names[node] = f"shared:{len(names)}"
-    return names
-
-
-def _decided(value: exp.Expr, dialect: Dialect, three_valued: bool) -> exp.Expr:
-    """``value`` with NULL read as not eligible: ``IS TRUE`` (``<=> TRUE`` in Spark)."""
-    if three_valued:
-        return value
-    if dialect == "spark":
-        return exp.NullSafeEQ(this=exp.Paren(this=value), expression=exp.true())
-    return exp.Is(this=exp.Paren(this=value), expression=exp.true())
 
 
 def tag_relation(
