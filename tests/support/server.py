@@ -6,9 +6,11 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import IO
 
 import httpx
 
@@ -29,10 +31,14 @@ def live_server(db_url: str, *, workers: int = 2) -> Iterator[str]:
         "--port", str(port), "--workers", str(workers),
     ]  # fmt: skip
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    process = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The server's log goes to a file, not a pipe: an unread pipe that fills up would stall
+    # the server mid-run. SERVESELL_SERVER_LOG keeps it at a chosen path for a look after.
+    log_path = os.environ.get("SERVESELL_SERVER_LOG")
+    log = open(log_path, "w+b") if log_path else tempfile.TemporaryFile()  # noqa: SIM115
+    process = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_ready(base, process)
+        _wait_ready(base, process, log)
         yield base
     finally:
         process.terminate()
@@ -41,15 +47,15 @@ def live_server(db_url: str, *, workers: int = 2) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        if process.stderr:
-            process.stderr.close()
+        log.close()
 
 
-def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
+def _wait_ready(base: str, process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            err = process.stderr.read().decode() if process.stderr else ""
+            log.seek(0)
+            err = log.read().decode(errors="replace")
             raise RuntimeError(f"server exited with {process.returncode}: {err[-2000:]}")
         try:
             if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:

@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None, *, seed: int | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        runtime.warm()
         yield
         runtime.db.dispose()
 
