@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import TYPE_CHECKING
 
 import pytest
@@ -43,3 +44,13 @@ def engine(db_url: str) -> Iterator[Engine]:
     eng = open_db(db_url)
     yield eng
     eng.dispose()
+
+
+def pytest_sessionfinish() -> None:
+    """Hand the objects servers froze (``settle_long_lived_objects``) back to the collector.
+
+    A worker keeps them frozen for its whole life; the test process must not, or
+    extension modules report them as leaked at exit.
+    """
+    gc.unfreeze()
+    gc.collect()
