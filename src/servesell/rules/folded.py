@@ -132,7 +132,8 @@ class _Plan:
 
     def test(self, test: Test, columns: Mapping[Node, str]) -> exp.Expr:
         rendered = to_expression(test.node, self.dialect, today=self.today, columns=columns)
-        self.used.update(name for node, name in columns.items() if node in walk(test.node))
+        below = set(walk(test.node))
+        self.used.update(name for node, name in columns.items() if node in below)
         value, truth = exp.Paren(this=rendered), exp.Boolean(this=test.truth)
         if self.dialect == "spark":
             return exp.NullSafeEQ(this=value, expression=truth)
