@@ -7,6 +7,7 @@ The core packages never read the environment: the CLI, the API and the web app b
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -22,6 +23,10 @@ class Settings(BaseSettings):
     db_url: str = Field(default=DEFAULT_DB_URL, description="SQLAlchemy database URL")
     currency: str = Field(default="CNY", description="ISO 4217 code money is shown in")
     timezone: str = Field(default="Asia/Shanghai", description="the center's local time zone")
+    language: Literal["en", "zh"] = Field(
+        default="zh",
+        description="language of offer scripts when neither the call nor the profile gives one",
+    )
     secret_key: SecretStr | None = Field(
         default=None,
         description="key that signs web sessions; default: a random key kept in the database",

@@ -11,6 +11,7 @@ HTTP status in ``api/``; nothing else knows about status codes.
      ├── SchemaError            a declared customer-profile schema is invalid
      ├── RuleError              an eligibility rule does not parse or validate (has position)
      ├── CatalogError           an offer definition is invalid (has offer id and field)
+     ├── PolicyError            a contact-policy change that does not validate (has field)
      ├── InputFileError         a whole input file cannot be read (empty, unknown columns, ...)
      │    └── DataError         a table that cannot be learned from (has column)
      ├── NotFoundError          an id that does not exist (customer, offer, decision, ...)
@@ -109,6 +110,14 @@ class CatalogError(ServesellError):
     def located(self, *, source: str) -> CatalogError:
         """The same error, attributed to a place in a file."""
         return CatalogError(self.message, offer_id=self.offer_id, field=self.field, source=source)
+
+
+class PolicyError(ServesellError):
+    """A contact-policy change that does not validate; ``field`` names the setting."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(f"{field}: {message}" if field else message)
+        self.field = field
 
 
 class InputFileError(ServesellError):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from servesell.api import create_app
 from servesell.config import Settings
+from servesell.server import create_app
 from servesell.store import open_db
 from servesell.store.users import Role, add_user
 from support.center import fill_small_bank

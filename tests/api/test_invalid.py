@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from servesell.api.main import MAX_BODY_BYTES
+from servesell.server import MAX_BODY_BYTES
 from support.api import auth
 
 

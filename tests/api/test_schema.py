@@ -16,8 +16,8 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
-from servesell.api import create_app
 from servesell.config import Settings
+from servesell.server import create_app
 from servesell.store import open_db
 from servesell.store.users import Role, add_user
 from support.center import fill_small_bank

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 import pytest
 from fastapi.testclient import TestClient
 
-from servesell.api import create_app
 from servesell.config import Settings
 from servesell.decide import ContactPolicy
+from servesell.server import create_app
 from servesell.store import open_db, save_policy
 from servesell.store.users import Role, add_user
 from support.center import fill_small_bank

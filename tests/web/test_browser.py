@@ -17,9 +17,10 @@ import pytest
 
 from servesell.domain import Agent, Call, CallContext, Outcome, OutcomeResult, QueueState, Team
 from servesell.domain.decision import DECLINE_REASONS
-from servesell.service.calls import decide_call
-from servesell.service.runtime import Runtime
-from servesell.store import insert_calls, open_db, record_outcome, upsert_agents, upsert_teams
+from servesell.service.engines import LiveEngine
+from servesell.service.outcomes import record_in
+from servesell.service.screen import CallDesk
+from servesell.store import insert_calls, open_db, upsert_agents, upsert_teams
 from servesell.store.db import write_transaction
 from servesell.store.offers import find_offer
 from servesell.store.queues import save_queue_state
@@ -78,7 +79,7 @@ def _busy_morning(db_url: str) -> None:
     names = ["Li Na 李娜", "Wang Wei 王伟", "Zhang Min 张敏", "Liu Yang 刘洋"]
     agents = [Agent(f"a{i}", name, teams[i % 2].id) for i, name in enumerate(names)]
     db = open_db(db_url)
-    runtime = Runtime(db, tz=tz, seed=0)
+    desk = CallDesk(db, LiveEngine(tz=tz, seed=0))
     with db.begin() as conn:
         upsert_teams(conn, teams)
         upsert_agents(conn, agents)
@@ -92,11 +93,11 @@ def _busy_morning(db_url: str) -> None:
         context = CallContext(at=at, reason=REASON, agent_id=agent.id, call_id=call.id)
         with write_transaction(db) as conn:
             insert_calls(conn, [call])
-            decision, _ = decide_call(conn, runtime.engine(conn), call.customer_id, context)
+            decision = desk.pop_in(conn, call.customer_id, context).decision
             for shown in decision.shown:
                 result = rng.choices(list(OutcomeResult), [0.35, 0.55, 0.1])[0]
                 reason = rng.choice(DECLINE_REASONS) if result is OutcomeResult.DECLINED else None
-                record_outcome(
+                record_in(
                     conn, Outcome(decision.id, shown.offer_id, result, at, decline_reason=reason)
                 )
     db.dispose()
@@ -104,18 +105,15 @@ def _busy_morning(db_url: str) -> None:
 
 def _customers_with_offers(db_url: str, count: int) -> list[str]:
     db = open_db(db_url)
-    runtime = Runtime(db, tz=ZoneInfo("Asia/Shanghai"), seed=0)
+    desk = CallDesk(db, LiveEngine(tz=ZoneInfo("Asia/Shanghai"), seed=0))
     found: list[str] = []
-    with db.connect() as conn:
-        engine = runtime.engine(conn)
-        for i in range(1, 300):
-            customer_id = f"C{i:07d}"
-            context = CallContext(at=dt.datetime.now(dt.UTC), reason=REASON)
-            decision, _ = decide_call(conn, engine, customer_id, context, log=False)
-            if decision.shown:
-                found.append(customer_id)
-            if len(found) == count:
-                break
+    for i in range(1, 300):
+        customer_id = f"C{i:07d}"
+        context = CallContext(at=dt.datetime.now(dt.UTC), reason=REASON)
+        if desk.screen_pop(customer_id, context, log=False).decision.shown:
+            found.append(customer_id)
+        if len(found) == count:
+            break
     db.dispose()
     assert len(found) == count, "the small bank has too few customers with an offer"
     return found

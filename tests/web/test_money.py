@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from servesell.api import create_app
 from servesell.config import Settings
+from servesell.server import create_app
 from servesell.web.money import format_money
 from web.conftest import login
 

@@ -102,7 +102,7 @@ def test_a_revoked_user_loses_the_session(client: TestClient, web_db: str) -> No
     with engine.begin() as conn:
         disable_user(conn, "agent1")
     engine.dispose()
-    client.app.state.runtime.tokens.clear()  # as the revoke endpoint does; else within 5 s
+    client.app.state.tokens.clear()  # as the revoke endpoint does; else within 5 s
     assert client.get("/agent", follow_redirects=False).status_code == 303
 
 

@@ -1,5 +1,5 @@
-"""HTTP API for CTI, ACD and CRM integration (FastAPI)."""
+"""HTTP API for CTI, ACD and CRM integration (FastAPI), mounted by :mod:`servesell.server`."""
 
-from servesell.api.main import create_app
+from servesell.api.app import DESCRIPTION, mount
 
-__all__ = ["create_app"]
+__all__ = ["DESCRIPTION", "mount"]

@@ -7,13 +7,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
-from servesell.domain.decision import OutcomeResult
-from servesell.domain.offer import Channel
-
-Id = Annotated[
-    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
-]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
+from servesell.domain import Channel, Language, OutcomeResult
+from servesell.http.ids import Id, Name
+from servesell.report.kpis import Kpis
 
 
 class Strict(BaseModel):
@@ -30,65 +26,10 @@ class DecisionRequest(Strict):
     agent_id: Id | None = None
     reason: Name = "other"
     queue: Name = "default"
+    language: Language | None = Field(
+        default=None, description="The caller's language (the IVR's choice) for the scripts"
+    )
     at: AwareDatetime | None = Field(default=None, description="Call answer time; default now")
-
-
-class Scores(BaseModel):
-    """The factors of the priority."""
-
-    propensity: float
-    value: float
-    context_weight: float
-    lever: float
-    priority: float
-
-
-class CandidateOut(BaseModel):
-    """One candidate offer's fate and why."""
-
-    offer_id: str
-    fate: Literal["shown", "digital", "suppressed", "not_selected"]
-    reason: str
-    why: str
-    channel: Channel | None
-    rank: int | None
-    probability: float
-    scores: Scores
-
-
-class ShownOffer(BaseModel):
-    """An offer flagged to the agent, with the script filled in for this customer."""
-
-    offer_id: str
-    name: str
-    script: str
-    value: float
-    extra_handle_seconds: float
-    probability: float
-    why: str
-
-
-class DigitalOffer(BaseModel):
-    """An offer sent as a digital follow-up."""
-
-    offer_id: str
-    name: str
-    channel: Channel
-
-
-class DecisionOut(BaseModel):
-    """A decision as the agent desktop and the CTI see it."""
-
-    decision_id: str
-    customer_id: str
-    made_at: dt.datetime
-    mode: Literal["serve", "sell"]
-    budget_seconds: float
-    explored: bool
-    offers: list[ShownOffer]
-    digital: list[DigitalOffer]
-    candidates: list[CandidateOut] | None = None
-    ineligible: list[str] | None = None
 
 
 class OutcomeRequest(Strict):
@@ -123,15 +64,6 @@ class QueueStateIn(Strict):
     arrival_rate_per_hour: float | None = Field(default=None, ge=0, le=10_000_000)
     aht_seconds: float | None = Field(default=None, gt=0, le=86_400)
     at: AwareDatetime | None = None
-
-
-class ModeOut(BaseModel):
-    """Whether the queue is serving or selling now, and how many offer seconds a call may add."""
-
-    queue: str
-    mode: Literal["serve", "sell"]
-    allowed_extra_seconds: float
-    state: dict[str, Any] | None
 
 
 class CustomerIn(Strict):
@@ -219,48 +151,14 @@ class UserOut(BaseModel):
     token: str | None = None
 
 
-class AuditOut(BaseModel):
-    """One audited change."""
-
-    at: dt.datetime
-    actor: str
-    action: str
-    entity: str
-    entity_id: str
-    before: Any
-    after: Any
-
-
-class KpiRow(BaseModel):
-    """KPIs of one group (see ``servesell.report.kpis`` for every definition)."""
-
-    group: str
-    calls: int
-    offer_rate: float
-    offers_shown: int
-    offers_presented: int
-    accepted: int
-    conversion_rate: float
-    sales_per_100_calls: float
-    call_sale_share: float
-    digital_sent: int
-    digital_accepted: int
-    revenue: float
-    revenue_per_call: float
-    added_handle_seconds: float
-    commission: float
-    aht_with_offer_seconds: float | None
-    aht_without_offer_seconds: float | None
-
-
 class KpisOut(BaseModel):
-    """KPIs over a time window, optionally per group."""
+    """KPIs over a time window, optionally per group (definitions in ``report/kpis.py``)."""
 
     since: dt.datetime | None
     until: dt.datetime | None
     group_by: str | None
     currency: str
-    rows: list[KpiRow]
+    rows: list[Kpis]
 
 
 class ErrorOut(BaseModel):

@@ -10,9 +10,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from servesell.cli.app import PARTIAL, app, console, err_console
-from servesell.cli.options import DbOption, db_url
+from servesell.cli.options import DbOption, open_database
+from servesell.config import get_settings
 from servesell.ingest import import_customers, load_catalog
-from servesell.store import list_offers, open_db
+from servesell.store import list_offers
 
 import_app = typer.Typer(help="Import data files into the store.", no_args_is_help=True)
 offers_app = typer.Typer(help="Manage the offer catalog.", no_args_is_help=True)
@@ -38,7 +39,7 @@ def import_customers_command(
 ) -> None:
     """Upsert customers by id; bad rows go to a reject file with line, column and reason."""
     report = import_customers(
-        open_db(db_url(db)),
+        open_database(db),
         file,
         encoding=encoding,
         ignore_unknown=ignore_unknown_columns,
@@ -61,7 +62,7 @@ def offers_load(
     db: DbOption = None,
 ) -> None:
     """Validate a catalog and upsert every valid offer; report each invalid one."""
-    report = load_catalog(open_db(db_url(db)), file)
+    report = load_catalog(open_database(db), file)
     for error in report.errors:
         err_console.print(escape(str(error)), highlight=False)
     console.print(escape(report.summary), highlight=False)
@@ -72,13 +73,13 @@ def offers_load(
 @offers_app.command("list")
 def offers_list(db: DbOption = None) -> None:
     """Show the catalog: id, status, value, prior propensity, extra seconds, channels."""
-    with open_db(db_url(db)).connect() as conn:
+    with open_database(db).connect() as conn:
         offers = list_offers(conn)
     table = Table("id", "name", "status", "value", "prior", "extra s", "channels")
     for o in offers:
         table.add_row(
             o.id,
-            escape(o.name),
+            escape(o.name_in(get_settings().language)),
             o.status.value,
             f"{o.value:,.0f}",
             f"{o.prior_propensity:.3f}",

@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 
 from servesell.cli.app import app, console
-from servesell.cli.options import DbOption, db_url
+from servesell.cli.options import DbOption, open_database
 from servesell.ingest.schema import read_schema_file
-from servesell.store import head_revision, open_db, require_schema, save_schema
+from servesell.store import head_revision, require_schema, save_schema
 
 db_app = typer.Typer(help="Create and migrate the database.", no_args_is_help=True)
 schema_app = typer.Typer(help="Declare the customer-profile schema.", no_args_is_help=True)
@@ -21,7 +21,7 @@ app.add_typer(schema_app, name="schema")
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
     """Create the database or migrate it to the newest schema."""
-    open_db(db_url(db))
+    open_database(db, create=True)
     console.print(f"database at revision {head_revision()}")
 
 
@@ -32,7 +32,7 @@ def schema_load(
 ) -> None:
     """Declare the customer-profile fields (name: int|float|str|bool|date)."""
     schema = read_schema_file(file)
-    with open_db(db_url(db)).begin() as conn:
+    with open_database(db).begin() as conn:
         save_schema(conn, schema)
     console.print(f"declared {len(schema.fields)} profile fields")
 
@@ -40,7 +40,7 @@ def schema_load(
 @schema_app.command("show")
 def schema_show(db: DbOption = None) -> None:
     """Print the declared customer-profile fields."""
-    with open_db(db_url(db)).connect() as conn:
+    with open_database(db).connect() as conn:
         schema = require_schema(conn)
     for spec in schema.fields:
         console.print(f"{spec.name}: {spec.type.value}")

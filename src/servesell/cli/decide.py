@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import json
 from pathlib import Path
 from typing import Annotated
@@ -10,25 +11,22 @@ from zoneinfo import ZoneInfo
 
 import typer
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
 from servesell.cli.app import app, console
-from servesell.cli.options import DbOption, JsonOption, db_url
+from servesell.cli.options import DbOption, JsonOption, open_database
 from servesell.config import get_settings
-from servesell.decide import (
-    ContactPolicy,
-    describe,
-    explain,
-    render_script,
-    why_not,
-)
-from servesell.domain import CallContext, Decision, QueueState
-from servesell.errors import InputFileError
+from servesell.decide import why_not
+from servesell.domain import CallContext, Language, QueueState
+from servesell.errors import CatalogError, InputFileError, PolicyError
 from servesell.ingest.yamlfile import read_yaml
-from servesell.service.calls import decide_call
-from servesell.service.queues import live_state
-from servesell.service.runtime import Runtime
-from servesell.store import get_decision, load_policy, open_db, save_policy
+from servesell.service.engines import LiveEngine
+from servesell.service.policy import change_policy
+from servesell.service.screen import CallDesk, ScreenPop
+from servesell.service.views import DecisionView
+from servesell.store import get_decision, load_policy
 
 policy_app = typer.Typer(help="Show or set the contact policy.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
@@ -50,6 +48,9 @@ def decide(
     ] = 20,
     queue: Annotated[str, typer.Option(help="The queue the call came through.")] = "default",
     agent: Annotated[str | None, typer.Option(help="Answering agent's id.")] = None,
+    language: Annotated[
+        Language | None, typer.Option(help="The caller's language for the scripts.")
+    ] = None,
     at: Annotated[
         dt.datetime | None, typer.Option(help="Decision time, local (default: now).")
     ] = None,
@@ -61,7 +62,8 @@ def decide(
     db: DbOption = None,
 ) -> None:
     """What servesell would flag for this customer now, with every candidate's reason."""
-    tz = ZoneInfo(get_settings().timezone)
+    settings = get_settings()
+    tz = ZoneInfo(settings.timezone)
     when = (at.replace(tzinfo=tz) if at and at.tzinfo is None else at) or dt.datetime.now(tz)
     given = None
     if calls_waiting is not None:
@@ -72,28 +74,22 @@ def decide(
             agents_staffed=agents_staffed,
             agents_available=min(agents_available, agents_staffed),
         )
-    context = CallContext(at=when, reason=reason, agent_id=agent, queue=queue)
-    runtime = Runtime(open_db(db_url(db)), tz=tz)
-    with runtime.db.begin() as conn:
-        decision_engine = runtime.engine(conn)
-        state = live_state(runtime, conn, queue, given, at=when)
-        decision, customer = decide_call(
-            conn, decision_engine, customer_id, context, queue_state=state, log=log
+    context = CallContext(at=when, reason=reason, agent_id=agent, queue=queue, language=language)
+    desk = CallDesk(open_database(db), LiveEngine(tz=tz), language=settings.language)
+    pop = desk.screen_pop(customer_id, context, queue_state=given, log=log)
+    if not pop.offers:
+        raise CatalogError(
+            "the offer catalog is empty: load one with `servesell offers load FILE.yaml`"
         )
-    scripts = {
-        c.offer_id: render_script(decision_engine.catalog.get(c.offer_id).offer.script, customer)  # type: ignore[union-attr]
-        for c in decision.shown
-    }
     if json_out:
-        data = explain(decision)
-        data["scripts"] = scripts
+        data = DecisionView.of(pop, full=True).model_dump(mode="json")
         if why:
-            data["why"] = why_not(decision, why)
+            data["why"] = why_not(pop.decision, why)
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    _print_decision(decision, scripts)
+    print_pop(pop)
     if why:
-        console.print(escape(why_not(decision, why)), highlight=False)
+        console.print(escape(why_not(pop.decision, why)), highlight=False, soft_wrap=False)
 
 
 @app.command()
@@ -103,40 +99,48 @@ def why(
     db: DbOption = None,
 ) -> None:
     """Why an offer was or was not made in a logged decision."""
-    with open_db(db_url(db)).connect() as conn:
+    with open_database(db).connect() as conn:
         decision = get_decision(conn, decision_id)
-    console.print(escape(why_not(decision, offer_id)), highlight=False)
+    console.print(escape(why_not(decision, offer_id)), highlight=False, soft_wrap=False)
 
 
-def _print_decision(decision: Decision, scripts: dict[str, str]) -> None:
+def print_pop(pop: ScreenPop) -> None:
+    """The decision as a narrow table plus one wrapped line of reasons per candidate.
+
+    Reasons are printed under the table, not in a column, so the output reads in an
+    80-column terminal (a column of sentences would wrap one word per line).
+    """
+    decision = pop.decision
     console.print(
-        f"decision {decision.id}  mode [bold]{decision.mode.value}[/]  "
-        f"budget {decision.budget_seconds:.0f} s  explored {decision.explored}"
+        f"decision {decision.id}\nmode [bold]{decision.mode.value}[/] · "
+        f"budget {decision.budget_seconds:.0f} s · explored {'yes' if decision.explored else 'no'}"
     )
-    table = Table("offer", "fate", "channel", "priority", "propensity", "value", "P(shown)", "why")
+    table = Table("offer", "fate", "channel", "priority", "P(shown)")
     for c in decision.candidates:
-        s = c.scores
         table.add_row(
             c.offer_id,
             c.fate.value,
             c.channel.value if c.channel else "",
-            f"{s.priority:.2f}",
-            f"{s.propensity:.3f}",
-            f"{s.value:,.0f}",
+            f"{c.scores.priority:,.2f}",
             f"{c.probability:.3f}",
-            escape(describe(c.reason)),
         )
     console.print(table)
+    for c in decision.candidates:
+        _wrapped(f"{why_not(decision, c.offer_id)}")
     if decision.ineligible:
-        console.print(f"not eligible (rule false): {', '.join(decision.ineligible)}")
-    for offer_id, script in scripts.items():
-        console.print(f"[bold]script for {offer_id}:[/] {escape(script)}", highlight=False)
+        _wrapped(f"not eligible (rule false): {', '.join(decision.ineligible)}")
+    for offer_id, script in pop.scripts.items():
+        _wrapped(f"script for {offer_id} ({pop.language}): {script}")
+
+
+def _wrapped(text: str) -> None:
+    console.print(Padding(Text(text), (0, 0, 0, 2)), soft_wrap=False)
 
 
 @policy_app.command("show")
 def policy_show(db: DbOption = None) -> None:
     """Print the contact policy in force as JSON."""
-    with open_db(db_url(db)).connect() as conn:
+    with open_database(db).connect() as conn:
         policy = load_policy(conn)
     typer.echo(json.dumps(policy.model_dump(mode="json"), indent=2, ensure_ascii=False))
 
@@ -146,20 +150,12 @@ def policy_set(
     file: Annotated[Path, typer.Argument(help="YAML or JSON with the policy fields to change.")],
     db: DbOption = None,
 ) -> None:
-    """Change contact-policy fields; fields not in FILE keep their current values."""
-    from pydantic import ValidationError
-
+    """Change contact-policy fields; fields not in FILE keep their values. Audited."""
     changes = read_yaml(file)
     if not isinstance(changes, dict):
         raise InputFileError(f"{file}: expected a mapping of policy fields")
-    engine = open_db(db_url(db))
-    with engine.begin() as conn:
-        current = load_policy(conn).model_dump(mode="json")
-        try:
-            policy = ContactPolicy.model_validate({**current, **changes})
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise InputFileError(f"{file}: {where}: {first['msg']}") from None
-        save_policy(conn, policy)
+    try:
+        change_policy(open_database(db), changes, actor=f"cli:{getpass.getuser()}")
+    except PolicyError as exc:
+        raise InputFileError(f"{file}: {exc}") from None
     console.print(f"contact policy updated ({', '.join(sorted(changes))})")

@@ -17,11 +17,10 @@ from rich.progress import (
 from rich.table import Table
 
 from servesell.cli.app import app, console
-from servesell.cli.options import DbOption, SeedOption, db_url
+from servesell.cli.options import DbOption, SeedOption, open_database
 from servesell.config import get_settings
 from servesell.queueing.settings import GateKind
 from servesell.service.demo import DemoConfig, DemoResult, run_demo
-from servesell.store import open_db
 
 GATE_KINDS = get_args(GateKind)
 
@@ -55,7 +54,7 @@ def demo(
         gate=gate,  # type: ignore[arg-type]
         learn=learn,
     )
-    engine = open_db(db_url(db))
+    engine = open_database(db, create=True)
     with Progress(
         TextColumn("{task.description:<18}"),
         BarColumn(),

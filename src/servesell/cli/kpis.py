@@ -12,11 +12,12 @@ import typer
 from rich.table import Table
 
 from servesell.cli.app import app, console
-from servesell.cli.options import DbOption, JsonOption, db_url
+from servesell.cli.options import DbOption, JsonOption, open_database
 from servesell.config import get_settings
-from servesell.report.kpis import kpis
-from servesell.store import list_offers, open_db
-from servesell.store.reporting import GROUPS, tallies
+from servesell.errors import ServesellError
+from servesell.report.kpis import Kpis
+from servesell.service.kpis import kpis_by
+from servesell.store.reporting import GROUPS
 
 GroupOption = Annotated[
     str | None, typer.Option("--group-by", help=f"One of {', '.join(GROUPS)}.", show_default=False)
@@ -40,24 +41,39 @@ def kpis_command(
     tz = ZoneInfo(settings.timezone)
     start = since.replace(tzinfo=tz) if since else None
     end = until.replace(tzinfo=tz) if until else None
-    with open_db(db_url(db)).connect() as conn:
-        catalog = {o.id: o for o in list_offers(conn)}
-        groups = tallies(conn, catalog, since=start, until=end, group_by=group_by, tz=tz)
-    rows = {group: kpis(t) for group, t in groups.items()}
+    if start and end and end <= start:
+        raise ServesellError(f"--to ({until}) must be after --from ({since})")
+    with open_database(db).connect() as conn:
+        rows = kpis_by(conn, tz=tz, since=start, until=end, group_by=group_by)
     if json_out:
         data = {"currency": settings.currency, "rows": {g: asdict(k) for g, k in rows.items()}}
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
+    if not rows:
+        console.print(f"no calls were decided {_window(since, until)}; nothing to report")
+        return
+    console.print(_table(rows, group_by, settings.currency))
+
+
+def _window(since: dt.datetime | None, until: dt.datetime | None) -> str:
+    if since and until:
+        return f"from {since} to {until}"
+    if since:
+        return f"since {since}"
+    return f"before {until}" if until else "yet"
+
+
+def _table(rows: dict[str, Kpis], group_by: str | None, currency: str) -> Table:
     table = Table(
-        group_by or "all", "calls", "offer%", "made", "sold", "conv.", "sales/100",
-        settings.currency, "commission",
-        caption="offer% = calls with an offer made; made/sold = in-call offers; "
-        "conv. = sold / made; revenue and commission in " + settings.currency,
+        group_by or "all", "calls", "offer%", "made", "sold", "conv.", "digital sold",
+        f"revenue {currency}", "commission",
+        caption="offer% = calls with an offer made; made/sold = in-call offers; conv. = sold / "
+        "made; digital sold = follow-ups accepted later; revenue and commission count both",
     )  # fmt: skip
     for group, k in rows.items():
         table.add_row(
             group, f"{k.calls:,}", f"{k.offer_rate:.1%}", f"{k.offers_presented:,}",
-            f"{k.accepted:,}", f"{k.conversion_rate:.1%}", f"{k.sales_per_100_calls:.1f}",
+            f"{k.accepted:,}", f"{k.conversion_rate:.1%}", f"{k.digital_accepted:,}",
             f"{k.revenue:,.0f}", f"{k.commission:,.0f}",
         )  # fmt: skip
-    console.print(table)
+    return table

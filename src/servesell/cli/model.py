@@ -11,14 +11,13 @@ import typer
 from rich.table import Table
 
 from servesell.cli.app import app, console
-from servesell.cli.options import DbOption, JsonOption, SeedOption, db_url
+from servesell.cli.options import DbOption, JsonOption, SeedOption, open_database
 from servesell.errors import ServesellError
 from servesell.learn.batch import fit_batch
 from servesell.learn.evaluate import evaluate_frame, predictors
 from servesell.learn.modelfile import save_batch_model
 from servesell.learn.table import TableText, read_table
 from servesell.learn.target import read_target
-from servesell.store import open_db
 
 if TYPE_CHECKING:
     from servesell.learn.evaluate import Evaluation
@@ -101,7 +100,7 @@ def learn(
     """Teach the online model every in-call accept/decline logged since its last run."""
     from servesell.service.learning import learn_from_log, load_adaptive, save_adaptive
 
-    with open_db(db_url(db)).begin() as conn:
+    with open_database(db).begin() as conn:
         saved = load_adaptive(conn, seed=seed, fresh=reset)
         report = learn_from_log(conn, saved)
         save_adaptive(conn, saved)
@@ -129,7 +128,7 @@ def associations(
     """Product → product rules from the customers' holdings: support, confidence, lift."""
     from servesell.service.learning import associations_in_store
 
-    with open_db(db_url(db)).connect() as conn:
+    with open_database(db).connect() as conn:
         found = associations_in_store(conn, min_support=min_support)
     rules = found.rules[:top]
     if json_out:
@@ -160,7 +159,7 @@ def uplift(
     """Incremental take-up per offer (and segment) against the campaign control groups."""
     from servesell.service.learning import uplift_in_log
 
-    with open_db(db_url(db)).connect() as conn:
+    with open_database(db).connect() as conn:
         rows = uplift_in_log(conn, segment=segment)
     if json_out:
         data = [{**asdict(u), "uplift": u.uplift} for u in rows]
@@ -200,7 +199,7 @@ def ope(
     """Off-policy value of a target policy on the logged calls: IPS, SNIPS, doubly robust."""
     from servesell.service.learning import ope_in_log
 
-    with open_db(db_url(db)).connect() as conn:
+    with open_database(db).connect() as conn:
         try:
             estimates = ope_in_log(conn, policy=policy, reward=reward)
         except ValueError as exc:

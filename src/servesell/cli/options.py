@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from servesell.config import get_settings
+from servesell.errors import StoreError
+from servesell.store import open_db
+from servesell.store.db import sqlite_file
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 DbOption = Annotated[
     str | None,
@@ -23,3 +29,19 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.
 def db_url(option: str | None) -> str:
     """The database URL: the ``--db`` option, else the settings."""
     return option or get_settings().db_url
+
+
+def open_database(option: str | None, *, create: bool = False) -> Engine:
+    """The database of ``--db`` (else the settings), migrated to this version.
+
+    A SQLite file that does not exist is an error pointing to ``servesell db upgrade``
+    (a typo in ``--db`` must not silently create an empty database), unless ``create``.
+    """
+    url = db_url(option)
+    path = sqlite_file(url)
+    if path is not None and not create and not path.exists():
+        raise StoreError(
+            f"database file {path} does not exist; create it with "
+            f"`servesell db upgrade --db {url}` (or check the path)"
+        )
+    return open_db(url)

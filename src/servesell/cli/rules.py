@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from servesell.cli.app import PARTIAL, app, console, err_console
-from servesell.cli.options import DbOption, db_url
+from servesell.cli.options import DbOption, open_database
 from servesell.errors import CatalogError, InputFileError, RuleError
 from servesell.ingest.catalog import catalog_entries
 from servesell.ingest.customers import check_columns, parse_rows
@@ -29,7 +29,6 @@ from servesell.store import (
     insert_tags,
     iter_customers,
     list_offers,
-    open_db,
     require_schema,
 )
 
@@ -77,7 +76,7 @@ def rules_check(
 def _schema(schema_file: Path | None, db: str | None) -> ProfileSchema:
     if schema_file is not None:
         return read_schema_file(schema_file)
-    with open_db(db_url(db)).connect() as conn:
+    with open_database(db).connect() as conn:
         return require_schema(conn)
 
 
@@ -104,7 +103,7 @@ def tag(
     if engine not in ENGINES:
         raise InputFileError(f"unknown engine {engine!r}; use {' or '.join(ENGINES)}")
     day = _as_of(as_of)
-    database = open_db(db_url(db))
+    database = open_database(db)
     with database.connect() as conn:
         schema = require_schema(conn)
         offers = [offer for offer in list_offers(conn) if offer.is_active_on(day)]

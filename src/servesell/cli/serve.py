@@ -8,8 +8,7 @@ from typing import Annotated
 import typer
 
 from servesell.cli.app import app, console
-from servesell.cli.options import DbOption, db_url
-from servesell.store import open_db
+from servesell.cli.options import DbOption, db_url, open_database
 from servesell.store.users import Role, add_user, disable_user, list_users
 
 users_app = typer.Typer(help="Users of the API and the web app.", no_args_is_help=True)
@@ -28,11 +27,11 @@ def serve(
     import uvicorn
 
     url = db_url(db)
-    open_db(url).dispose()  # migrate once, before the workers start
+    open_database(db).dispose()  # migrate once, before the workers start
     os.environ["SERVESELL_DB_URL"] = url
     console.print(f"servesell on http://{host}:{port} ({workers} worker(s)), database {url}")
     uvicorn.run(
-        "servesell.api.main:app_from_env",
+        "servesell.server:app_from_env",
         factory=True,
         host=host,
         port=port,
@@ -47,7 +46,12 @@ def users_add(
     name: Annotated[str, typer.Argument(help="Login name.")],
     role: Annotated[Role, typer.Option(help="agent, supervisor or admin.")],
     password: Annotated[
-        bool, typer.Option("--password", help="Also set a password for the web app (prompted).")
+        bool,
+        typer.Option(
+            "--password",
+            help="Also set a password for the web app; you are asked for it (twice), "
+            "it is never typed on the command line.",
+        ),
     ] = False,
     db: DbOption = None,
 ) -> None:
@@ -55,7 +59,7 @@ def users_add(
     secret = (
         typer.prompt("password", hide_input=True, confirmation_prompt=True) if password else None
     )
-    with open_db(db_url(db)).begin() as conn:
+    with open_database(db).begin() as conn:
         token = add_user(conn, name, role, password=secret)
     console.print(f"user {name} ({role.value}) created; token (store it now, it is not kept):")
     typer.echo(token)
@@ -64,7 +68,7 @@ def users_add(
 @users_app.command("list")
 def users_list(db: DbOption = None) -> None:
     """Active users and their roles."""
-    with open_db(db_url(db)).connect() as conn:
+    with open_database(db).connect() as conn:
         for user in list_users(conn):
             console.print(f"{user.name}\t{user.role.value}")
 
@@ -72,6 +76,6 @@ def users_list(db: DbOption = None) -> None:
 @users_app.command("revoke")
 def users_revoke(name: str, db: DbOption = None) -> None:
     """Revoke a user's token and password."""
-    with open_db(db_url(db)).begin() as conn:
+    with open_database(db).begin() as conn:
         disable_user(conn, name)
     console.print(f"user {name} revoked")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from servesell.rules import compile_rule
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from servesell.domain.customer import Customer
     from servesell.domain.offer import Offer
@@ -34,6 +35,10 @@ class Catalog:
             CompiledOffer(o, compile_rule(o.rule, schema, offer_id=o.id)) for o in offers
         )
         self._by_id = {c.offer.id: c for c in self.offers}
+        self.by_id: Mapping[str, Offer] = MappingProxyType(
+            {c.offer.id: c.offer for c in self.offers}
+        )
+        """Every offer of the catalog by id (read-only)."""
 
     def __len__(self) -> int:
         return len(self.offers)

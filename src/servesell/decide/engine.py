@@ -214,9 +214,8 @@ class Engine:
         def draw() -> list[float]:
             out = []
             for c in in_call:
-                s = work.scores[c.offer.id]
                 p = self.model.sample(c.offer, work.customer, work.context, self.rng)
-                out.append(p * s.value * s.context_weight * s.lever)
+                out.append(work.scores[c.offer.id].at(p).priority)
             return out
 
         return draw

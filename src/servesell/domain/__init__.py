@@ -11,23 +11,36 @@ from servesell.domain.decision import (
     OutcomeResult,
     Scores,
 )
-from servesell.domain.offer import Channel, Offer, OfferStatus
+from servesell.domain.history import Contact
+from servesell.domain.offer import (
+    LANGUAGES,
+    Channel,
+    Language,
+    LocalText,
+    Offer,
+    OfferStatus,
+    text_in,
+)
 from servesell.domain.ports import LoadGate, PropensityModel
 from servesell.domain.queue import QueueState
 from servesell.domain.schema import FieldSpec, FieldType, ProfileSchema, Value
 
 __all__ = [
+    "LANGUAGES",
     "Agent",
     "Call",
     "CallContext",
     "Candidate",
     "Channel",
+    "Contact",
     "Customer",
     "Decision",
     "Fate",
     "FieldSpec",
     "FieldType",
+    "Language",
     "LoadGate",
+    "LocalText",
     "Mode",
     "Offer",
     "OfferStatus",
@@ -39,4 +52,5 @@ __all__ = [
     "Scores",
     "Team",
     "Value",
+    "text_in",
 ]

@@ -43,10 +43,14 @@ class Call:
 
 @dataclass(frozen=True, slots=True)
 class CallContext:
-    """What the decision engine knows about the moment: when, why, who, which queue."""
+    """What the decision engine knows about the moment: when, why, who, which queue.
+
+    ``language`` is the caller's language when the call brings one (the IVR's choice).
+    """
 
     at: dt.datetime
     reason: str = "other"
     agent_id: str | None = None
     call_id: str | None = None
     queue: str = "default"
+    language: str | None = None

@@ -10,7 +10,7 @@ off-policy evaluation needs.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from servesell.domain.center import CallContext
@@ -58,17 +58,30 @@ desktop offers them, translated; the API also takes free text)."""
 
 @dataclass(frozen=True, slots=True)
 class Scores:
-    """The factors of ``priority = propensity × value × context_weight × lever``."""
+    """The factors of ``priority = propensity × value × context_weight × lever``.
+
+    ``priority`` — the expected margin of making the offer, weighted by context and the
+    business lever — is computed here and nowhere else (:meth:`at` re-prices a drawn
+    propensity).
+
+    >>> s = Scores(propensity=0.1, value=200, context_weight=1.5)
+    >>> s.priority, s.at(0.2).priority
+    (30.0, 60.0)
+    """
 
     propensity: float
     value: float
     context_weight: float = 1.0
     lever: float = 1.0
+    priority: float = field(init=False)
 
-    @property
-    def priority(self) -> float:
-        """Expected margin of making the offer, weighted by context and business lever."""
-        return self.propensity * self.value * self.context_weight * self.lever
+    def __post_init__(self) -> None:
+        priority = self.propensity * self.value * self.context_weight * self.lever
+        object.__setattr__(self, "priority", priority)
+
+    def at(self, propensity: float) -> Scores:
+        """The same factors with another propensity (a posterior draw, another model)."""
+        return Scores(propensity, self.value, self.context_weight, self.lever)
 
 
 @dataclass(frozen=True, slots=True)

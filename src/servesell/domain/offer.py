@@ -5,10 +5,47 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
+from typing import Final, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+
+Language = Literal["en", "zh"]
+"""A language servesell speaks (interface text, offer names and scripts)."""
+LANGUAGES: Final[tuple[Language, ...]] = get_args(Language)
+"""Every :data:`Language`, the default first."""
+
+LocalText = str | dict[str, str]
+"""A text for every language (a plain string) or per language (``{en: ..., zh: ...}``)."""
+
+
+def text_in(text: LocalText, language: str) -> str:
+    """``text`` in ``language``: its own entry, else English, else the first one given.
+
+    >>> text_in({"en": "Bill instalment", "zh": "账单分期"}, "zh")
+    '账单分期'
+    >>> text_in({"zh": "账单分期"}, "en"), text_in("Card upgrade", "zh")
+    ('账单分期', 'Card upgrade')
+    """
+    if isinstance(text, str):
+        return text
+    return text.get(language) or text.get(LANGUAGES[0]) or next(iter(text.values()))
+
+
+def _check_text(text: LocalText, what: str, max_length: int) -> LocalText:
+    texts = {"": text} if isinstance(text, str) else text
+    if not texts:
+        raise ValueError(f"{what} needs a text in at least one language ({', '.join(LANGUAGES)})")
+    for language, value in texts.items():
+        if language and language not in LANGUAGES:
+            raise ValueError(f"{what}: unknown language {language!r}; use {', '.join(LANGUAGES)}")
+        where = f"{what} ({language})" if language else what
+        if not value.strip():
+            raise ValueError(f"{where} must not be empty")
+        if len(value) > max_length:
+            raise ValueError(f"{where} is longer than {max_length} characters")
+    return text
 
 
 class Channel(StrEnum):
@@ -41,17 +78,19 @@ class Offer(BaseModel):
     ``piece_rate`` the commission an agent earns per sale; ``extra_handle_seconds`` the
     talk time the offer adds to a call on average; ``prior_propensity`` the take-up rate
     assumed until a model has learned better. ``rule`` is the eligibility rule, a SQL
-    boolean expression over the declared profile fields.
+    boolean expression over the declared profile fields. ``name`` and ``script`` are
+    one text or one per language (``{en: ..., zh: ...}``): the agent reads the script in
+    the caller's language and sees the name in the language of their screen.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str
-    name: str = Field(min_length=1, max_length=200)
+    name: LocalText
     product: str
     rule: str = Field(min_length=1)
     value: float = Field(ge=0)
-    script: str = Field(min_length=1)
+    script: LocalText
     piece_rate: float = Field(default=0.0, ge=0)
     extra_handle_seconds: float = Field(gt=0, le=3600)
     channels: tuple[Channel, ...] = (Channel.IN_CALL,)
@@ -75,6 +114,16 @@ class Offer(BaseModel):
             )
         return value
 
+    @field_validator("name")
+    @classmethod
+    def _name(cls, name: LocalText) -> LocalText:
+        return _check_text(name, "name", 200)
+
+    @field_validator("script")
+    @classmethod
+    def _script(cls, script: LocalText) -> LocalText:
+        return _check_text(script, "script", 4000)
+
     @field_validator("channels")
     @classmethod
     def _channels(cls, channels: tuple[Channel, ...]) -> tuple[Channel, ...]:
@@ -89,6 +138,14 @@ class Offer(BaseModel):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValueError(f"ends_on {self.ends_on} is before starts_on {self.starts_on}")
         return self
+
+    def name_in(self, language: str) -> str:
+        """The offer's name in ``language`` (see :func:`text_in`)."""
+        return text_in(self.name, language)
+
+    def script_in(self, language: str) -> str:
+        """The offer's script in ``language`` (see :func:`text_in`)."""
+        return text_in(self.script, language)
 
     def is_active_on(self, day: dt.date) -> bool:
         """Whether the offer may be made on ``day`` (status and date window)."""

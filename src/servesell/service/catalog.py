@@ -10,18 +10,20 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from servesell.domain import OfferStatus
 from servesell.errors import CatalogError, RuleError
 from servesell.ingest import validate_offer
 from servesell.rules import compile_rule
-from servesell.store import iter_customers, require_schema, upsert_offers
+from servesell.store import get_offer, iter_customers, require_schema, upsert_offers
 from servesell.store.audit import audit
 from servesell.store.offers import find_offer
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
+    from sqlalchemy import Engine as Database
 
     from servesell.domain import Offer
-    from servesell.service.runtime import Runtime
+    from servesell.service.engines import LiveEngine
 
 PREVIEW_LIMIT = 200_000
 """Customers a preview scans at most (the count says how many it scanned)."""
@@ -60,13 +62,15 @@ def check_rule(conn: Connection, rule: str, *, preview: bool = False) -> RuleChe
     return RuleCheck(eligible=eligible, scanned=scanned)
 
 
-def save_offer(runtime: Runtime, data: dict[str, Any], *, actor: str) -> tuple[Offer, bool]:
+def save_offer(
+    db: Database, data: dict[str, Any], *, actor: str, engines: LiveEngine | None = None
+) -> tuple[Offer, bool]:
     """Validate ``data`` as an offer (rule included), store it, audit it; ``(offer, created)``.
 
     A :class:`~servesell.errors.CatalogError` or :class:`~servesell.errors.RuleError`
     leaves the catalog unchanged.
     """
-    with runtime.db.begin() as conn:
+    with db.begin() as conn:
         offer = validate_offer(data, require_schema(conn))
         before = find_offer(conn, offer.id)
         upsert_offers(conn, [offer])
@@ -79,8 +83,31 @@ def save_offer(runtime: Runtime, data: dict[str, Any], *, actor: str) -> tuple[O
             before=before.model_dump(mode="json") if before else None,
             after=offer.model_dump(mode="json"),
         )
-    runtime.invalidate()
+    if engines is not None:
+        engines.invalidate()
     return offer, before is None
+
+
+def retire_offer(
+    db: Database, offer_id: str, *, actor: str, engines: LiveEngine | None = None
+) -> Offer:
+    """Retire an offer: kept for the decision log's sake, never offered again. Audited."""
+    with db.begin() as conn:
+        before = get_offer(conn, offer_id)
+        retired = before.model_copy(update={"status": OfferStatus.RETIRED})
+        upsert_offers(conn, [retired])
+        audit(
+            conn,
+            actor=actor,
+            action="retire",
+            entity="offer",
+            entity_id=offer_id,
+            before=before.model_dump(mode="json"),
+            after=retired.model_dump(mode="json"),
+        )
+    if engines is not None:
+        engines.invalidate()
+    return retired
 
 
 def require_id(data: dict[str, Any], offer_id: str) -> None:

@@ -24,14 +24,16 @@ from servesell.errors import StoreError
 from servesell.ingest import read_catalog, read_schema_file
 from servesell.learn.adaptive import AdaptivePropensity
 from servesell.queueing.settings import GateKind, GateSettings
-from servesell.report.kpis import Kpis, Tallies, kpis
-from servesell.service.calls import build_engine, decide_call
+from servesell.report.kpis import TOTAL, Kpis, Tallies, kpis
+from servesell.service.engines import FixedEngine, build_engine
+from servesell.service.kpis import kpis_by
 from servesell.service.learning import Saved, save_adaptive
+from servesell.service.outcomes import record_in
+from servesell.service.screen import CallDesk
 from servesell.store import (
     count_customers,
     get_meta,
     insert_calls,
-    record_outcome,
     require_schema,
     save_schema,
     set_meta,
@@ -42,7 +44,6 @@ from servesell.store import (
 )
 from servesell.store.learning import last_outcome_id
 from servesell.store.meta import clear_data
-from servesell.store.reporting import tallies
 from servesell.synth import (
     LatentPropensity,
     TrafficProfile,
@@ -58,7 +59,6 @@ from servesell.synth.behaviour import respond
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
-    from servesell.decide import Engine as DecisionEngine
     from servesell.domain import Agent, Call, Customer, Offer
 
 Progress = Callable[[str, int, int], None]
@@ -124,7 +124,7 @@ def run_demo(db: Engine, config: DemoConfig, progress: Progress | None = None) -
     queue = _QueueStats()
     center = _Center(
         db,
-        engine,
+        CallDesk(db, FixedEngine(engine)),
         {c.id: c for c in customers},
         agents,
         offers,
@@ -142,11 +142,11 @@ def run_demo(db: Engine, config: DemoConfig, progress: Progress | None = None) -
         with db.begin() as conn:
             save_adaptive(conn, Saved(model, center.learned, last_outcome_id(conn)))
     with db.connect() as conn:
-        total = tallies(conn, offers, tz=tz).get("all", Tallies())
+        total = kpis_by(conn, tz=tz).get(TOTAL) or kpis(Tallies())
     return DemoResult(
         config=config,
         agents=len(agents),
-        kpis=kpis(total),
+        kpis=total,
         service_level=queue.service_level,
         asa_seconds=queue.asa,
         sell_share=queue.sell_share,
@@ -227,7 +227,7 @@ class _Center:
     """What playing a day needs: the store, the engine and the synthetic people."""
 
     db: Engine
-    engine: DecisionEngine
+    desk: CallDesk
     customers: dict[str, Customer]
     agents: list[Agent]
     offers: dict[str, Offer]
@@ -278,14 +278,13 @@ class _Center:
             call_id=call.id,
             queue=call.queue,
         )
-        decision, customer = decide_call(
-            conn, self.engine, call.customer_id, context, queue_state=state
-        )
+        pop = self.desk.pop_in(conn, call.customer_id, context, queue_state=state)
+        decision, customer = pop.decision, pop.customer
         extra = 0.0
         for outcome in respond(
             decision, customer, agent, offers=self.offers, truth=self.truth, rng=self.rng
         ):
-            record_outcome(conn, outcome)
+            record_in(conn, outcome)
             extra += outcome.extra_handle_seconds or 0.0
             if self.model is not None:
                 offer = self.offers[outcome.offer_id]

@@ -8,13 +8,17 @@ from servesell.store import load_gate_settings, save_gate_settings
 from servesell.store.audit import audit
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine as Database
+
     from servesell.queueing.settings import GateSettings
-    from servesell.service.runtime import Runtime
+    from servesell.service.engines import LiveEngine
 
 
-def change_gate(runtime: Runtime, gate: GateSettings, *, actor: str) -> GateSettings:
+def change_gate(
+    db: Database, gate: GateSettings, *, actor: str, engines: LiveEngine | None = None
+) -> GateSettings:
     """Store ``gate`` as the load gate in force, with an audit entry by ``actor``."""
-    with runtime.db.begin() as conn:
+    with db.begin() as conn:
         before = load_gate_settings(conn)
         save_gate_settings(conn, gate)
         audit(
@@ -26,5 +30,6 @@ def change_gate(runtime: Runtime, gate: GateSettings, *, actor: str) -> GateSett
             before=before.model_dump(mode="json"),
             after=gate.model_dump(mode="json"),
         )
-    runtime.invalidate()
+    if engines is not None:
+        engines.invalidate()
     return gate

@@ -27,4 +27,4 @@ def kpis_by(
     """KPIs of decisions made in [since, until) per group key (``{"all": ...}`` ungrouped)."""
     catalog = {o.id: o for o in list_offers(conn)}
     groups = tallies(conn, catalog, since=since, until=until, group_by=group_by, tz=tz)
-    return {group: kpis(t) for group, t in groups.items()}
+    return {group: kpis(t, group) for group, t in groups.items()}

@@ -1,7 +1,7 @@
 """The learners wired to the store: the adaptive model's life cycle and analyses of the log.
 
 The decision engine's online model lives in the ``model_states`` table under
-:data:`MODEL_NAME`. :func:`load_adaptive` gives the saved model (or a new one whose
+:data:`ADAPTIVE_MODEL`. :func:`load_adaptive` gives the saved model (or a new one whose
 number bins are fitted to a sample of the stored customers); :func:`learn_from_log`
 replays in-call outcomes it has not seen yet, so one writer (``servesell model learn``,
 or a worker after recording outcomes) keeps it current; :func:`save_adaptive` stores it.
@@ -33,6 +33,7 @@ from servesell.store import (
     require_schema,
     save_model_state,
 )
+from servesell.store.learning import ADAPTIVE_MODEL
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
     from servesell.learn.ope import Estimate, TargetPolicy
     from servesell.learn.uplift import Uplift
 
-MODEL_NAME = "adaptive"
 KIND = "adaptive_propensity"
 SAMPLE = 5000
 """Customers sampled to fit the number bins of a new model."""
@@ -72,7 +72,7 @@ class Saved:
 
 def load_adaptive(conn: Connection, *, seed: int = 0, fresh: bool = False) -> Saved:
     """The stored adaptive model, or a new one fitted to a sample of the customers."""
-    stored = None if fresh else load_model_state(conn, MODEL_NAME)
+    stored = None if fresh else load_model_state(conn, ADAPTIVE_MODEL)
     if stored is not None:
         model = AdaptivePropensity.from_state(stored.state)
         return Saved(model, stored.outcomes, stored.last_outcome_id)
@@ -86,7 +86,7 @@ def save_adaptive(conn: Connection, saved: Saved) -> None:
     """Store the model and its place in the log."""
     save_model_state(
         conn,
-        MODEL_NAME,
+        ADAPTIVE_MODEL,
         KIND,
         saved.model.state(),
         outcomes=saved.outcomes,
@@ -197,7 +197,6 @@ def _adaptive_policy(conn: Connection) -> TargetPolicy:
                 conn, decision.customer_id, schema
             )
         p = saved.model.propensity(offers[candidate.offer_id], customer, decision.context)
-        s = candidate.scores
-        return p * s.value * s.context_weight * s.lever
+        return candidate.scores.at(p).priority
 
     return by_score(score)

@@ -1,19 +1,27 @@
-"""The serve/sell mode of a queue: what the load gate allows a call to add right now."""
+"""The serve/sell mode of a queue: what the load gate allows a call to add right now.
+
+A queue's state comes from the ACD's last report; what it does not report (arrival rate,
+handle time) is estimated from the log through this module's :class:`LoadCache`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from servesell.domain import QueueState  # at runtime: the API serialises QueueMode
 from servesell.domain.decision import Mode
-from servesell.store.queues import load_queue_state
+from servesell.store.queues import load_queue_state, recent_load
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-    from servesell.domain import QueueState
-    from servesell.service.runtime import Runtime
+    from servesell.domain import LoadGate
+
+LOAD_CACHE_SECONDS = 5.0
+"""How long an estimate of a queue's recent load is reused."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,31 +42,38 @@ class QueueMode:
         return (state.agents_staffed - state.agents_available) / state.agents_staffed
 
 
-def queue_mode(
-    runtime: Runtime,
-    conn: Connection,
-    queue: str,
-    state: QueueState | None = None,
-    *,
-    at: dt.datetime | None = None,
-) -> QueueMode:
-    """Serve or sell for ``queue`` at ``at`` (default now), judged on ``state``.
+class LoadCache:
+    """Answered calls per hour and mean handle time of each queue lately, per worker."""
 
-    ``state`` defaults to the queue's last reported state.
-    """
-    gate = runtime.engine(conn).gate
-    state = live_state(runtime, conn, queue, state, at=at or dt.datetime.now(dt.UTC))
+    def __init__(self, ttl: float = LOAD_CACHE_SECONDS) -> None:
+        self.ttl = ttl
+        self._loads: dict[str, tuple[float, tuple[float, float | None]]] = {}
+
+    def recent(self, conn: Connection, queue: str, at: dt.datetime) -> tuple[float, float | None]:
+        """The queue's load over the last 15 minutes of the log before ``at`` (cached)."""
+        hit = self._loads.get(queue)
+        now = time.monotonic()
+        if hit is not None and now - hit[0] < self.ttl:
+            return hit[1]
+        load = recent_load(conn, queue, at)
+        self._loads[queue] = (now, load)
+        return load
+
+
+def judge(gate: LoadGate, queue: str, state: QueueState | None) -> QueueMode:
+    """Serve or sell for ``queue`` on ``state``, as ``gate`` decides."""
     seconds = gate.allowed_extra_seconds(state)
     return QueueMode(queue, Mode.SELL if seconds > 0 else Mode.SERVE, seconds, state)
 
 
 def live_state(
-    runtime: Runtime,
     conn: Connection,
+    loads: LoadCache,
     queue: str,
     state: QueueState | None = None,
     *,
-    at: dt.datetime | None = None,
+    at: dt.datetime,
+    default_aht_seconds: float,
 ) -> QueueState | None:
     """The queue's state (default: last reported) as of ``at``, rate and AHT filled in.
 
@@ -66,20 +81,19 @@ def live_state(
     ``at`` the state is stamped with that time (the gate's hysteresis counts how long the
     room has lasted). The Erlang A gate needs arrival rate and AHT; when the ACD does not
     report them they are estimated from the last 15 minutes of the log (answered calls,
-    reported handle times, else the gate's default AHT), at most every few seconds per
+    reported handle times, else ``default_aht_seconds``), at most every few seconds per
     worker.
     """
     state = state if state is not None else load_queue_state(conn, queue)
-    if state is not None and at is not None and at > state.at:
+    if state is not None and at > state.at:
         state = state.model_copy(update={"at": at})
     if state is None or (state.arrival_rate_per_hour is not None and state.aht_seconds is not None):
         return state
-    rate, aht = runtime.recent_load(conn, queue, state.at)
+    rate, aht = loads.recent(conn, queue, state.at)
+    reported_rate = state.arrival_rate_per_hour
     return state.model_copy(
         update={
-            "arrival_rate_per_hour": state.arrival_rate_per_hour
-            if state.arrival_rate_per_hour is not None
-            else rate,
-            "aht_seconds": state.aht_seconds or aht or runtime.gate_settings.default_aht_seconds,
+            "arrival_rate_per_hour": reported_rate if reported_rate is not None else rate,
+            "aht_seconds": state.aht_seconds or aht or default_aht_seconds,
         }
     )

@@ -1,85 +1,194 @@
 """The screen pop: what the agent sees when a call is answered, made once per call.
 
-The API's ``POST /v1/decisions`` and the agent desktop both go through
-:func:`screen_pop`, so a call is decided, logged and scripted the same way everywhere.
+:class:`CallDesk` is the one way to decide a call: the API's ``POST /v1/decisions``, the
+agent desktop and ``servesell decide`` all go through :meth:`CallDesk.screen_pop`, so a
+call is judged against the queue, decided, logged and scripted the same way everywhere.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from servesell.decide import render_script
-from servesell.service.calls import decide_call
-from servesell.service.queues import live_state
-from servesell.store import get_customer
+from servesell.service.queues import LoadCache, QueueMode, judge, live_state
+from servesell.store import contact_history, get_customer, get_decision, insert_decision
 from servesell.store.db import write_transaction
 from servesell.store.decisions import decision_for_call, outcomes_of
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
     from sqlalchemy import Connection
+    from sqlalchemy import Engine as Database
 
     from servesell.decide import Engine
-    from servesell.domain import CallContext, Customer, Decision, Offer, Outcome
-    from servesell.service.runtime import Runtime
+    from servesell.domain import (
+        CallContext,
+        Contact,
+        Customer,
+        Decision,
+        Offer,
+        Outcome,
+        QueueState,
+    )
+    from servesell.service.engines import EngineSource
 
 
 @dataclass(frozen=True, slots=True)
 class ScreenPop:
-    """A logged decision with the customer, the catalog it used and the filled-in scripts.
+    """A decision with everything the agent's screen shows for it.
 
-    ``outcomes`` holds what was already recorded (non-empty when a pop is shown again).
+    ``history`` holds the customer's recent contacts the decision judged (caps,
+    cool-downs), ``mode`` the queue's verdict it was made under, ``scripts`` the shown
+    offers' scripts filled in for the customer in ``language``, and ``outcomes`` what was
+    already recorded (non-empty when a pop is shown again).
     """
 
     decision: Decision
     customer: Customer
     offers: Mapping[str, Offer]
     scripts: Mapping[str, str]
+    history: Sequence[Contact]
+    mode: QueueMode
+    language: str
     outcomes: tuple[Outcome, ...] = ()
 
+    def name_of(self, offer_id: str, language: str | None = None) -> str:
+        """The offer's name in ``language`` (default the pop's), its id when retired."""
+        offer = self.offers.get(offer_id)
+        return offer.name_in(language or self.language) if offer else offer_id
 
-def screen_pop(
-    runtime: Runtime, customer_id: str, context: CallContext, *, reuse: bool = False
-) -> ScreenPop:
-    """Decide for ``customer_id`` on this call and log it, with the queue's live state.
 
-    With ``reuse`` and a ``context.call_id`` that already has a decision for this customer,
-    that decision is shown again (with its outcomes) instead of making a second one.
+class CallDesk:
+    """Answers calls for one process over one database, engine source and load cache.
+
+    The engine source is the process's :class:`~servesell.service.engines.LiveEngine`
+    (or a :class:`~servesell.service.engines.FixedEngine` for the demo and benchmarks).
+
+    ``language`` is the center's default script language, used when neither the call
+    (the IVR's choice) nor the customer's profile (a ``language`` field) says otherwise.
     """
-    with write_transaction(runtime.db) as conn:
-        engine = runtime.engine(conn)
-        earlier = _earlier(conn, engine, customer_id, context) if reuse else None
-        if earlier is not None:
-            return earlier
-        state = live_state(runtime, conn, context.queue, at=context.at)
-        decision, customer = decide_call(conn, engine, customer_id, context, queue_state=state)
-    return _pop(engine, decision, customer, ())
+
+    def __init__(
+        self,
+        db: Database,
+        engines: EngineSource,
+        loads: LoadCache | None = None,
+        *,
+        language: str = "zh",
+    ) -> None:
+        self.db = db
+        self.engines = engines
+        self.loads = loads or LoadCache()
+        self.language = language
+
+    def screen_pop(
+        self,
+        customer_id: str,
+        context: CallContext,
+        *,
+        queue_state: QueueState | None = None,
+        reuse: bool = False,
+        log: bool = True,
+    ) -> ScreenPop:
+        """Decide for ``customer_id`` on this call, judged on the queue's live state.
+
+        ``queue_state`` replaces the queue's last report. With ``log`` the decision is
+        appended to the log in a write transaction that locks the customer, so concurrent
+        calls of one customer see each other's offers and frequency caps stay exact. With
+        ``reuse`` and a ``context.call_id`` that already has a decision for this customer,
+        that decision is shown again (with its outcomes) instead of making a second one.
+        """
+        with write_transaction(self.db) if log else self.db.connect() as conn:
+            return self.pop_in(
+                conn, customer_id, context, queue_state=queue_state, reuse=reuse, log=log
+            )
+
+    def pop_in(
+        self,
+        conn: Connection,
+        customer_id: str,
+        context: CallContext,
+        *,
+        queue_state: QueueState | None = None,
+        reuse: bool = False,
+        log: bool = True,
+    ) -> ScreenPop:
+        """:meth:`screen_pop` inside the caller's (write) transaction (the demo's day)."""
+        engine = self.engines.get(conn)
+        if reuse and context.call_id is not None:
+            earlier = decision_for_call(conn, customer_id, context.call_id)
+            if earlier is not None:
+                return self._revisit(conn, engine, earlier)
+        state = self._state(conn, context.queue, queue_state, context.at)
+        customer = get_customer(conn, customer_id, engine.catalog.schema, lock=log)
+        history = contact_history(conn, customer_id, context.at - history_span(engine))
+        decision = engine.decide(customer, context, history=history, queue_state=state)
+        if log:
+            insert_decision(conn, decision)
+        mode = QueueMode(context.queue, decision.mode, decision.budget_seconds, state)
+        return self._pop(engine, decision, customer, history=history, mode=mode)
+
+    def revisit(self, decision_id: str) -> ScreenPop:
+        """The screen pop of a logged decision, with the outcomes recorded since."""
+        with self.db.connect() as conn:
+            return self._revisit(conn, self.engines.get(conn), get_decision(conn, decision_id))
+
+    def mode(
+        self, conn: Connection, queue: str, state: QueueState | None = None, *, at: dt.datetime
+    ) -> QueueMode:
+        """Serve or sell for ``queue`` at ``at``, judged on ``state`` (default: last report)."""
+        gate = self.engines.get(conn).gate
+        return judge(gate, queue, self._state(conn, queue, state, at))
+
+    def _state(
+        self, conn: Connection, queue: str, state: QueueState | None, at: dt.datetime
+    ) -> QueueState | None:
+        aht = self.engines.default_aht_seconds
+        return live_state(conn, self.loads, queue, state, at=at, default_aht_seconds=aht)
+
+    def _revisit(self, conn: Connection, engine: Engine, decision: Decision) -> ScreenPop:
+        customer = get_customer(conn, decision.customer_id, engine.catalog.schema)
+        since = decision.made_at - history_span(engine)
+        history = [
+            c
+            for c in contact_history(conn, decision.customer_id, since)
+            if c.decision_id != decision.id
+        ]
+        mode = QueueMode(decision.context.queue, decision.mode, decision.budget_seconds, None)
+        outcomes = tuple(outcomes_of(conn, decision.id))
+        return self._pop(engine, decision, customer, history=history, mode=mode, outcomes=outcomes)
+
+    def _pop(
+        self,
+        engine: Engine,
+        decision: Decision,
+        customer: Customer,
+        *,
+        history: Sequence[Contact],
+        mode: QueueMode,
+        outcomes: tuple[Outcome, ...] = (),
+    ) -> ScreenPop:
+        offers = engine.catalog.by_id
+        language = script_language(decision.context, customer, self.language)
+        scripts = {
+            c.offer_id: render_script(offers[c.offer_id].script_in(language), customer)
+            for c in decision.shown
+            if c.offer_id in offers
+        }
+        return ScreenPop(decision, customer, offers, scripts, history, mode, language, outcomes)
 
 
-def _earlier(
-    conn: Connection, engine: Engine, customer_id: str, context: CallContext
-) -> ScreenPop | None:
-    if context.call_id is None:
-        return None
-    decision = decision_for_call(conn, customer_id, context.call_id)
-    return None if decision is None else revisit(conn, engine, decision)
+def history_span(engine: Engine) -> dt.timedelta:
+    """How far back contact policy looks (caps, cool-downs, accepted memory)."""
+    p = engine.policy
+    days = max(30.0, p.cool_down_days_offer, p.cool_down_days_global, p.accepted_memory_days)
+    return dt.timedelta(days=days)
 
 
-def revisit(conn: Connection, engine: Engine, decision: Decision) -> ScreenPop:
-    """The screen pop of a logged decision, with the outcomes recorded since."""
-    customer = get_customer(conn, decision.customer_id, engine.catalog.schema)
-    return _pop(engine, decision, customer, tuple(outcomes_of(conn, decision.id)))
-
-
-def _pop(
-    engine: Engine, decision: Decision, customer: Customer, outcomes: tuple[Outcome, ...]
-) -> ScreenPop:
-    offers = {c.offer.id: c.offer for c in engine.catalog.offers}
-    scripts = {
-        c.offer_id: render_script(offers[c.offer_id].script, customer)
-        for c in decision.shown
-        if c.offer_id in offers
-    }
-    return ScreenPop(decision, customer, offers, scripts, outcomes)
+def script_language(context: CallContext, customer: Customer, default: str) -> str:
+    """The language the agent speaks to this caller: the call's, the profile's, else ``default``."""
+    chosen = context.language or customer.attributes.get("language")
+    return chosen if isinstance(chosen, str) and chosen else default

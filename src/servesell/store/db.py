@@ -35,6 +35,22 @@ def make_engine(url: str) -> Engine:
         raise ConfigError(f"cannot use database URL {parsed!r}: {exc}") from None
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (``None`` for other databases and in-memory SQLite).
+
+    >>> sqlite_file("sqlite:///./servesell.db").name, sqlite_file("sqlite://")
+    ('servesell.db', None)
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    return Path(database).expanduser()
+
+
 def _sqlite_engine(url: str, database: str | None) -> Engine:
     if database and database != ":memory:":
         parent = Path(database).expanduser().resolve().parent

@@ -26,6 +26,7 @@ from servesell.domain.decision import (
 from servesell.domain.history import Contact
 from servesell.domain.offer import Channel
 from servesell.errors import NotFoundError, OutcomeError
+from servesell.store.offers import piece_rate_now
 from servesell.store.tables import UtcDateTime, decision_candidates, decisions, outcomes
 
 if TYPE_CHECKING:
@@ -89,6 +90,16 @@ def decision_for_call(conn: Connection, customer_id: str, call_id: str) -> Decis
     return None if decision_id is None else get_decision(conn, decision_id)
 
 
+def decision_owner(conn: Connection, decision_id: str) -> tuple[str, str | None]:
+    """The customer and the answering agent of a logged decision."""
+    row = conn.execute(
+        select(decisions.c.customer_id, decisions.c.agent_id).where(decisions.c.id == decision_id)
+    ).first()
+    if row is None:
+        raise NotFoundError("decision", decision_id)
+    return row.customer_id, row.agent_id
+
+
 def outcomes_of(conn: Connection, decision_id: str) -> list[Outcome]:
     """Every outcome recorded for the decision ``decision_id``, oldest first."""
     rows = conn.execute(
@@ -109,7 +120,11 @@ def outcomes_of(conn: Connection, decision_id: str) -> list[Outcome]:
 
 
 def record_outcome(conn: Connection, outcome: Outcome) -> bool:
-    """Store ``outcome``; ``True`` when new, ``False`` when the same one was already stored."""
+    """Store ``outcome``; ``True`` when new, ``False`` when the same one was already stored.
+
+    A sale keeps the offer's piece rate in force now, so commission paid on it never
+    changes when the rate is changed later.
+    """
     fate = conn.execute(
         select(decision_candidates.c.fate, decisions.c.customer_id)
         .join(decisions, decisions.c.id == decision_candidates.c.decision_id)
@@ -124,9 +139,12 @@ def record_outcome(conn: Connection, outcome: Outcome) -> bool:
     existing = _existing_result(conn, outcome)
     if existing is not None:
         return _same_or_conflict(outcome, existing)
+    rate = (
+        piece_rate_now(conn, outcome.offer_id) if outcome.result is OutcomeResult.ACCEPTED else None
+    )
     try:
         with conn.begin_nested():
-            conn.execute(insert(outcomes), _outcome_row(outcome, fate.customer_id))
+            conn.execute(insert(outcomes), _outcome_row(outcome, fate.customer_id, rate))
     except IntegrityError:
         existing = _existing_result(conn, outcome)
         if existing is None:  # pragma: no cover - the row that collided must exist
@@ -232,8 +250,9 @@ def _same_or_conflict(outcome: Outcome, existing: OutcomeResult) -> bool:
     )
 
 
-def _outcome_row(outcome: Outcome, customer_id: str) -> dict[str, Any]:
+def _outcome_row(outcome: Outcome, customer_id: str, piece_rate: float | None) -> dict[str, Any]:
     return {
+        "piece_rate": piece_rate,
         "decision_id": outcome.decision_id,
         "offer_id": outcome.offer_id,
         "customer_id": customer_id,

@@ -58,6 +58,10 @@ class LoggedDecision:
     results: dict[tuple[str, Channel], OutcomeResult]
 
 
+ADAPTIVE_MODEL = "adaptive"
+"""The name of the decision engine's online model in ``model_states``."""
+
+
 def save_model_state(
     conn: Connection,
     name: str,

@@ -48,3 +48,9 @@ def find_offer(conn: Connection, offer_id: str) -> Offer | None:
     """The offer with ``offer_id``, or ``None``."""
     spec = conn.execute(select(offers.c.spec).where(offers.c.id == offer_id)).scalar_one_or_none()
     return None if spec is None else Offer.model_validate(spec)
+
+
+def piece_rate_now(conn: Connection, offer_id: str) -> float:
+    """The commission per sale of ``offer_id`` in force now (0 for an unknown offer)."""
+    offer = find_offer(conn, offer_id)
+    return offer.piece_rate if offer is not None else 0.0

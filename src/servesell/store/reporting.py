@@ -1,7 +1,9 @@
 """Sum the decision log into :class:`~servesell.report.kpis.Tallies`, per group, in SQL.
 
-Outcomes are attributed to the time of their decision. Grouping keys: ``None`` (one
-total), ``agent``, ``team``, ``offer``, ``hour`` (``00``-``23``) or ``day``
+Outcomes are attributed to the time of their decision; revenue is the value logged with
+the decision and commission the piece rate stored with the outcome (frozen at the sale).
+Grouping keys: ``None`` (one total), ``agent``, ``team``, ``offer``, ``hour``
+(``00``-``23``) or ``day``
 (``YYYY-MM-DD``); hours and days are the center's local time, taken as the time zone's
 UTC offset at ``since`` (exact for zones without daylight saving, such as China's). For
 ``offer``, ``calls`` counts the calls in which the offer was a candidate.
@@ -18,7 +20,7 @@ from sqlalchemy import and_, case, distinct, exists, func, literal, select, text
 from servesell.domain.decision import Fate, OutcomeResult
 from servesell.domain.offer import Channel
 from servesell.errors import ServesellError
-from servesell.report.kpis import Tallies
+from servesell.report.kpis import TOTAL, Tallies
 from servesell.store.tables import agents, calls, decision_candidates, decisions, outcomes
 
 if TYPE_CHECKING:
@@ -29,7 +31,6 @@ if TYPE_CHECKING:
     from servesell.domain.offer import Offer
 
 GROUPS = ("agent", "team", "offer", "hour", "day")
-TOTAL = "all"
 
 _IN_CALL = Channel.IN_CALL.value
 _PRESENTED = (OutcomeResult.ACCEPTED.value, OutcomeResult.DECLINED.value)
@@ -171,6 +172,7 @@ def _outcomes(group_by: str | None, key: Any, window: ColumnElement[bool]) -> Se
             outcomes.c.result,
             func.count().label("n"),
             func.sum(decision_candidates.c.value).label("value"),
+            func.sum(outcomes.c.piece_rate).label("commission"),
             func.sum(outcomes.c.extra_handle_seconds).label("seconds"),
             func.count(outcomes.c.extra_handle_seconds).label("timed"),
         )
@@ -196,10 +198,11 @@ def _handle_times(group_by: str | None, key: Any, window: ColumnElement[bool]) -
 
 
 def _add_outcome(part: dict[str, Any], row: Any, catalog: Mapping[str, Offer]) -> None:
-    offer = catalog.get(row.offer_id)
     n, accepted = int(row.n), row.result == OutcomeResult.ACCEPTED.value
-    if row.channel == _IN_CALL:
+    in_call = row.channel == _IN_CALL
+    if in_call:
         if row.result in _PRESENTED:
+            offer = catalog.get(row.offer_id)
             part["offers_presented"] = part.get("offers_presented", 0) + n
             estimate = offer.extra_handle_seconds if offer else 0.0
             seconds = float(row.seconds or 0.0) + (n - int(row.timed)) * estimate
@@ -209,5 +212,8 @@ def _add_outcome(part: dict[str, Any], row: Any, catalog: Mapping[str, Offer]) -
     elif accepted:
         part["digital_accepted"] = part.get("digital_accepted", 0) + n
     if accepted:
-        part["revenue"] = part.get("revenue", 0.0) + float(row.value or 0.0)
-        part["commission"] = part.get("commission", 0.0) + n * (offer.piece_rate if offer else 0.0)
+        side = "in_call" if in_call else "digital"
+        revenue = part.get(f"revenue_{side}", 0.0) + float(row.value or 0.0)
+        commission = part.get(f"commission_{side}", 0.0) + float(row.commission or 0.0)
+        part[f"revenue_{side}"] = revenue
+        part[f"commission_{side}"] = commission

@@ -181,9 +181,25 @@ outcomes = Table(
     Column("recorded_at", UtcDateTime, nullable=False),
     Column("decline_reason", String(200)),
     Column("extra_handle_seconds", Float),
+    Column("piece_rate", Float),
     UniqueConstraint("decision_id", "offer_id", "channel", name="uq_outcomes_once"),
     Index("ix_outcomes_customer_recorded", "customer_id", "recorded_at"),
 )
+
+callback_requests = Table(
+    "callback_requests",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("customer_id", ID, nullable=False, index=True),
+    Column("decision_id", ID, ForeignKey("decisions.id"), nullable=False),
+    Column("offer_id", ID, nullable=False),
+    Column("agent_id", ID),
+    Column("requested_at", UtcDateTime, nullable=False),
+    Column("due_at", UtcDateTime),
+    Column("status", String(16), nullable=False),
+    UniqueConstraint("decision_id", "offer_id", name="uq_callback_requests_once"),
+)
+"""A customer's "call me later" on an inbound decline, kept until a journey schedules it."""
 
 users = Table(
     "users",

@@ -11,6 +11,7 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
@@ -50,6 +51,10 @@ class User:
     role: Role
 
 
+USER_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+"""What a user name may be: what the API's ``Name`` admits (letters, digits, '_', '.', '-')."""
+
+
 def hash_token(token: str) -> str:
     """SHA-256 of a bearer token, hex."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -57,8 +62,10 @@ def hash_token(token: str) -> str:
 
 def add_user(conn: Connection, name: str, role: Role, *, password: str | None = None) -> str:
     """Create a user and return their bearer token (the only time it is visible)."""
-    if not name or len(name) > 64 or not name.replace("_", "").replace(".", "").isalnum():
-        raise ServesellError(f"user name {name!r} must be 1-64 letters, digits, '_' or '.'")
+    if not USER_NAME.fullmatch(name):
+        raise ServesellError(
+            f"user name {name!r} must be 1-64 letters, digits, '_', '.' or '-' (e.g. li-na)"
+        )
     if conn.execute(select(users.c.name).where(users.c.name == name)).first():
         raise ServesellError(f"user {name!r} already exists")
     token = secrets.token_urlsafe(32)

@@ -21,21 +21,24 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from servesell.config import Settings
-    from servesell.service.runtime import Runtime
 
 STATIC = __file__.rsplit("/", 1)[0] + "/static"
 
 
-def mount(app: FastAPI, settings: Settings, runtime: Runtime) -> None:
-    """Add the login, agent, supervisor and analyst pages and ``/static`` to ``app``."""
-    codec = SessionCodec(session_key(runtime.db, settings), settings.session_hours * 3600)
+def mount(app: FastAPI, settings: Settings) -> None:
+    """Add the login, agent, supervisor and analyst pages and ``/static`` to ``app``.
+
+    Sessions use the app's database (``app.state.desk.db``) and token cache.
+    """
+    db = app.state.desk.db
+    codec = SessionCodec(session_key(db, settings), settings.session_hours * 3600)
     pages = Pages(settings)
     app.state.pages = pages
     app.state.session_codec = codec
     for module in (auth, agent, supervisor, analyst):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(packages=[("servesell.web", "static")]), name="static")
-    app.add_middleware(SessionMiddleware, codec=codec, db=runtime.db, users=runtime.tokens)
+    app.add_middleware(SessionMiddleware, codec=codec, db=db, users=app.state.tokens)
 
     async def login_required(request: Request, exc: Exception) -> Response:
         target = "/login?next=" + quote(_here(request), safe="/")

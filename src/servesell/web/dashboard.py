@@ -6,24 +6,22 @@ this module only arranges them.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from servesell.report.kpis import TOTAL
 from servesell.service.kpis import kpis_by
-from servesell.service.queues import QueueMode, queue_mode
 from servesell.store import list_agents, list_teams
 from servesell.store.queues import list_queue_states
 from servesell.web.charts import Chart, bar_chart, column_chart
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     from sqlalchemy import Connection
 
     from servesell.report.kpis import Kpis
-    from servesell.service.runtime import Runtime
-
-TOTAL = "all"
+    from servesell.service.queues import QueueMode
+    from servesell.service.screen import CallDesk
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +44,12 @@ class Standing:
     kpis: Kpis
 
 
-def live(runtime: Runtime, conn: Connection, *, since: dt.datetime, tz: dt.tzinfo) -> Live:
-    """Every reported queue's mode (or the default queue's), and today's KPIs."""
+def live(desk: CallDesk, conn: Connection, *, since: dt.datetime, tz: dt.tzinfo) -> Live:
+    """Every reported queue's mode now (or the default queue's), and today's KPIs."""
     states = list_queue_states(conn)
-    queues = [queue_mode(runtime, conn, s.queue, s) for s in states] or [
-        queue_mode(runtime, conn, "default")
+    now = dt.datetime.now(dt.UTC)
+    queues = [desk.mode(conn, s.queue, s, at=now) for s in states] or [
+        desk.mode(conn, "default", at=now)
     ]
     staffed = sum(s.agents_staffed for s in states)
     busy = sum(s.agents_staffed - s.agents_available for s in states)

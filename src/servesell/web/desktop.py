@@ -9,15 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from servesell.api.masking import mask_text
 from servesell.decide import follow_up_channel
 from servesell.domain import Channel, OutcomeResult
 from servesell.domain.decision import DECLINE_REASONS
+from servesell.http.masking import mask_text
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
-    from servesell.domain import Candidate, Customer, Decision, Offer, Outcome
+    from servesell.domain import Customer, Outcome
     from servesell.service.screen import ScreenPop
 
 DECLINE_CHOICES = (*DECLINE_REASONS, "other")
@@ -58,45 +56,29 @@ class FollowUp:
     channel: Channel
 
 
-def offer_cards(pop: ScreenPop) -> list[OfferCard]:
-    """The cards of every offer flagged in this call, best first, with recorded outcomes."""
+def offer_cards(pop: ScreenPop, language: str) -> list[OfferCard]:
+    """The cards of every offer flagged in this call, best first, with recorded outcomes.
+
+    Names are in ``language`` (the agent's screen); scripts in the caller's language.
+    """
     recorded = {o.offer_id: o for o in pop.outcomes if o.channel is Channel.IN_CALL}
-    return [
-        with_outcome(
-            offer_card(pop.decision, c, pop.offers, pop.customer, pop.scripts.get(c.offer_id)),
-            recorded.get(c.offer_id),
+    cards = []
+    for rank, c in enumerate(pop.decision.shown, start=1):
+        offer = pop.offers.get(c.offer_id)
+        card = OfferCard(
+            decision_id=pop.decision.id,
+            offer_id=c.offer_id,
+            rank=rank,
+            name=pop.name_of(c.offer_id, language),
+            script=pop.scripts.get(c.offer_id, ""),
+            reason=c.reason,
+            value=c.scores.value,
+            propensity=c.scores.propensity,
+            extra_handle_seconds=offer.extra_handle_seconds if offer else 0.0,
+            follow_up=follow_up_channel(offer, pop.customer) if offer else None,
         )
-        for c in pop.decision.shown
-    ]
-
-
-def position_of(decision: Decision, offer_id: str) -> int:
-    """1-based place of ``offer_id`` among the offers flagged in ``decision``."""
-    shown = [c.offer_id for c in decision.shown]
-    return shown.index(offer_id) + 1 if offer_id in shown else 0
-
-
-def offer_card(
-    decision: Decision,
-    candidate: Candidate,
-    offers: Mapping[str, Offer],
-    customer: Customer,
-    script: str | None,
-) -> OfferCard:
-    """The card of one shown candidate (``script`` already filled for the customer)."""
-    offer = offers.get(candidate.offer_id)
-    return OfferCard(
-        decision_id=decision.id,
-        offer_id=candidate.offer_id,
-        rank=position_of(decision, candidate.offer_id),
-        name=offer.name if offer else candidate.offer_id,
-        script=script if script is not None else (offer.script if offer else ""),
-        reason=candidate.reason,
-        value=candidate.scores.value,
-        propensity=candidate.scores.propensity,
-        extra_handle_seconds=offer.extra_handle_seconds if offer else 0.0,
-        follow_up=follow_up_channel(offer, customer) if offer else None,
-    )
+        cards.append(with_outcome(card, recorded.get(c.offer_id)))
+    return cards
 
 
 def with_outcome(card: OfferCard, outcome: Outcome | None) -> OfferCard:
@@ -106,10 +88,10 @@ def with_outcome(card: OfferCard, outcome: Outcome | None) -> OfferCard:
     return replace(card, result=outcome.result, decline_reason=outcome.decline_reason)
 
 
-def follow_ups(pop: ScreenPop) -> list[FollowUp]:
-    """Offers of this call routed to a digital channel."""
+def follow_ups(pop: ScreenPop, language: str) -> list[FollowUp]:
+    """Offers of this call routed to a digital channel, named in ``language``."""
     return [
-        FollowUp(pop.offers[c.offer_id].name if c.offer_id in pop.offers else c.offer_id, c.channel)
+        FollowUp(pop.name_of(c.offer_id, language), c.channel)
         for c in pop.decision.digital
         if c.channel is not None
     ]

@@ -23,8 +23,7 @@ from typing import Final
 
 import yaml
 
-LANGUAGES: Final = ("en", "zh")
-"""Supported interface languages, the default first."""
+from servesell.domain import LANGUAGES
 
 LANGUAGE_NAMES: Final = {"en": "English", "zh": "简体中文"}
 HTML_LANG: Final = {"en": "en", "zh": "zh-CN"}

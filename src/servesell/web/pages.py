@@ -15,12 +15,12 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from servesell import __version__
 from servesell.decide import describe
+from servesell.domain import LANGUAGES
 from servesell.store.users import Role
 from servesell.web.csrf import csrf_token
 from servesell.web.i18n import (
     HTML_LANG,
     LANGUAGE_NAMES,
-    LANGUAGES,
     Translator,
     choose_language,
     translator,

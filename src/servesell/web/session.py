@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from starlette.types import ASGIApp, Receive, Scope, Send
 
     from servesell.config import Settings
-    from servesell.service.runtime import TokenCache
+    from servesell.service.tokens import TokenCache
     from servesell.store.users import User
 
 SESSION_COOKIE = "servesell_session"

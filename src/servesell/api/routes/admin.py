@@ -9,10 +9,10 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from servesell.api.deps import AdminDep, ConnDep, DbDep, RuntimeDep, SupervisorDep
-from servesell.api.schemas import AUTHED, AuditOut, Health, UserIn, UserOut, errors
+from servesell.api.schemas import AUTHED, Health, UserIn, UserOut, errors
+from servesell.http import AdminDep, ConnDep, DbDep, SupervisorDep, TokensDep
 from servesell.store import head_revision
-from servesell.store.audit import audit, list_audit
+from servesell.store.audit import AuditEntry, audit, list_audit
 from servesell.store.db import current_revision
 from servesell.store.users import Role, add_user, disable_user, list_users
 
@@ -69,10 +69,13 @@ def create_user(body: UserIn, db: DbDep, user: AdminDep) -> UserOut:
 
 @router.delete("/v1/users/{name}", responses={**AUTHED, **errors(404)})
 def revoke_user(
-    name: Annotated[str, Path(min_length=1, max_length=64)], runtime: RuntimeDep, user: AdminDep
+    name: Annotated[str, Path(min_length=1, max_length=64)],
+    db: DbDep,
+    tokens: TokensDep,
+    user: AdminDep,
 ) -> UserOut:
     """Revoke a user's token and password (other workers follow within 5 s). Audited."""
-    with runtime.db.begin() as conn:
+    with db.begin() as conn:
         disable_user(conn, name)
         audit(
             conn,
@@ -83,13 +86,13 @@ def revoke_user(
             before=None,
             after=None,
         )
-    runtime.tokens.clear()
+    tokens.clear()
     return UserOut(name=name, role="revoked")
 
 
 @router.get("/v1/audit", responses=AUTHED)
 def read_audit(
     conn: ConnDep, user: SupervisorDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
-) -> list[AuditOut]:
+) -> list[AuditEntry]:
     """The newest changes to catalog, policy, gate and users."""
-    return [AuditOut.model_validate(e, from_attributes=True) for e in list_audit(conn, limit=limit)]
+    return list_audit(conn, limit=limit)

@@ -8,7 +8,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, UploadFile, status
 
-from servesell.api.deps import AdminDep, AgentDep, ConnDep, DbDep
 from servesell.api.schemas import (
     AUTHED,
     CustomerImportIn,
@@ -19,6 +18,7 @@ from servesell.api.schemas import (
     errors,
 )
 from servesell.domain.schema import to_json_value
+from servesell.http import AdminDep, AgentDep, ConnDep, DbDep
 from servesell.ingest import ImportReport, import_customers, import_records
 from servesell.store import get_customer, require_schema
 

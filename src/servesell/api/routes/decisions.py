@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 
-from servesell.api.deps import AgentDep, ConnDep, DbDep, RuntimeDep
-from servesell.api.schemas import (
-    AUTHED,
-    CandidateOut,
-    DecisionOut,
-    DecisionRequest,
-    DigitalOffer,
-    OutcomeOut,
-    OutcomeRequest,
-    ShownOffer,
-    errors,
-)
-from servesell.decide import describe, explain_candidate, why_not
-from servesell.domain import CallContext, Decision, Offer, Outcome
-from servesell.service.screen import screen_pop
-from servesell.store import get_decision, record_outcome
-from servesell.store.db import write_transaction
+from servesell.api.schemas import AUTHED, DecisionRequest, OutcomeOut, OutcomeRequest, errors
+from servesell.decide import why_not
+from servesell.domain import CallContext, Outcome
+from servesell.http import AgentDep, ConnDep, DbDep, DeskDep
+from servesell.service.outcomes import record
+from servesell.service.views import DecisionView
+from servesell.store import get_decision
 
 router = APIRouter(
     prefix="/v1/decisions", tags=["decisions"], responses={**AUTHED, **errors(404, 409)}
@@ -36,32 +25,26 @@ DecisionId = Annotated[str, Path(min_length=1, max_length=64)]
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create_decision(
     body: DecisionRequest,
-    runtime: RuntimeDep,
+    desk: DeskDep,
     user: AgentDep,
     explain: Annotated[bool, Query(description="Include every candidate's fate")] = False,
-) -> DecisionOut:
+) -> DecisionView:
     """Decide which offers (if any) the agent should make on this call, and log it."""
-    at = body.at or dt.datetime.now(dt.UTC)
     context = CallContext(
-        at=at,
+        at=body.at or dt.datetime.now(dt.UTC),
         reason=body.reason,
         agent_id=body.agent_id or user.name,
         call_id=body.call_id,
         queue=body.queue,
+        language=body.language,
     )
-    pop = screen_pop(runtime, body.customer_id, context)
-    return _out(pop.decision, pop.offers, pop.scripts, full=explain)
+    return DecisionView.of(desk.screen_pop(body.customer_id, context), full=explain)
 
 
 @router.get("/{decision_id}")
-def read_decision(
-    decision_id: DecisionId, conn: ConnDep, runtime: RuntimeDep, user: AgentDep
-) -> DecisionOut:
+def read_decision(decision_id: DecisionId, desk: DeskDep, user: AgentDep) -> DecisionView:
     """A logged decision with every candidate's fate, reason and score factors."""
-    decision = get_decision(conn, decision_id)
-    engine = runtime.engine(conn)
-    offers = {c.offer.id: c.offer for c in engine.catalog.offers}
-    return _out(decision, offers, {}, full=True)
+    return DecisionView.of(desk.revisit(decision_id), full=True)
 
 
 @router.get("/{decision_id}/why/{offer_id}")
@@ -93,8 +76,7 @@ def create_outcome(
         decline_reason=body.decline_reason,
         extra_handle_seconds=body.extra_handle_seconds,
     )
-    with write_transaction(db) as conn:
-        created = record_outcome(conn, outcome)
+    created = record(db, outcome)
     if not created:
         response.status_code = status.HTTP_200_OK
     return OutcomeOut(
@@ -103,46 +85,4 @@ def create_outcome(
         result=body.result,
         channel=body.channel,
         created=created,
-    )
-
-
-def _out(
-    decision: Decision, offers: Mapping[str, Offer], scripts: Mapping[str, str], *, full: bool
-) -> DecisionOut:
-    shown = []
-    for c in decision.shown:
-        offer = offers.get(c.offer_id)
-        shown.append(
-            ShownOffer(
-                offer_id=c.offer_id,
-                name=offer.name if offer else c.offer_id,
-                script=scripts.get(c.offer_id, offer.script if offer else ""),
-                value=c.scores.value,
-                extra_handle_seconds=offer.extra_handle_seconds if offer else 0.0,
-                probability=c.probability,
-                why=describe(c.reason),
-            )
-        )
-    digital = [
-        DigitalOffer(
-            offer_id=c.offer_id,
-            name=offers[c.offer_id].name if c.offer_id in offers else c.offer_id,
-            channel=c.channel,
-        )
-        for c in decision.digital
-        if c.channel is not None
-    ]
-    return DecisionOut(
-        decision_id=decision.id,
-        customer_id=decision.customer_id,
-        made_at=decision.made_at,
-        mode=decision.mode.value,
-        budget_seconds=decision.budget_seconds,
-        explored=decision.explored,
-        offers=shown,
-        digital=digital,
-        candidates=[CandidateOut.model_validate(explain_candidate(c)) for c in decision.candidates]
-        if full
-        else None,
-        ineligible=list(decision.ineligible) if full else None,
     )

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
 
-from servesell.api.deps import ConnDep, SettingsDep, SupervisorDep
-from servesell.api.schemas import AUTHED, KpiRow, KpisOut
+from servesell.api.schemas import AUTHED, KpisOut
 from servesell.errors import ServesellError
+from servesell.http import ConnDep, SettingsDep, SupervisorDep
 from servesell.service.kpis import kpis_by
 
 router = APIRouter(prefix="/v1/kpis", tags=["kpis"], responses=AUTHED)
@@ -34,9 +33,12 @@ def read_kpis(
             f"'to' ({until.isoformat()}) must be after 'from' ({since.isoformat()})"
         )
     groups = kpis_by(conn, tz=tz, since=since, until=until, group_by=group_by)
-    rows = [KpiRow(group=group, **asdict(k)) for group, k in groups.items()]
     return KpisOut(
-        since=since, until=until, group_by=group_by, currency=settings.currency, rows=rows
+        since=since,
+        until=until,
+        group_by=group_by,
+        currency=settings.currency,
+        rows=list(groups.values()),
     )
 
 

@@ -6,12 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 
-from servesell.api.deps import AdminDep, AgentDep, ConnDep, RuntimeDep
 from servesell.api.schemas import AUTHED, RuleCheckIn, RuleCheckOut, RuleProblem, errors
-from servesell.domain import Offer, OfferStatus
-from servesell.service.catalog import check_rule, require_id, save_offer
-from servesell.store import get_offer, list_offers, upsert_offers
-from servesell.store.audit import audit
+from servesell.domain import Offer
+from servesell.http import AdminDep, AgentDep, ConnDep, DbDep, EnginesDep
+from servesell.service.catalog import check_rule, require_id, retire_offer, save_offer
+from servesell.store import get_offer, list_offers
 
 router = APIRouter(prefix="/v1", tags=["offers"], responses={**AUTHED, **errors(404)})
 
@@ -32,35 +31,26 @@ def read_offer(offer_id: OfferId, conn: ConnDep, user: AgentDep) -> Offer:
 
 @router.put("/offers/{offer_id}")
 def put_offer(
-    offer_id: OfferId, body: Offer, runtime: RuntimeDep, user: AdminDep, response: Response
+    offer_id: OfferId,
+    body: Offer,
+    db: DbDep,
+    engines: EnginesDep,
+    user: AdminDep,
+    response: Response,
 ) -> Offer:
     """Create or replace an offer; its rule must validate against the schema. Audited."""
     data = body.model_dump()
     require_id(data, offer_id)
-    offer, created = save_offer(runtime, data, actor=user.name)
+    offer, created = save_offer(db, data, actor=user.name, engines=engines)
     if created:
         response.status_code = status.HTTP_201_CREATED
     return offer
 
 
 @router.delete("/offers/{offer_id}")
-def retire_offer(offer_id: OfferId, runtime: RuntimeDep, user: AdminDep) -> Offer:
+def delete_offer(offer_id: OfferId, db: DbDep, engines: EnginesDep, user: AdminDep) -> Offer:
     """Retire an offer (kept for the decision log's sake, never offered again). Audited."""
-    with runtime.db.begin() as conn:
-        before = get_offer(conn, offer_id)
-        retired = before.model_copy(update={"status": OfferStatus.RETIRED})
-        upsert_offers(conn, [retired])
-        audit(
-            conn,
-            actor=user.name,
-            action="retire",
-            entity="offer",
-            entity_id=offer_id,
-            before=before.model_dump(mode="json"),
-            after=retired.model_dump(mode="json"),
-        )
-    runtime.invalidate()
-    return retired
+    return retire_offer(db, offer_id, actor=user.name, engines=engines)
 
 
 @router.post("/rules/validate")

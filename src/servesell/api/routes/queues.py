@@ -6,18 +6,15 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path
-from sqlalchemy import Connection
 
-from servesell.api.deps import AgentDep, ConnDep, DbDep, RuntimeDep, SupervisorDep
-from servesell.api.schemas import AUTHED, ModeOut, QueueStateIn
+from servesell.api.schemas import AUTHED, QueueStateIn
 from servesell.domain import QueueState
-from servesell.domain.decision import Mode
+from servesell.http import AgentDep, ConnDep, DbDep, DeskDep, EnginesDep, SupervisorDep
 from servesell.queueing.settings import GateSettings
 from servesell.service.gate import change_gate
-from servesell.service.queues import queue_mode
-from servesell.service.runtime import Runtime
+from servesell.service.queues import QueueMode
 from servesell.store import load_gate_settings
-from servesell.store.queues import load_queue_state, save_queue_state
+from servesell.store.queues import save_queue_state
 
 router = APIRouter(prefix="/v1", tags=["queues"], responses=AUTHED)
 
@@ -26,21 +23,21 @@ QueueName = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0
 
 @router.put("/queues/{queue}/state")
 def put_queue_state(
-    queue: QueueName, body: QueueStateIn, db: DbDep, runtime: RuntimeDep, user: SupervisorDep
-) -> ModeOut:
+    queue: QueueName, body: QueueStateIn, desk: DeskDep, user: SupervisorDep
+) -> QueueMode:
     """Report the queue's current state (calls waiting, agents); returns the resulting mode."""
     fields = body.model_dump(exclude={"at"})
     state = QueueState(queue=queue, at=body.at or dt.datetime.now(dt.UTC), **fields)
-    with db.begin() as conn:
+    with desk.db.begin() as conn:
         save_queue_state(conn, state)
-    with db.connect() as conn:
-        return _mode(runtime, conn, queue, state, at=state.at)
+    with desk.db.connect() as conn:
+        return desk.mode(conn, queue, state, at=state.at)
 
 
 @router.get("/queues/{queue}/mode")
-def get_mode(queue: QueueName, conn: ConnDep, runtime: RuntimeDep, user: AgentDep) -> ModeOut:
+def get_mode(queue: QueueName, conn: ConnDep, desk: DeskDep, user: AgentDep) -> QueueMode:
     """Serve or sell, and how many extra seconds of offer talk a call may add now."""
-    return _mode(runtime, conn, queue, load_queue_state(conn, queue))
+    return desk.mode(conn, queue, at=dt.datetime.now(dt.UTC))
 
 
 @router.get("/gate")
@@ -50,23 +47,8 @@ def get_gate(conn: ConnDep, user: SupervisorDep) -> GateSettings:
 
 
 @router.put("/gate")
-def put_gate(body: GateSettings, runtime: RuntimeDep, user: SupervisorDep) -> GateSettings:
+def put_gate(
+    body: GateSettings, db: DbDep, engines: EnginesDep, user: SupervisorDep
+) -> GateSettings:
     """Tune the load gate (kind, calls-waiting threshold, seconds per call); audited."""
-    return change_gate(runtime, body, actor=user.name)
-
-
-def _mode(
-    runtime: Runtime,
-    conn: Connection,
-    queue: str,
-    state: QueueState | None,
-    *,
-    at: dt.datetime | None = None,
-) -> ModeOut:
-    judged = queue_mode(runtime, conn, queue, state, at=at)
-    return ModeOut(
-        queue=queue,
-        mode="sell" if judged.mode is Mode.SELL else "serve",
-        allowed_extra_seconds=judged.allowed_extra_seconds,
-        state=state.model_dump(mode="json") if state else None,
-    )
+    return change_gate(db, body, actor=user.name, engines=engines)

@@ -8,16 +8,12 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import TypeAdapter, ValidationError
 
-from servesell.api.deps import ConnDep, RuntimeDep
-from servesell.api.schemas import Id, Name
-from servesell.domain import CallContext, Channel, Outcome, OutcomeResult
+from servesell.domain import LANGUAGES, CallContext, Channel, Outcome, OutcomeResult
 from servesell.errors import NotFoundError, OutcomeError
-from servesell.service.queues import queue_mode
-from servesell.service.screen import ScreenPop, revisit, screen_pop
-from servesell.store import contact_history, get_decision, record_outcome
-from servesell.store.db import write_transaction
+from servesell.http import ConnDep, DeskDep, is_id, is_name
+from servesell.service.outcomes import record
+from servesell.service.screen import ScreenPop
 from servesell.web.access import AgentPage
 from servesell.web.csrf import CsrfChecked
 from servesell.web.deps import PagesDep, is_htmx
@@ -29,13 +25,12 @@ from servesell.web.desktop import (
     follow_ups,
     offer_cards,
 )
+from servesell.web.pages import language_of
 from servesell.web.session import new_token
 
 router = APIRouter(include_in_schema=False)
 
-_ID = TypeAdapter(Id)
-_NAME = TypeAdapter(Name)
-HISTORY_DAYS = 90
+HISTORY_ROWS = 10
 Text = Annotated[str, Form(max_length=200)]
 
 
@@ -43,72 +38,72 @@ Text = Annotated[str, Form(max_length=200)]
 def desktop(
     request: Request,
     user: AgentPage,
-    runtime: RuntimeDep,
+    desk: DeskDep,
     conn: ConnDep,
     pages: PagesDep,
     customer: str = "",
     call: str = "",
     reason: str = "other",
     queue: str = "default",
+    language: str = "",
 ) -> Response:
-    """The screen pop ``/agent?customer=ID&call=CALL_ID`` (without a customer: a call form)."""
-    mode = queue_mode(runtime, conn, queue if _valid(_NAME, queue) else "default")
-    if not customer:
-        return pages.render(request, "agent_start.html", mode=mode, error=None, customer="")
-    problem = _bad_request(customer, call, reason, queue)
-    if problem:
+    """The screen pop ``/agent?customer=ID&call=CALL_ID`` (without a customer: a call form).
+
+    ``language`` is the caller's language when the CTI knows it (the IVR's choice); the
+    scripts are shown in it.
+    """
+    problem = _bad_request(customer, call, reason, queue, language) if customer else None
+    if not customer or problem:
+        shown = queue if is_name(queue) else "default"
+        mode = desk.mode(conn, shown, at=dt.datetime.now(dt.UTC))
+        code = status.HTTP_400_BAD_REQUEST if problem else status.HTTP_200_OK
         return pages.render(
-            request, "agent_start.html", status_code=400, mode=mode, error=problem, customer=""
+            request, "agent_start.html", status_code=code, mode=mode, error=problem, customer=""
         )
     if not call:
         query = {"customer": customer, "call": f"web-{new_token()[:12]}", "reason": reason}
         return RedirectResponse(f"/agent?{urlencode(query)}", status.HTTP_303_SEE_OTHER)
     context = CallContext(
-        at=dt.datetime.now(dt.UTC), reason=reason, agent_id=user.name, call_id=call, queue=queue
+        at=dt.datetime.now(dt.UTC),
+        reason=reason,
+        agent_id=user.name,
+        call_id=call,
+        queue=queue,
+        language=language or None,
     )
     try:
-        pop = screen_pop(runtime, customer, context, reuse=True)
+        pop = desk.screen_pop(customer, context, reuse=True)
     except NotFoundError:
         return pages.render(
             request,
             "agent_start.html",
-            status_code=404,
-            mode=mode,
+            status_code=status.HTTP_404_NOT_FOUND,
+            mode=desk.mode(conn, queue, at=context.at),
             error="agent.unknown_customer",
             customer=customer,
         )
-    return pages.render(request, "agent.html", mode=mode, **_screen(conn, pop))
+    return pages.render(request, "agent.html", mode=pop.mode, **_screen(pop, language_of(request)))
 
 
-def _bad_request(customer: str, call: str, reason: str, queue: str) -> str | None:
+def _bad_request(customer: str, call: str, reason: str, queue: str, language: str) -> str | None:
     """The message key when a parameter breaks the API's rules for ids and names."""
-    ids = _valid(_ID, customer) and (not call or _valid(_ID, call))
-    return None if ids and _valid(_NAME, reason) and _valid(_NAME, queue) else "agent.bad_id"
+    ids = is_id(customer) and (not call or is_id(call))
+    names = is_name(reason) and is_name(queue) and (not language or language in LANGUAGES)
+    return None if ids and names else "agent.bad_id"
 
 
-def _valid(kind: TypeAdapter[str], value: str) -> bool:
-    try:
-        kind.validate_python(value)
-    except ValidationError:
-        return False
-    return True
-
-
-def _screen(conn: ConnDep, pop: ScreenPop) -> dict[str, Any]:
-    since = pop.decision.made_at - dt.timedelta(days=HISTORY_DAYS)
-    history = [
-        c for c in contact_history(conn, pop.customer.id, since) if c.decision_id != pop.decision.id
-    ]
+def _screen(pop: ScreenPop, language: str) -> dict[str, Any]:
+    """What the screen shows: the history is the one the decision judged, newest first."""
     return {
         "pop": pop,
         "customer": pop.customer,
         "segment": pop.customer.attributes.get(SEGMENT_FIELD),
         "flags": flags(pop.customer),
         "contacts": contact_points(pop.customer),
-        "history": list(reversed(history))[:10],
-        "offer_names": {k: o.name for k, o in pop.offers.items()},
-        "cards": offer_cards(pop),
-        "follow_ups": follow_ups(pop),
+        "history": list(reversed(pop.history))[:HISTORY_ROWS],
+        "offer_names": {k: o.name_in(language) for k, o in pop.offers.items()},
+        "cards": offer_cards(pop, language),
+        "follow_ups": follow_ups(pop, language),
         "decline_reasons": DECLINE_CHOICES,
     }
 
@@ -117,7 +112,7 @@ def _screen(conn: ConnDep, pop: ScreenPop) -> dict[str, Any]:
 def outcome(
     request: Request,
     user: AgentPage,
-    runtime: RuntimeDep,
+    desk: DeskDep,
     pages: PagesDep,
     _: CsrfChecked,
     decision_id: Text,
@@ -136,18 +131,16 @@ def outcome(
     )
     error = None
     try:
-        with write_transaction(runtime.db) as conn:
-            record_outcome(conn, recorded)
+        record(desk.db, recorded)
     except OutcomeError as exc:
         error = str(exc)
     except NotFoundError:
         return pages.respond(request, "", status.HTTP_404_NOT_FOUND)
-    with runtime.db.connect() as conn:
-        pop = revisit(conn, runtime.engine(conn), get_decision(conn, decision_id))
+    pop = desk.revisit(decision_id)
     if not is_htmx(request):
         query = {"customer": pop.customer.id, "call": pop.decision.context.call_id or ""}
         return RedirectResponse(f"/agent?{urlencode(query)}", status.HTTP_303_SEE_OTHER)
-    card = next(c for c in offer_cards(pop) if c.offer_id == offer_id)
+    card = next(c for c in offer_cards(pop, language_of(request)) if c.offer_id == offer_id)
     return pages.render(
         request, "_offer.html", card=card, error=error, decline_reasons=DECLINE_CHOICES
     )
@@ -157,11 +150,13 @@ def outcome(
 def mode_banner(
     request: Request,
     user: AgentPage,
-    runtime: RuntimeDep,
+    desk: DeskDep,
     conn: ConnDep,
     pages: PagesDep,
     queue: str = "default",
 ) -> HTMLResponse:
     """The serve/sell banner (htmx polls it)."""
-    mode = queue_mode(runtime, conn, queue if _valid(_NAME, queue) else "default")
-    return pages.render(request, "_mode.html", mode=mode)
+    queue = queue if is_name(queue) else "default"
+    return pages.render(
+        request, "_mode.html", mode=desk.mode(conn, queue, at=dt.datetime.now(dt.UTC))
+    )

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Form, Path, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from servesell.api.deps import ConnDep, RuntimeDep
 from servesell.errors import CatalogError, RuleError
+from servesell.http import ConnDep, DbDep, EnginesDep
 from servesell.service.catalog import check_rule, save_offer
 from servesell.store import list_offers
 from servesell.store.offers import find_offer
@@ -52,12 +52,19 @@ def edit_offer(
 
 @router.post("/analyst/offers", response_model=None)
 async def save(
-    request: Request, user: AdminPage, runtime: RuntimeDep, pages: PagesDep, _: CsrfChecked
+    request: Request,
+    user: AdminPage,
+    db: DbDep,
+    engines: EnginesDep,
+    pages: PagesDep,
+    _: CsrfChecked,
 ) -> Response:
     """Validate and store the offer (as ``PUT /v1/offers/{id}``); refused: errors in place."""
     form = OfferForm.posted(await request.form())
     try:
-        offer, _created = await run_in_threadpool(save_offer, runtime, form.data(), actor=user.name)
+        offer, _created = await run_in_threadpool(
+            save_offer, db, form.data(), actor=user.name, engines=engines
+        )
     except (CatalogError, RuleError) as exc:
         refused = status.HTTP_422_UNPROCESSABLE_CONTENT
         return _editor(request, pages, form, FormError.of(exc), refused)

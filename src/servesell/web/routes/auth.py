@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import RedirectResponse, Response
 
-from servesell.api.deps import RuntimeDep
+from servesell.domain import LANGUAGES
+from servesell.http import DbDep
 from servesell.store.users import User, user_by_password
 from servesell.web.access import home_of, safe_next
 from servesell.web.csrf import CsrfChecked
 from servesell.web.deps import CodecDep, PagesDep
-from servesell.web.i18n import LANGUAGES
 from servesell.web.session import CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE, Session
 
 router = APIRouter(include_in_schema=False)
@@ -40,7 +40,7 @@ def login_page(request: Request, pages: PagesDep, next: str = "") -> Response:
 @router.post("/login", response_model=None)
 def login(
     request: Request,
-    runtime: RuntimeDep,
+    db: DbDep,
     pages: PagesDep,
     codec: CodecDep,
     _: CsrfChecked,
@@ -49,7 +49,7 @@ def login(
     next: Field = "",
 ) -> Response:
     """Check name and password; on success start a session and go to ``next`` or home."""
-    with runtime.db.connect() as conn:
+    with db.connect() as conn:
         user = user_by_password(conn, name.strip(), password)
     if user is None:
         return pages.render(

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from servesell.api.deps import ConnDep, RuntimeDep
+from servesell.http import ConnDep, DeskDep, EnginesDep
 from servesell.queueing.settings import GateSettings
 from servesell.service.gate import change_gate
 from servesell.store import list_offers, load_gate_settings
@@ -17,7 +17,12 @@ from servesell.web.access import SupervisorPage
 from servesell.web.csrf import CsrfChecked
 from servesell.web.dashboard import conversion_by_hour, conversion_by_offer, leaderboard, live
 from servesell.web.deps import PagesDep
-from servesell.web.pages import Pages
+from servesell.web.pages import Pages, language_of
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from servesell.service.screen import CallDesk
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,7 +35,7 @@ OptionalText = Annotated[str | None, Form(max_length=32)]
 def dashboard(
     request: Request,
     user: SupervisorPage,
-    runtime: RuntimeDep,
+    desk: DeskDep,
     conn: ConnDep,
     pages: PagesDep,
     saved: str = "",
@@ -39,7 +44,7 @@ def dashboard(
     return pages.render(
         request,
         "supervisor.html",
-        **_dashboard(runtime, conn, pages),
+        **_dashboard(desk, conn, pages, language_of(request)),
         gate=gate_values(load_gate_settings(conn)),
         gate_error=None,
         saved=saved == "gate",
@@ -73,11 +78,11 @@ def _gate_from_form(current: GateSettings, fields: dict[str, str | None]) -> Gat
     return GateSettings.model_validate({**current.model_dump(), **update})
 
 
-def _dashboard(runtime: RuntimeDep, conn: ConnDep, pages: Pages) -> dict[str, Any]:
+def _dashboard(desk: CallDesk, conn: Connection, pages: Pages, language: str) -> dict[str, Any]:
     since, tz = pages.today_start(), pages.tz
-    names = {o.id: o.name for o in list_offers(conn)}
+    names = {o.id: o.name_in(language) for o in list_offers(conn)}
     return {
-        "live": live(runtime, conn, since=since, tz=tz),
+        "live": live(desk, conn, since=since, tz=tz),
         "agents": leaderboard(conn, group_by="agent", since=since, tz=tz),
         "teams": leaderboard(conn, group_by="team", since=since, tz=tz),
         "by_hour": conversion_by_hour(conn, since=since, tz=tz),
@@ -89,11 +94,11 @@ def _dashboard(runtime: RuntimeDep, conn: ConnDep, pages: Pages) -> dict[str, An
 
 @router.get("/supervisor/live")
 def live_panel(
-    request: Request, user: SupervisorPage, runtime: RuntimeDep, conn: ConnDep, pages: PagesDep
+    request: Request, user: SupervisorPage, desk: DeskDep, conn: ConnDep, pages: PagesDep
 ) -> HTMLResponse:
     """Queues, mode and today's KPI tiles (htmx polls it)."""
     return pages.render(
-        request, "_live.html", live=live(runtime, conn, since=pages.today_start(), tz=pages.tz)
+        request, "_live.html", live=live(desk, conn, since=pages.today_start(), tz=pages.tz)
     )
 
 
@@ -101,7 +106,8 @@ def live_panel(
 def gate(
     request: Request,
     user: SupervisorPage,
-    runtime: RuntimeDep,
+    desk: DeskDep,
+    engines: EnginesDep,
     pages: PagesDep,
     _: CsrfChecked,
     kind: Text,
@@ -120,7 +126,7 @@ def gate(
         "target_percent": target_percent,
         "target_seconds": target_seconds,
     }
-    with runtime.db.connect() as conn:
+    with desk.db.connect() as conn:
         current = load_gate_settings(conn)
     try:
         settings = _gate_from_form(current, fields)
@@ -128,15 +134,15 @@ def gate(
         first = exc.errors()[0]
         error = f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
         shown = {**gate_values(current), **{k: v for k, v in fields.items() if v is not None}}
-        with runtime.db.connect() as conn:
+        with desk.db.connect() as conn:
             return pages.render(
                 request,
                 "supervisor.html",
                 status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
-                **_dashboard(runtime, conn, pages),
+                **_dashboard(desk, conn, pages, language_of(request)),
                 gate=shown,
                 gate_error=error,
                 saved=False,
             )
-    change_gate(runtime, settings, actor=user.name)
+    change_gate(desk.db, settings, actor=user.name, engines=engines)
     return RedirectResponse("/supervisor?saved=gate#gate", status.HTTP_303_SEE_OTHER)

@@ -1,4 +1,8 @@
-"""Dependencies every route shares: the database, the runtime, and the authenticated user."""
+"""What every route of the API and the web app depends on: the process's parts and the user.
+
+The app keeps each long-lived part on ``app.state`` under its own name (the call desk, the
+engine source, the token cache, the database); a route asks for exactly the parts it uses.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +15,30 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection, Engine
 
 from servesell.config import Settings
-from servesell.service.runtime import Runtime
+from servesell.service.engines import LiveEngine
+from servesell.service.screen import CallDesk
+from servesell.service.tokens import TokenCache
 from servesell.store.users import Role, User, user_by_token
 
 bearer = HTTPBearer(auto_error=False, description="A token from `servesell users add`.")
 
 
-async def get_runtime(request: Request) -> Runtime:
-    """The process's runtime (database and decision engine)."""
-    runtime: Runtime = request.app.state.runtime
-    return runtime
+async def get_desk(request: Request) -> CallDesk:
+    """The process's call desk (decides calls, judges queue modes)."""
+    desk: CallDesk = request.app.state.desk
+    return desk
+
+
+async def get_engines(request: Request) -> LiveEngine:
+    """The process's engine source (invalidated after a catalog, policy or gate change)."""
+    engines: LiveEngine = request.app.state.desk.engines
+    return engines
+
+
+async def get_tokens(request: Request) -> TokenCache:
+    """The process's cache of verified tokens and session users."""
+    tokens: TokenCache = request.app.state.tokens
+    return tokens
 
 
 async def get_settings(request: Request) -> Settings:
@@ -29,9 +47,10 @@ async def get_settings(request: Request) -> Settings:
     return settings
 
 
-async def get_db(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Engine:
+async def get_db(request: Request) -> Engine:
     """The database engine."""
-    return runtime.db
+    db: Engine = request.app.state.desk.db
+    return db
 
 
 def get_conn(db: Annotated[Engine, Depends(get_db)]) -> Iterator[Connection]:
@@ -40,7 +59,9 @@ def get_conn(db: Annotated[Engine, Depends(get_db)]) -> Iterator[Connection]:
         yield conn
 
 
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+DeskDep = Annotated[CallDesk, Depends(get_desk)]
+EnginesDep = Annotated[LiveEngine, Depends(get_engines)]
+TokensDep = Annotated[TokenCache, Depends(get_tokens)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 DbDep = Annotated[Engine, Depends(get_db)]
 ConnDep = Annotated[Connection, Depends(get_conn)]
@@ -48,13 +69,15 @@ ConnDep = Annotated[Connection, Depends(get_conn)]
 
 async def current_user(
     request: Request,
-    runtime: RuntimeDep,
+    db: DbDep,
+    tokens: TokensDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> User:
     """The user whose bearer token came with the request; 401 without a valid one.
 
     Tokens are checked against the database at most every few seconds per worker
-    (:class:`TokenCache`), so a revoked token stops working within that time.
+    (:class:`~servesell.service.tokens.TokenCache`), so a revoked token stops working
+    within that time.
     """
     token = credentials.credentials if credentials else None
     if token is None:
@@ -66,9 +89,9 @@ async def current_user(
             "missing bearer token (Authorization: Bearer <token>)",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    user = runtime.tokens.get(token)
+    user = tokens.get(token)
     if user is None:
-        user = await run_in_threadpool(_lookup, runtime, token)
+        user = await run_in_threadpool(_lookup, db, tokens, token)
     if user is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
@@ -78,11 +101,11 @@ async def current_user(
     return user
 
 
-def _lookup(runtime: Runtime, token: str) -> User | None:
-    with runtime.db.connect() as conn:
+def _lookup(db: Engine, tokens: TokenCache, token: str) -> User | None:
+    with db.connect() as conn:
         user = user_by_token(conn, token)
     if user is not None:
-        runtime.tokens.put(token, user)
+        tokens.put(token, user)
     return user
 
 

@@ -1,0 +1,81 @@
+"""The process ``servesell serve`` runs: one ASGI app serving the JSON API and the web app.
+
+This is the composition root: it builds the process's long-lived parts (database, engine
+source, call desk, token cache) once and mounts :mod:`servesell.api` and
+:mod:`servesell.web` on one FastAPI app, which never import each other.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from zoneinfo import ZoneInfo
+
+from fastapi import FastAPI
+from sqlalchemy.exc import SQLAlchemyError
+
+from servesell import __version__, api, web
+from servesell.api.errors import AllowHeader, BodyLimit
+from servesell.config import Settings, get_settings
+from servesell.errors import ServesellError
+from servesell.http.masking import AccessLog
+from servesell.service.engines import LiveEngine
+from servesell.service.screen import CallDesk
+from servesell.service.tokens import TokenCache
+from servesell.store import open_db
+
+MAX_BODY_BYTES = 16 * 1024 * 1024
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, *, seed: int | None = None) -> FastAPI:
+    """Build the app over ``settings.db_url`` (migrated on start)."""
+    settings = settings or get_settings()
+    engines = LiveEngine(tz=ZoneInfo(settings.timezone), seed=seed)
+    desk = CallDesk(open_db(settings.db_url), engines, language=settings.language)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        warm(desk)
+        yield
+        desk.db.dispose()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="servesell",
+        version=__version__,
+        description=api.DESCRIPTION,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.desk = desk
+    app.state.tokens = TokenCache()
+    api.mount(app)
+    web.mount(app, settings)
+    app.add_middleware(AllowHeader, router=app.router)
+    app.add_middleware(AccessLog)
+    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
+    logging.getLogger("servesell.access").setLevel(logging.INFO)
+    return app
+
+
+def warm(desk: CallDesk) -> None:
+    """Build the decision engine now, so a worker's first live call does not wait for it.
+
+    A database that is not reachable yet is not fatal here: the engine is then built on
+    the first request, and ``/readyz`` says whether the database answers; nor is a
+    database without a schema or catalog yet (the first call then says what is missing).
+    """
+    try:
+        with desk.db.connect() as conn:
+            desk.engines.get(conn)
+    except (SQLAlchemyError, ServesellError) as exc:
+        logger.warning("decision engine not built at start (%s); built on first call", exc)
+
+
+def app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory servesell.server:app_from_env`` (reads SERVESELL_*)."""
+    return create_app(Settings())

@@ -1,0 +1,52 @@
+"""Recording what happened to an offer: the API, the agent desktop and the demo share it.
+
+The outcome and what follows from it are written in one transaction: a "call me later"
+decline becomes a callback request for the outbound journeys, kept once however often
+the click is retried.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from servesell.domain import OutcomeResult
+from servesell.store import record_outcome
+from servesell.store.callbacks import CallbackRequest, request_callback
+from servesell.store.db import write_transaction
+from servesell.store.decisions import decision_owner
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy import Engine as Database
+
+    from servesell.domain import Outcome
+
+CALL_ME_LATER = "call_me_later"
+"""The decline reason that asks for a callback (see ``domain.decision.DECLINE_REASONS``)."""
+
+
+def record(db: Database, outcome: Outcome) -> bool:
+    """Store ``outcome`` and what follows from it; ``False`` when it was already stored."""
+    with write_transaction(db) as conn:
+        return record_in(conn, outcome)
+
+
+def record_in(conn: Connection, outcome: Outcome) -> bool:
+    """:func:`record` inside the caller's write transaction."""
+    created = record_outcome(conn, outcome)
+    if created and is_callback_request(outcome):
+        customer_id, agent_id = decision_owner(conn, outcome.decision_id)
+        request = CallbackRequest(
+            customer_id=customer_id,
+            decision_id=outcome.decision_id,
+            offer_id=outcome.offer_id,
+            requested_at=outcome.recorded_at,
+            agent_id=agent_id,
+        )
+        request_callback(conn, request)
+    return created
+
+
+def is_callback_request(outcome: Outcome) -> bool:
+    """Whether the customer declined for now and asked to be called back later."""
+    return outcome.result is OutcomeResult.DECLINED and outcome.decline_reason == CALL_ME_LATER
