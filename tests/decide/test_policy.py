@@ -81,7 +81,9 @@ def test_recent_acceptance_is_not_offered_again() -> None:
     assert fate_of(decision) == (Fate.SUPPRESSED, Suppression.RECENTLY_ACCEPTED)
 
 
-def made(hours_ago: float, channel: Channel = Channel.IN_CALL, result=None) -> Contact:
+def made(
+    hours_ago: float, channel: Channel = Channel.IN_CALL, result=OutcomeResult.ACCEPTED
+) -> Contact:
     return Contact("other", channel, NOW - dt.timedelta(hours=hours_ago), result)
 
 
@@ -115,13 +117,27 @@ def test_offers_the_agent_did_not_make_do_not_count_toward_caps() -> None:
     assert fate_of(engine.decide(customer(), context(), history=[skipped]))[0] is Fate.SHOWN
 
 
+def test_a_flagged_offer_never_presented_stops_counting_once_its_call_is_over() -> None:
+    caps = Caps(per_day=1, per_week=None, per_month=None)
+    engine = make_engine([offer()], policy=ContactPolicy(explore_share=0, caps=caps))
+    ongoing = made(0.5, result=None)
+    assert fate_of(engine.decide(customer(), context(), history=[ongoing])) == (
+        Fate.SUPPRESSED,
+        Suppression.CAP_DAY,
+    )
+    never_presented = made(2, result=None)
+    assert fate_of(engine.decide(customer(), context(), history=[never_presented]))[0] is (
+        Fate.SHOWN
+    )
+
+
 def test_channel_cap_stops_digital_follow_ups() -> None:
     policy = ContactPolicy(
         explore_share=0, min_value_per_second=10, channel_caps_per_week={Channel.SMS: 1}
     )
     engine = make_engine([offer()], policy=policy)
     assert fate_of(engine.decide(customer(), context()))[0] is Fate.DIGITAL
-    used = [made(30, Channel.SMS)]
+    used = [made(30, Channel.SMS, result=None)]
     decision = engine.decide(customer(), context(), history=used)
     assert fate_of(decision) == (Fate.SUPPRESSED, Suppression.CAP_CHANNEL)
 

@@ -121,6 +121,7 @@ def test_uplift_compares_the_control_group_with_everyone_else(db_url: str, engin
         offer = next(o for o in list_offers(conn) if o.id == "mobile_banking")
         offer = offer.model_copy(update={"control_share": 0.5})
         upsert_offers(conn, [offer])
+        at = dt.datetime.now(dt.UTC)  # decided while the control group runs
         holders = {c.id for c in generate_customers(300, seed=3, as_of=AS_OF) if c.holds(offer.id)}
         for i in range(1, 301):
             customer_id = f"C{i:07d}"
@@ -131,12 +132,12 @@ def test_uplift_compares_the_control_group_with_everyone_else(db_url: str, engin
             reason = Suppression.CONTROL_GROUP if held_out else "best"
             cand = Candidate(offer.id, fate, reason, Scores(0.15, 10), Channel.IN_CALL, 1.0)
             decision = Decision(
-                f"D{i}", customer_id, AT, CallContext(at=AT), Mode.SELL, 60, False, (cand,)
+                f"D{i}", customer_id, at, CallContext(at=at), Mode.SELL, 60, False, (cand,)
             )
             insert_decision(conn, decision)
             if not held_out:
                 result = OutcomeResult.ACCEPTED if i % 3 == 0 else OutcomeResult.DECLINED
-                record_outcome(conn, Outcome(f"D{i}", offer.id, result, AT))
+                record_outcome(conn, Outcome(f"D{i}", offer.id, result, at))
         rows = uplift_in_log(conn, segment="segment")
     overall = next(u for u in rows if u.segment == "all")
     assert overall.treated + overall.control == 300 - len(holders)
@@ -144,3 +145,20 @@ def test_uplift_compares_the_control_group_with_everyone_else(db_url: str, engin
     assert overall.control_converted == 0  # nobody took it up without the offer
     assert overall.significant
     assert {u.segment for u in rows} >= {"all", "mass"}
+
+
+def test_a_control_share_added_later_leaves_earlier_calls_out_of_the_experiment(
+    db_url: str, engine: Engine
+) -> None:
+    fill_small_bank(db_url, customers=50)
+    with engine.begin() as conn:
+        offer = next(o for o in list_offers(conn) if o.id == "mobile_banking")
+        for i in range(1, 51):
+            cand = Candidate(offer.id, Fate.SHOWN, "best", Scores(0.15, 10), Channel.IN_CALL, 1.0)
+            at = AT + dt.timedelta(minutes=i)
+            decision = Decision(
+                f"E{i}", f"C{i:07d}", at, CallContext(at=at), Mode.SELL, 60, False, (cand,)
+            )
+            insert_decision(conn, decision)
+        upsert_offers(conn, [offer.model_copy(update={"control_share": 0.5})])
+        assert uplift_in_log(conn) == []

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
 
 from servesell.cli.app import app, console
 from servesell.cli.options import DbOption, JsonOption, SeedOption, open_database
+from servesell.config import get_settings
 from servesell.errors import ServesellError
 from servesell.learn.batch import fit_batch
 from servesell.learn.evaluate import evaluate_frame, predictors
@@ -154,13 +157,21 @@ def uplift(
     segment: Annotated[
         str | None, typer.Option("--segment", help="Profile field to split by.")
     ] = None,
+    since: Annotated[
+        dt.datetime | None,
+        typer.Option("--since", help="Only decisions from this time (local) on."),
+    ] = None,
     json_out: JsonOption = False,
 ) -> None:
-    """Incremental take-up per offer (and segment) against the campaign control groups."""
+    """Incremental take-up per offer (and segment) against the campaign control groups.
+
+    Decisions made before an offer's control group started never count.
+    """
     from servesell.service.learning import uplift_in_log
 
+    start = since.replace(tzinfo=ZoneInfo(get_settings().timezone)) if since else None
     with open_database(db).connect() as conn:
-        rows = uplift_in_log(conn, segment=segment)
+        rows = uplift_in_log(conn, segment=segment, since=start)
     if json_out:
         data = [{**asdict(u), "uplift": u.uplift} for u in rows]
         typer.echo(json.dumps(data, allow_nan=True))

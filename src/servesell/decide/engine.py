@@ -151,7 +151,7 @@ class Engine:
             if reason is None and left == 0:
                 reason = cap_code
             if reason is None and in_control_group(
-                work.customer.id, offer.campaign or offer.id, offer.control_share
+                work.customer.id, offer.control_key, offer.control_share
             ):
                 reason = Suppression.CONTROL_GROUP
             if reason is None:

@@ -3,8 +3,11 @@
 The settings are one frozen, validated object (:class:`ContactPolicy`); the checks are
 pure functions of the customer, the call, the offer and the customer's recent contacts.
 Windows are rolling: "per day" means in the 24 hours before the decision, "per week"
-the last 7 days, "per month" the last 30 days. Caps count offers actually made (shown
-in a call or sent digitally); an offer the agent did not present does not count.
+the last 7 days, "per month" the last 30 days. Caps count offers actually made: in a
+call, one the agent reports as presented (accepted or declined) — or, while the call may
+still be going on (``pending_outcome_minutes``), one flagged without an outcome yet, so
+two simultaneous calls cannot both exceed a cap; digitally, one routed to a channel. An
+offer the agent did not present, or flagged long ago with no outcome, does not count.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ class ContactPolicy(BaseModel):
     channel_caps_per_week: dict[Channel, int] = Field(
         default_factory=lambda: {Channel.SMS: 2, Channel.WECHAT: 2, Channel.EMAIL: 2}
     )
+    pending_outcome_minutes: float = Field(default=60, ge=0, le=24 * 60)
     cool_down_days_offer: float = Field(default=30, ge=0)
     cool_down_days_global: float = Field(default=2, ge=0)
     accepted_memory_days: float = Field(default=90, ge=0)
@@ -153,7 +157,8 @@ def remaining_contacts(
     history: Sequence[Contact], now: dt.datetime, policy: ContactPolicy
 ) -> tuple[int, str | None]:
     """How many more offers the caps allow now, and the cap that binds first."""
-    made = [c for c in history if c.result is not OutcomeResult.NOT_OFFERED]
+    pending = dt.timedelta(minutes=policy.pending_outcome_minutes)
+    made = [c for c in history if was_made(c, now, pending)]
     caps = policy.caps
     limits = (
         (caps.per_day, 1, Suppression.CAP_DAY),
@@ -185,6 +190,13 @@ def channel_remaining(
         and _within(c.at, now, 7)
     )
     return max(cap - used, 0)
+
+
+def was_made(contact: Contact, now: dt.datetime, pending: dt.timedelta) -> bool:
+    """Whether ``contact`` counts as an offer made (see the module docstring)."""
+    if contact.result is None and contact.channel is Channel.IN_CALL:
+        return now - contact.at < pending
+    return contact.result is not OutcomeResult.NOT_OFFERED
 
 
 def _within(at: dt.datetime, now: dt.datetime, days: float) -> bool:

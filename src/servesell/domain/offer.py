@@ -147,6 +147,11 @@ class Offer(BaseModel):
         """The offer's script in ``language`` (see :func:`text_in`)."""
         return text_in(self.script, language)
 
+    @property
+    def control_key(self) -> str:
+        """What its control group is drawn by: the campaign, else the offer itself."""
+        return self.campaign or self.id
+
     def is_active_on(self, day: dt.date) -> bool:
         """Whether the offer may be made on ``day`` (status and date window)."""
         if self.status is not OfferStatus.ACTIVE:

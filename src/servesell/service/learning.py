@@ -34,6 +34,7 @@ from servesell.store import (
     save_model_state,
 )
 from servesell.store.learning import ADAPTIVE_MODEL
+from servesell.store.offers import control_starts
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -123,14 +124,20 @@ def associations_in_store(conn: Connection, *, min_support: float = 0.01) -> Ass
 def uplift_in_log(
     conn: Connection, *, segment: str | None = None, since: dt.datetime | None = None
 ) -> list[Uplift]:
-    """Intent-to-treat uplift per offer (and ``segment`` value) from the control groups."""
+    """Intent-to-treat uplift per offer (and ``segment`` value) from the control groups.
+
+    Only decisions made since the offer's control group started count: a customer is a
+    member of a control group from its start, never retroactively.
+    """
     offers = {o.id: o for o in list_offers(conn)}
+    starts = control_starts(conn)
     schema = require_schema(conn)
     units: dict[tuple[str, str], tuple[str, bool, bool]] = {}
     for logged in iter_logged_decisions(conn, since=since):
         for c in logged.decision.candidates:
             offer = offers.get(c.offer_id)
-            if offer is None or offer.control_share <= 0:
+            start = starts.get(c.offer_id)
+            if offer is None or start is None or logged.decision.made_at < start:
                 continue
             key = (logged.decision.customer_id, c.offer_id)
             held_out = _held_out(c, logged.decision.customer_id, offer)
@@ -166,7 +173,7 @@ def ope_in_log(
 def _held_out(candidate: Candidate, customer_id: str, offer: Offer) -> bool:
     if candidate.fate is Fate.SUPPRESSED and candidate.reason == Suppression.CONTROL_GROUP:
         return True
-    return in_control_group(customer_id, offer.campaign or offer.id, offer.control_share)
+    return in_control_group(customer_id, offer.control_key, offer.control_share)
 
 
 def _uplift_rows(

@@ -19,15 +19,62 @@ if TYPE_CHECKING:
 
 
 def upsert_offers(conn: Connection, batch: Iterable[Offer]) -> int:
-    """Insert or replace ``batch`` by offer id; returns how many were written."""
+    """Insert or replace ``batch`` by offer id; returns how many were written.
+
+    An offer's control group starts when it is first saved with a control share (or with
+    another campaign): decisions made before then were never part of the experiment.
+    """
     now = dt.datetime.now(dt.UTC)
+    batch = list(batch)
+    known = _control_states(conn, [o.id for o in batch])
     rows = [
-        {"id": o.id, "spec": o.model_dump(mode="json"), "status": o.status.value, "updated_at": now}
+        {
+            "id": o.id,
+            "spec": o.model_dump(mode="json"),
+            "status": o.status.value,
+            "updated_at": now,
+            "control_since": _control_since(o, known.get(o.id), now),
+        }
         for o in batch
     ]
     upsert(conn, offers, rows)
     bump_catalog_version(conn)
     return len(rows)
+
+
+def control_starts(conn: Connection) -> dict[str, dt.datetime]:
+    """When each offer's current control group started (offers with one only)."""
+    rows = conn.execute(
+        select(offers.c.id, offers.c.control_since).where(offers.c.control_since.is_not(None))
+    )
+    return {r.id: r.control_since for r in rows}
+
+
+def _control_states(
+    conn: Connection, ids: list[str]
+) -> dict[str, tuple[str | None, dt.datetime | None]]:
+    """The stored campaign key and control start of each offer in ``ids``."""
+    found: dict[str, tuple[str | None, dt.datetime | None]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = conn.execute(
+            select(offers.c.id, offers.c.spec, offers.c.control_since).where(offers.c.id.in_(chunk))
+        )
+        for r in rows:
+            spec = Offer.model_validate(r.spec)
+            key = spec.control_key if spec.control_share > 0 else None
+            found[r.id] = (key, r.control_since)
+    return found
+
+
+def _control_since(
+    offer: Offer, known: tuple[str | None, dt.datetime | None] | None, now: dt.datetime
+) -> dt.datetime | None:
+    if offer.control_share <= 0:
+        return None
+    if known is not None and known[0] == offer.control_key and known[1] is not None:
+        return known[1]
+    return now
 
 
 def list_offers(conn: Connection) -> list[Offer]:

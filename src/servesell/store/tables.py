@@ -104,7 +104,9 @@ offers = Table(
     Column("spec", JSON, nullable=False),
     Column("status", String(16), nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    Column("control_since", UtcDateTime),
 )
+"""``control_since``: when the offer's current control group started (``None``: it has none)."""
 
 teams = Table(
     "teams",

@@ -1,4 +1,4 @@
-"""service: piece rate frozen with each outcome; callback requests from inbound declines
+"""service: piece rate frozen with each outcome; control-group start; callback requests
 
 Revision ID: 0401
 Revises: 0201
@@ -21,6 +21,9 @@ def upgrade() -> None:
     with op.batch_alter_table("outcomes") as batch:
         batch.add_column(sa.Column("piece_rate", sa.Float(), nullable=True))
     _backfill_piece_rates()
+    with op.batch_alter_table("offers") as batch:
+        batch.add_column(sa.Column("control_since", sa.DateTime(), nullable=True))
+    _backfill_control_starts()
     op.create_table(
         "callback_requests",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -60,8 +63,24 @@ def _backfill_piece_rates() -> None:
         )
 
 
+def _backfill_control_starts() -> None:
+    """An offer with a control share has had it at least since it was last saved."""
+    conn = op.get_bind()
+    for offer_id, spec, updated_at in conn.execute(
+        sa.text("SELECT id, spec, updated_at FROM offers")
+    ).all():
+        data = json.loads(spec) if isinstance(spec, str) else spec
+        if float(data.get("control_share") or 0.0) > 0:
+            conn.execute(
+                sa.text("UPDATE offers SET control_since = :at WHERE id = :offer"),
+                {"at": updated_at, "offer": offer_id},
+            )
+
+
 def downgrade() -> None:
     op.drop_index(op.f("ix_callback_requests_customer_id"), table_name="callback_requests")
     op.drop_table("callback_requests")
+    with op.batch_alter_table("offers") as batch:
+        batch.drop_column("control_since")
     with op.batch_alter_table("outcomes") as batch:
         batch.drop_column("piece_rate")
