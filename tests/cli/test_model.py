@@ -10,7 +10,7 @@ from tests.support.tables import write_customers_csv
 from typer.testing import CliRunner
 
 from servesell.cli import app
-from servesell.learn.modelfile import load_batch_model
+from servesell.ingest.modelfile import load_batch_model
 
 if TYPE_CHECKING:
     from pathlib import Path

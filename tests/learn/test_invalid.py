@@ -9,13 +9,13 @@ import pytest
 from tests.support.learning import SCHEMA
 
 from servesell.errors import DataError, InputFileError
+from servesell.ingest.modelfile import load_batch_model
 from servesell.learn.associations import Associations
 from servesell.learn.base import learner_from_state
 from servesell.learn.bayes_probit import BayesProbit
 from servesell.learn.beta_bernoulli import BetaBernoulli
 from servesell.learn.evaluate import evaluate_frame
 from servesell.learn.features import FeatureSpace
-from servesell.learn.modelfile import load_batch_model
 from servesell.learn.ope import LoggedChoice, evaluate_policy
 from servesell.learn.table import read_table
 from servesell.learn.target import read_target

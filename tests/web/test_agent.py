@@ -112,7 +112,10 @@ def test_a_decline_keeps_its_reason_and_names_the_follow_up_channel(
         headers={"HX-Request": "true", "X-CSRF-Token": token},
     )
     assert "No time now" in card.text
-    assert re.search(r"Digital follow-up: (SMS|WeChat|e-mail)", card.text)
+    assert re.search(
+        r"Suggested follow-up: (SMS|WeChat|e-mail) \(not sent by servesell\)", card.text
+    )
+    assert "link" not in card.text  # nothing is sent yet: the card must not promise one
     engine = open_db(web_db)
     with engine.connect() as conn:
         reason = conn.execute(
@@ -184,3 +187,23 @@ def test_the_mode_banner_follows_the_queue_state(client: TestClient) -> None:
     assert "SERVE" in banner
     assert "9 waiting" in banner
     assert 'hx-trigger="every 3s"' in banner
+
+
+def _visible_text(page: str) -> str:
+    without_scripts = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", page, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", without_scripts)
+
+
+def test_the_chinese_desktop_shows_words_not_codes(client: TestClient) -> None:
+    login(client, "agent1")
+    client.cookies.set("servesell_lang", "zh")
+    customer, call, _, _ = _pop_with_offer(client)
+    text = _visible_text(client.get(f"/agent?customer={customer}&call={call}").text)
+    assert "账单咨询" in text
+    assert "billing_inquiry" not in text
+    assert "主热线" in text
+    assert "队列 default" not in text
+    for code in ("full", "partial", "minimum", "mobile_banking", "credit_card", "bill_instalment"):
+        assert not re.search(rf"(?<![\w/]){code}(?![\w/])", text), code
+    for english in ("Bill instalment", "Auto repayment", "Mobile banking activation"):
+        assert english not in text

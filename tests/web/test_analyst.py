@@ -24,11 +24,12 @@ def _form(client: TestClient, token: str, **changes: str) -> dict[str, object]:
         "csrf_token": token,
         "is_new": "0",
         "id": "travel_insurance",
-        "name": "Annual travel insurance 年度旅行险",
+        "name_en": "Annual travel insurance",
+        "name_zh": "年度旅行险",
         "product": "travel_insurance",
         "status": "active",
         "rule": "travel_spend_12m >= 3000 AND NOT holds('travel_insurance')",
-        "script": "您经常出行…",
+        "script_zh": "您经常出行…",
         "value": "45",
         "piece_rate": "3",
         "extra_handle_seconds": "45",
@@ -98,7 +99,9 @@ def test_an_invalid_field_is_shown_at_the_field(client: TestClient, web_db: str)
 def test_a_new_offer_can_be_created(client: TestClient, web_db: str) -> None:
     token = login(client, "admin1")
     assert "New offer" in client.get("/analyst/offers/new").text
-    form = _form(client, token, id="gold_card", product="gold_card", is_new="1", name="金卡")
+    form = _form(
+        client, token, id="gold_card", product="gold_card", is_new="1", name_zh="金卡", name_en=""
+    )
     assert client.post("/analyst/offers", data=form, follow_redirects=False).status_code == 303
     assert _offer(web_db, "gold_card") is not None
 

@@ -115,7 +115,9 @@ def print_pop(pop: ScreenPop) -> None:
         f"decision {decision.id}\nmode [bold]{decision.mode.value}[/] · "
         f"budget {decision.budget_seconds:.0f} s · explored {'yes' if decision.explored else 'no'}"
     )
-    table = Table("offer", "fate", "channel", "priority", "P(shown)")
+    table = Table("offer", "fate", "channel")
+    table.add_column("priority", justify="right")
+    table.add_column("P(shown)", justify="right")
     for c in decision.candidates:
         table.add_row(
             c.offer_id,

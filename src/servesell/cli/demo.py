@@ -96,7 +96,7 @@ def kpi_table(result: DemoResult, currency: str) -> Table:
         ("offers accepted", f"{k.accepted:,}"),
         ("conversion rate", f"{k.conversion_rate:.1%}"),
         ("sales per 100 calls", f"{k.sales_per_100_calls:.1f}"),
-        ("digital follow-ups sent / accepted", f"{k.digital_sent:,} / {k.digital_accepted:,}"),
+        ("digital follow-ups routed / accepted", f"{k.digital_routed:,} / {k.digital_accepted:,}"),
         (f"revenue ({currency})", f"{k.revenue:,.0f}"),
         ("added handle time", f"{k.added_handle_seconds / 3600:,.1f} h"),
         (

@@ -16,9 +16,9 @@ from servesell.cli.app import app, console
 from servesell.cli.options import DbOption, JsonOption, SeedOption, open_database
 from servesell.config import get_settings
 from servesell.errors import ServesellError
+from servesell.ingest.modelfile import save_batch_model
 from servesell.learn.batch import fit_batch
 from servesell.learn.evaluate import evaluate_frame, predictors
-from servesell.learn.modelfile import save_batch_model
 from servesell.learn.table import TableText, read_table
 from servesell.learn.target import read_target
 

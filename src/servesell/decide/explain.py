@@ -75,5 +75,5 @@ def why_not(decision: Decision, offer_id: str) -> str:
         return f"{offer_id}: shown in the call ({describe(c.reason)}; {math})"
     if c.fate is Fate.DIGITAL:
         channel = c.channel.value if c.channel else "digital"
-        return f"{offer_id}: sent by {channel} ({describe(c.reason)}; {math})"
+        return f"{offer_id}: routed to a {channel} follow-up ({describe(c.reason)}; {math})"
     return f"{offer_id}: not made: {describe(c.reason)} ({math})"

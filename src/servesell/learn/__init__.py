@@ -16,7 +16,7 @@ from servesell.learn.beta_bernoulli import BetaBernoulli
 from servesell.learn.evaluate import Evaluation, evaluate_frame
 from servesell.learn.features import FeatureSpace
 from servesell.learn.metrics import Scores, expected_auc, score
-from servesell.learn.modelfile import BatchPropensity, load_batch_model, save_batch_model
+from servesell.learn.modelfile import BatchPropensity, dump_model, load_model
 from servesell.learn.ope import Estimate, LoggedChoice, evaluate_policy
 from servesell.learn.policies import by_score, greedy, logged_choice, uniform
 from servesell.learn.table import read_table
@@ -41,6 +41,7 @@ __all__ = [
     "Uplift",
     "UpliftRow",
     "by_score",
+    "dump_model",
     "evaluate_frame",
     "evaluate_policy",
     "expected_auc",
@@ -48,12 +49,11 @@ __all__ = [
     "greedy",
     "learner_from_state",
     "learner_kinds",
-    "load_batch_model",
+    "load_model",
     "logged_choice",
     "measure_uplift",
     "read_table",
     "read_target",
-    "save_batch_model",
     "score",
     "uniform",
 ]

@@ -1,4 +1,6 @@
-"""Save and load a trained batch model as one file, and use it as the engine's propensity model.
+"""A trained batch model as the bytes of one file, and as the engine's propensity model.
+
+Reading and writing the file happens at the edge (:mod:`servesell.ingest.modelfile`).
 
 The file is a pickle of a small envelope (format name, version, the model) because the
 fitted estimators are scikit-learn and LightGBM objects. Like any pickle it must only be
@@ -20,7 +22,6 @@ from servesell.learn.batch import BatchModel
 
 if TYPE_CHECKING:
     import random
-    from pathlib import Path
 
     from servesell.domain.center import CallContext
     from servesell.domain.customer import Customer
@@ -32,34 +33,31 @@ SAMPLE_STRENGTH = 50.0
 """Pseudo-observations behind a batch prediction when the engine samples around it."""
 
 
-def save_batch_model(model: BatchModel, path: Path) -> None:
-    """Write ``model`` to ``path`` (parent folder must exist)."""
-    if not path.parent.is_dir():
-        raise InputFileError(f"{path}: folder {path.parent} does not exist")
+def dump_model(model: BatchModel) -> bytes:
+    """``model`` in its envelope, as the bytes of a model file."""
     envelope = {"format": FORMAT, "version": VERSION, "model": model}
-    with path.open("wb") as handle:
-        pickle.dump(envelope, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps(envelope, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def load_batch_model(path: Path) -> BatchModel:
-    """Read a model written by :func:`save_batch_model`; refuse anything else."""
-    if not path.is_file():
-        raise InputFileError(f"{path}: no such file")
+def load_model(data: bytes, *, source: str) -> BatchModel:
+    """The model in bytes written by :func:`dump_model`; refuse anything else.
+
+    ``source`` names where the bytes came from in the error (a file name).
+    """
     try:
-        with path.open("rb") as handle:
-            envelope = pickle.load(handle)
-    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
-        raise InputFileError(f"{path}: not a servesell model file ({exc})") from None
+        envelope = pickle.loads(data)
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError) as exc:
+        raise InputFileError(f"{source}: not a servesell model file ({exc})") from None
     if not isinstance(envelope, dict) or envelope.get("format") != FORMAT:
-        raise InputFileError(f"{path}: not a servesell model file")
+        raise InputFileError(f"{source}: not a servesell model file")
     if envelope.get("version") != VERSION:
         raise InputFileError(
-            f"{path}: model file version {envelope.get('version')} is not supported "
+            f"{source}: model file version {envelope.get('version')} is not supported "
             f"(expected {VERSION}); train it again"
         )
     model = envelope["model"]
     if not isinstance(model, BatchModel):
-        raise InputFileError(f"{path}: not a servesell model file")
+        raise InputFileError(f"{source}: not a servesell model file")
     return model
 
 

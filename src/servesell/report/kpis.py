@@ -25,8 +25,9 @@ sales_per_100_calls
     ``100 × accepted / calls`` (in-call sales).
 call_sale_share
     ``calls_with_sale / calls``: share of calls with at least one in-call sale.
-digital_sent
-    Offers routed to a digital follow-up.
+digital_routed
+    Offers routed to a digital follow-up (suggested for sending; what was really sent is
+    the outbox's figure).
 digital_accepted
     Digital sales: follow-ups accepted (credited to the decision that routed them).
 sales
@@ -67,7 +68,7 @@ class Tallies:
     accepted: int = 0
     declined: int = 0
     not_offered: int = 0
-    digital_sent: int = 0
+    digital_routed: int = 0
     digital_accepted: int = 0
     revenue_in_call: float = 0.0
     revenue_digital: float = 0.0
@@ -96,7 +97,7 @@ class Kpis:
     conversion_rate: float
     sales_per_100_calls: float
     call_sale_share: float
-    digital_sent: int
+    digital_routed: int
     digital_accepted: int
     sales: int
     revenue_in_call: float
@@ -124,7 +125,7 @@ def kpis(t: Tallies, group: str = TOTAL) -> Kpis:
         conversion_rate=_ratio(t.accepted, t.offers_presented),
         sales_per_100_calls=100.0 * _ratio(t.accepted, t.calls),
         call_sale_share=_ratio(t.calls_with_sale, t.calls),
-        digital_sent=t.digital_sent,
+        digital_routed=t.digital_routed,
         digital_accepted=t.digital_accepted,
         sales=t.accepted + t.digital_accepted,
         revenue_in_call=round(t.revenue_in_call, 2),

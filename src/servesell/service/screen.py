@@ -13,9 +13,15 @@ from typing import TYPE_CHECKING
 
 from servesell.decide import render_script
 from servesell.service.queues import LoadCache, QueueMode, judge, live_state
-from servesell.store import contact_history, get_customer, get_decision, insert_decision
+from servesell.store import (
+    contact_history,
+    get_customer,
+    get_decision,
+    insert_decision,
+    outcomes_of,
+)
 from servesell.store.db import write_transaction
-from servesell.store.decisions import decision_for_call, outcomes_of
+from servesell.store.decisions import decision_for_call
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence

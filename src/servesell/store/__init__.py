@@ -18,12 +18,7 @@ from servesell.store.customers import (
     upsert_customers,
 )
 from servesell.store.db import head_revision, make_engine, open_db, upgrade
-from servesell.store.decisions import (
-    contact_history,
-    get_decision,
-    insert_decision,
-    record_outcome,
-)
+from servesell.store.decisions import contact_history, get_decision, insert_decision
 from servesell.store.learning import (
     Evidence,
     LoggedDecision,
@@ -35,6 +30,7 @@ from servesell.store.learning import (
 )
 from servesell.store.meta import get_meta, set_meta
 from servesell.store.offers import get_offer, list_offers, upsert_offers
+from servesell.store.outcomes import outcomes_of, record_outcome
 from servesell.store.policy import (
     load_gate_settings,
     load_policy,
@@ -71,6 +67,7 @@ __all__ = [
     "load_schema",
     "make_engine",
     "open_db",
+    "outcomes_of",
     "record_outcome",
     "require_schema",
     "save_gate_settings",

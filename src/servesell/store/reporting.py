@@ -59,7 +59,7 @@ def tallies(
     for group, with_offer, with_sale in conn.execute(_call_outcomes(group_by, key, window)):
         parts[group].update(calls_with_offer=with_offer, calls_with_sale=with_sale)
     for group, fate, count in conn.execute(_fates(group_by, key, window)):
-        parts[group]["offers_shown" if fate == Fate.SHOWN.value else "digital_sent"] = count
+        parts[group]["offers_shown" if fate == Fate.SHOWN.value else "digital_routed"] = count
     for row in conn.execute(_outcomes(group_by, key, window)):
         _add_outcome(parts[row.key], row, catalog)
     for group, presented, count, seconds in conn.execute(_handle_times(group_by, key, window)):

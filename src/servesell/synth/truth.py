@@ -23,6 +23,8 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import random
+
     from servesell.domain.center import CallContext
     from servesell.domain.customer import Customer
     from servesell.domain.offer import Offer
@@ -87,6 +89,12 @@ class LatentPropensity:
 
     def propensity(self, offer: Offer, customer: Customer, context: CallContext) -> float:
         """The truth as a propensity model (an oracle for simulations and benchmarks)."""
+        return self.probability(offer.id, customer, context)
+
+    def sample(
+        self, offer: Offer, customer: Customer, context: CallContext, rng: random.Random
+    ) -> float:
+        """The truth itself: an oracle has no uncertainty to sample from."""
         return self.probability(offer.id, customer, context)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from servesell.domain import Channel, OfferStatus
+from servesell.domain import LANGUAGES, Channel, OfferStatus
 from servesell.errors import CatalogError, RuleError
 
 if TYPE_CHECKING:
@@ -16,7 +16,16 @@ if TYPE_CHECKING:
 
     from servesell.domain import Offer
 
-TEXT_FIELDS = ("id", "name", "product", "rule", "script", "description", "campaign")
+LOCAL_FIELDS = ("name", "script")
+"""Fields written once per language (``name_en``, ``name_zh``, ...)."""
+TEXT_FIELDS = (
+    "id",
+    "product",
+    "rule",
+    "description",
+    "campaign",
+    *(f"{field}_{lang}" for field in LOCAL_FIELDS for lang in LANGUAGES),
+)
 NUMBER_FIELDS = (
     "value",
     "piece_rate",
@@ -51,6 +60,10 @@ class OfferForm:
     def of(cls, offer: Offer) -> OfferForm:
         """The form showing ``offer``."""
         data = offer.model_dump(mode="json")
+        for field in LOCAL_FIELDS:
+            texts = data.pop(field)
+            texts = {LANGUAGES[0]: texts} if isinstance(texts, str) else texts
+            data.update({f"{field}_{lang}": texts.get(lang) for lang in LANGUAGES})
         values = {name: _text(data.get(name)) for name in TEXT_FIELDS + NUMBER_FIELDS}
         values.update({name: _text(data.get(name)) for name in DATE_FIELDS})
         values["status"] = offer.status.value
@@ -66,12 +79,19 @@ class OfferForm:
         return cls(values, channels, form.get("vip_allowed") == "on", form.get("is_new") == "1")
 
     def data(self) -> dict[str, Any]:
-        """The offer fields to validate; empty optional fields are left out (defaults)."""
+        """The offer fields to validate; empty optional fields are left out (defaults).
+
+        A name or script is kept per language that was filled in (none: an error).
+        """
+        local = {f"{field}_{lang}" for field in LOCAL_FIELDS for lang in LANGUAGES}
         data: dict[str, Any] = {
             name: value
             for name, value in self.values.items()
-            if value != "" or name in ("rule", "script", "name")
+            if name not in local and (value != "" or name == "rule")
         }
+        for field in LOCAL_FIELDS:
+            texts = {lang: self.values.get(f"{field}_{lang}", "") for lang in LANGUAGES}
+            data[field] = {lang: text for lang, text in texts.items() if text}
         data["channels"] = list(self.channels)
         data["vip_allowed"] = self.vip_allowed
         return data

@@ -113,7 +113,8 @@ class Pages:
             "when": self.local_time,
             "reason": lambda code: reason_text(code, t),
             "channel": lambda name: t(f"channel.{name}"),
-            "shown": lambda value: profile_value(value, t),
+            "shown": lambda value, field="": profile_value(value, t, field),
+            "code": lambda kind, value: code_text(kind, value, t),
             "changes": changes,
             "roles": Role,
         }
@@ -142,11 +143,27 @@ def seconds_text(seconds: float | None, t: Translator) -> str:
     return "—" if seconds is None else t("unit.seconds", n=f"{seconds:,.0f}")
 
 
-def profile_value(value: object, t: Translator) -> str:
+def code_text(kind: str, code: str, t: Translator) -> str:
+    """The words for a code a center's systems use (``kind.code`` in the messages), else it.
+
+    >>> code_text("callreason", "billing_inquiry", translator("zh"))
+    '账单咨询'
+    >>> code_text("callreason", "local_code_42", translator("zh"))
+    'local_code_42'
+    """
+    key = f"{kind}.{code}"
+    return t(key) if t.has(key) else code
+
+
+def profile_value(value: object, t: Translator, field: str = "") -> str:
     """A profile value for the screen: grouped digits, ISO dates, yes/no, ``—`` if missing.
+
+    Text values with words in the messages (``value.<field>.<code>``) are shown in words.
 
     >>> profile_value(8312.5, translator("en")), profile_value(30000.0, translator("en"))
     ('8,312.50', '30,000')
+    >>> profile_value("full", translator("zh"), "repayment_mode")
+    '全额还款'
     """
     if value is None:
         return "—"
@@ -156,7 +173,7 @@ def profile_value(value: object, t: Translator) -> str:
         return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
     if isinstance(value, int):
         return f"{value:,}"
-    return str(value)
+    return code_text(f"value.{field}", value, t) if isinstance(value, str) else str(value)
 
 
 def changes(before: object, after: object, limit: int = 4) -> str:

@@ -1,0 +1,3 @@
+"""The web app's pages, one module per user (mounted by ``servesell.web.app``)."""
+
+__all__: list[str] = []
