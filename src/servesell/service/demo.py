@@ -252,7 +252,7 @@ class _Center:
                 agent = self.agents[agent_index]
                 state = QueueState(
                     queue=call.queue,
-                    at=call.started_at,
+                    at=dt.datetime.fromtimestamp(start, dt.UTC),  # answered: the snapshot's time
                     calls_waiting=max(waiting, 0),
                     agents_staffed=len(self.agents),
                     agents_available=sum(1 for t, _ in free if t <= start),
