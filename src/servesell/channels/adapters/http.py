@@ -10,6 +10,8 @@ ambiguous.
 
 from __future__ import annotations
 
+import logging
+import re
 from typing import Any
 
 import httpx
@@ -17,10 +19,38 @@ import httpx
 from servesell.channels.message import Result, SendResult
 
 RETRY_STATUSES = frozenset({408, 425, 429, 502, 503, 504})
+_CREDENTIAL = re.compile(r"(?i)(access_token|secret|signature|accesskeyid|token)=[^&\s\"']+")
+
+
+class RedactQuery(logging.Filter):
+    """Masks credentials in URLs that httpx logs (``HTTP Request: POST https://...?access_token=``).
+
+    >>> RedactQuery().redact("https://x/send?access_token=abc&b=1")
+    'https://x/send?access_token=***&b=1'
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's arguments, keep the record."""
+        if isinstance(record.args, tuple):
+            record.args = tuple(self.redact(str(a)) for a in record.args)
+        record.msg = self.redact(str(record.msg))
+        return True
+
+    @staticmethod
+    def redact(text: str) -> str:
+        """``text`` with every credential-looking query value masked."""
+        return _CREDENTIAL.sub(lambda m: f"{m.group(1)}=***", text)
 
 
 def client(timeout: float, *, connections: int = 32) -> httpx.Client:
-    """An HTTP client with keep-alive connections, shared by an adapter's threads."""
+    """An HTTP client with keep-alive connections, shared by an adapter's threads.
+
+    httpx logs each request's URL at INFO; the URL can carry a credential (WeChat's
+    ``access_token``), so its logger gets :class:`RedactQuery` (once).
+    """
+    logger = logging.getLogger("httpx")
+    if not any(isinstance(f, RedactQuery) for f in logger.filters):
+        logger.addFilter(RedactQuery())
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     return httpx.Client(timeout=httpx.Timeout(timeout), limits=limits, trust_env=False)
 

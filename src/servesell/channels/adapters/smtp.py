@@ -11,6 +11,7 @@ id is the ``Message-ID``, so a receiving system can recognise a repeat.
 
 from __future__ import annotations
 
+import re
 import smtplib
 import socket
 import ssl
@@ -24,6 +25,9 @@ from servesell.channels.message import OutboundMessage, Result, SendResult
 from servesell.domain.offer import Channel
 
 
+_LEADING_DOT = re.compile(rb"(?m)^\.")
+
+
 class _Connection(smtplib.SMTP):
     """``smtplib.SMTP`` that remembers whether the message text has been sent."""
 
@@ -35,9 +39,8 @@ class _Connection(smtplib.SMTP):
         code, reply = self.getreply()
         if code != 354:
             raise smtplib.SMTPDataError(code, reply)
-        payload = msg if isinstance(msg, bytes) else msg.encode()
-        payload = smtplib._fix_eols(payload)  # type: ignore[attr-defined]
-        payload = smtplib._quote_periods(payload)  # type: ignore[attr-defined]
+        payload = msg if isinstance(msg, bytes) else msg.replace("\n", "\r\n").encode()
+        payload = _LEADING_DOT.sub(b"..", payload)
         if not payload.endswith(b"\r\n"):
             payload += b"\r\n"
         self.text_sent = True

@@ -5,8 +5,9 @@ message servesell sends is the customer's bill notice (amount, due date: the tem
 ``fields``) and only its link leads to the offer page, where the offer is shown. Template
 checking requires ``purpose: bill_notice`` for this channel (``docs/channels.md``).
 
-The API takes an access token fetched with the app id and secret and cached until shortly
-before it expires; an answer saying the token expired refreshes it and the message is
+The API takes an access token fetched with the app id and secret (``stable_token``: the
+secret travels in the request body, never in a URL) and cached until shortly before it
+expires; an answer saying the token expired refreshes it and the message is
 retried. ``client_msg_id`` carries our message id, which WeChat uses to drop repeats.
 """
 
@@ -95,13 +96,13 @@ class WeChatTemplate(Adapter):
             cached = self._token
             if cached is not None and cached[1] > time.monotonic():
                 return cached[0]
-            params = {
+            body = {
                 "grant_type": "client_credential",
                 "appid": self._app_id,
                 "secret": self._app_secret,
             }
-            try:
-                answer = self._http.get(f"{self.api_base}/cgi-bin/token", params=params)
+            try:  # the stable-token API takes the secret in the body, never in a URL
+                answer = self._http.post(f"{self.api_base}/cgi-bin/stable_token", json=body)
             except httpx.HTTPError as exc:
                 return SendResult(Result.TRANSIENT, reason=f"no access token: {type(exc).__name__}")
             data: dict[str, Any] | None = json_body(answer)
