@@ -93,8 +93,12 @@ def enqueue(
     *,
     now: dt.datetime,
     token_hash: str | None = None,
+    token_expires: dt.datetime | None = None,
 ) -> bool:
-    """Queue ``message`` (and its link token) unless its key exists; ``True`` when new."""
+    """Queue ``message`` (and its link token) unless its key exists; ``True`` when new.
+
+    The token expires at ``token_expires`` (default: when the message stops being valid).
+    """
     row = _row(message, now)
     stmt = _insert_ignoring(conn).values(row).returning(M.c.id)
     if conn.execute(stmt).first() is None:  # rowcount is -1 here on psycopg
@@ -102,7 +106,11 @@ def enqueue(
     if token_hash is not None:
         conn.execute(
             insert(link_tokens),
-            {"token_hash": token_hash, "message_id": message.id, "expires_at": message.valid_until},
+            {
+                "token_hash": token_hash,
+                "message_id": message.id,
+                "expires_at": token_expires or message.valid_until,
+            },
         )
     detail = message.error or "queued"
     add_events(conn, [(message.id, message.status, "enqueue", detail)], now)

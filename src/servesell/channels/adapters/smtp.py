@@ -24,7 +24,6 @@ from servesell.channels.adapters.base import Adapter
 from servesell.channels.message import OutboundMessage, Result, SendResult
 from servesell.domain.offer import Channel
 
-
 _LEADING_DOT = re.compile(rb"(?m)^\.")
 
 
