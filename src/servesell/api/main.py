@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from servesell import __version__, web
 from servesell.api import errors
 from servesell.api.masking import AccessLog
-from servesell.api.routes import admin, customers, decisions, kpis, offers, policy, queues
+from servesell.api.routes import admin, channels, customers, decisions, kpis, offers, policy, queues
 from servesell.config import Settings, get_settings
 from servesell.service.runtime import Runtime
 from servesell.store import open_db
@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None, *, seed: int | None = None) -> 
     app.state.settings = settings
     app.state.runtime = runtime
     errors.install(app)
-    for module in (admin, decisions, queues, customers, offers, policy, kpis):
+    for module in (admin, decisions, queues, customers, offers, policy, kpis, channels):
         app.include_router(module.router)
     web.mount(app, settings, runtime)
     app.add_middleware(errors.AllowHeader, router=app.router)

@@ -53,8 +53,10 @@ def outbox_run(
     settings = get_settings()
     adapters = adapters_from_settings(settings)
     if not adapters:
-        err_console.print("[yellow]warning:[/] no channel is configured (SERVESELL_SMTP_HOST, "
-                          "SERVESELL_SMS_PROVIDER, SERVESELL_WECHAT_APP_ID); messages will wait")  # fmt: skip
+        err_console.print(
+            "[yellow]warning:[/] no channel is configured (SERVESELL_SMTP_HOST, "
+            "SERVESELL_SMS_PROVIDER, SERVESELL_WECHAT_APP_ID); messages will wait"
+        )
     retry = RetryPolicy(reconcile_after_seconds=reconcile_after)
     worker = Worker(
         open_db(db_url(db)),
