@@ -17,15 +17,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import Integer, String, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from servesell.channels.status import Status
 from servesell.domain.offer import Channel
 from servesell.errors import StoreError
-from servesell.store.tables import link_tokens, outbox_events, outbox_messages
+from servesell.store.tables import UtcDateTime, link_tokens, outbox_events, outbox_messages
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Row
@@ -99,9 +100,8 @@ def enqueue(
 
     The token expires at ``token_expires`` (default: when the message stops being valid).
     """
-    row = _row(message, now)
-    stmt = _insert_ignoring(conn).values(row).returning(M.c.id)
-    if conn.execute(stmt).first() is None:  # rowcount is -1 here on psycopg
+    stmt = _insert_ignoring(conn.dialect.name)
+    if conn.execute(stmt, _row(message, now)).first() is None:  # rowcount is -1 on psycopg
         return False
     if token_hash is not None:
         conn.execute(
@@ -164,31 +164,55 @@ def finish(
 
     A message that moved on meanwhile (a receipt said ``delivered``, or the lease ran out
     and another worker marked it ``unknown``) is left as it is. Returns how many were
-    written.
+    written. The rows still held are read first (locked on PostgreSQL; SQLite callers
+    hold the write lock of ``write_transaction``), then written in one batch.
     """
-    written: list[tuple[str, Status, str, str]] = []
-    for t in transitions:
-        values: dict[str, Any] = {
-            "status": t.status.value,
-            "last_error": t.detail[:500] or None,
-            "next_attempt_at": t.next_attempt_at,
-            "lease_owner": None,
-            "lease_expires": None,
-            "updated_at": now,
-        }
-        if t.attempts is not None:
-            values["attempts"] = t.attempts
-        if t.provider_id is not None:
-            values["provider_id"] = t.provider_id
-        if t.sent_at is not None:
-            values["sent_at"] = t.sent_at
-        stmt = update(M).where(
-            M.c.id == t.message_id, M.c.status == held.value, M.c.lease_owner == owner
-        )
-        if conn.execute(stmt.values(**values)).rowcount == 1:
-            written.append((t.message_id, t.status, "worker", t.detail))
-    add_events(conn, written, now)
-    return len(written)
+    ids = [t.message_id for t in transitions]
+    still = select(M.c.id).where(
+        M.c.id.in_(ids), M.c.status == held.value, M.c.lease_owner == owner
+    )
+    if conn.dialect.name == "postgresql":
+        still = still.with_for_update()
+    mine = set(conn.execute(still).scalars())
+    rows = [_finish_row(t, now) for t in transitions if t.message_id in mine]
+    if rows:
+        conn.execute(_FINISH, rows)
+    add_events(
+        conn,
+        [(t.message_id, t.status, "worker", t.detail) for t in transitions if t.message_id in mine],
+        now,
+    )
+    return len(rows)
+
+
+_FINISH = (
+    update(M)
+    .where(M.c.id == bindparam("b_id"))
+    .values(
+        status=bindparam("b_status"),
+        last_error=bindparam("b_error"),
+        next_attempt_at=bindparam("b_next", type_=UtcDateTime),
+        lease_owner=None,
+        lease_expires=None,
+        updated_at=bindparam("b_now", type_=UtcDateTime),
+        attempts=func.coalesce(bindparam("b_attempts", type_=Integer), M.c.attempts),
+        provider_id=func.coalesce(bindparam("b_provider", type_=String), M.c.provider_id),
+        sent_at=func.coalesce(bindparam("b_sent", type_=UtcDateTime), M.c.sent_at),
+    )
+)
+
+
+def _finish_row(t: Transition, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "b_id": t.message_id,
+        "b_status": t.status.value,
+        "b_error": t.detail[:500] or None,
+        "b_next": t.next_attempt_at,
+        "b_now": now,
+        "b_attempts": t.attempts,
+        "b_provider": t.provider_id,
+        "b_sent": t.sent_at,
+    }
 
 
 def recover_expired(conn: Connection, *, now: dt.datetime, check_after: dt.datetime) -> int:
@@ -288,13 +312,18 @@ def _row(message: NewMessage, now: dt.datetime) -> dict[str, Any]:
     }
 
 
-def _insert_ignoring(conn: Connection) -> Any:
+@cache
+def _insert_ignoring(dialect: str) -> Any:
+    """``INSERT ... ON CONFLICT (decision, offer, channel) DO NOTHING RETURNING id``, built once."""
     keys = ["decision_id", "offer_id", "channel"]
-    if conn.dialect.name == "sqlite":
-        return sqlite.insert(M).on_conflict_do_nothing(index_elements=keys)
-    if conn.dialect.name == "postgresql":
-        return postgresql.insert(M).on_conflict_do_nothing(index_elements=keys)
-    raise StoreError(f"database {conn.dialect.name!r} is not supported (use SQLite or PostgreSQL)")
+    stmt: Any
+    if dialect == "sqlite":
+        stmt = sqlite.insert(M).on_conflict_do_nothing(index_elements=keys)
+    elif dialect == "postgresql":
+        stmt = postgresql.insert(M).on_conflict_do_nothing(index_elements=keys)
+    else:
+        raise StoreError(f"database {dialect!r} is not supported (use SQLite or PostgreSQL)")
+    return stmt.returning(M.c.id)
 
 
 def add_events(
