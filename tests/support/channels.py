@@ -149,3 +149,12 @@ def log(conn: Connection, made: Decision, who: Customer) -> None:
     """Store the customer and the decision."""
     upsert_customers(conn, [who])
     insert_decision(conn, made)
+
+
+def outbox_link() -> Any:
+    """A query for the one queued message's link."""
+    from sqlalchemy import select
+
+    from servesell.store.tables import outbox_messages
+
+    return select(outbox_messages.c.link)
