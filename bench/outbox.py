@@ -97,7 +97,8 @@ def main() -> None:
         Channel.SMS: AliyunSms(endpoint=f"{base}/aliyun", access_key_id=fake.KEY_ID,
                                access_key_secret=fake.KEY_SECRET, sign_name="示例银行",
                                connections=args.concurrency),
-        Channel.EMAIL: Smtp(host="127.0.0.1", port=smtp_port, sender="bank@example.cn", starttls=False),
+        Channel.EMAIL: Smtp(host="127.0.0.1", port=smtp_port, sender="bank@example.cn",
+                            starttls=False),
     }  # fmt: skip
     engine = open_db(db_url)
     settings = WorkerSettings(args.batch, args.concurrency, 60.0, RetryPolicy(), seed=1)
@@ -124,7 +125,9 @@ def main() -> None:
         "email": got["mail"],
         "statuses": {s.value: n for s, n in counts.items()},
         "worker_cpu_ms_per_message": round(cpu / args.messages * 1000, 3),
-        "sink_cpu_ms_per_message": round((sink_cpu.ru_utime + sink_cpu.ru_stime) / args.messages * 1000, 3),
+        "sink_cpu_ms_per_message": round(
+            (sink_cpu.ru_utime + sink_cpu.ru_stime) / args.messages * 1000, 3
+        ),
         "batch": args.batch,
         "concurrency": args.concurrency,
     }

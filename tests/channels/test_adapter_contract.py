@@ -92,7 +92,8 @@ def case(request: pytest.FixtureRequest) -> Iterator[Case]:
                             username=USER, password=PASSWORD, timeout=0.5)  # fmt: skip
 
             made = Case(build(port), "good@example.cn", "reject@example.cn", "later@example.cn",
-                        "slow@example.cn", lambda: len(box.messages), lambda: build(free_port()))  # fmt: skip
+                        "slow@example.cn", lambda: len(box.messages),
+                        lambda: build(free_port()))  # fmt: skip
             yield made
             made.adapter.close()
         return

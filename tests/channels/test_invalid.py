@@ -46,7 +46,8 @@ def problems(text: str) -> list[tuple[int | None, str]]:
 
 def test_an_unknown_variable_is_reported_on_its_line_with_a_suggestion() -> None:
     found = problems(
-        "templates:\n  - offer: bill\n    channel: sms\n    body: |\n      您好\n      账单{{ balanse }}\n"
+        "templates:\n  - offer: bill\n    channel: sms\n"
+        "    body: |\n      您好\n      账单{{ balanse }}\n"
     )
     assert found == [(6, "bill/sms/zh: unknown variable 'balanse' (did you mean 'balance'?)")]
 
@@ -107,9 +108,7 @@ def test_a_broken_file_is_refused_whole(text: str, line: int) -> None:
 
 
 def test_a_template_that_fails_on_a_profile_is_stored_failed_not_dropped(engine: Engine) -> None:
-    text = center.TEMPLATES.replace(
-        "{{ masked_name }}您好，您本期", "{{ name[7] }}您好，您本期", 1
-    )
+    text = center.TEMPLATES.replace("{{ masked_name }}您好，您本期", "{{ name[7] }}您好，您本期", 1)
     made, who = center.decision("d1", "C1"), center.customer("C1")
     with write_transaction(engine) as conn:
         center.set_up(conn, templates=text)
@@ -123,8 +122,9 @@ def test_a_template_that_fails_on_a_profile_is_stored_failed_not_dropped(engine:
 
 @pytest.mark.parametrize(
     "body",
-    [b"not json", b"[]", b"[1, 2]", b'{"message_id": "m"}', b'{"message_id": "m", "status": "read"}',
-     b'{"message_id": "", "status": "sent"}', b'[{"out_id": "m", "success": "yes"}]'],
+    [b"not json", b"[]", b"[1, 2]", b'{"message_id": "m"}',
+     b'{"message_id": "m", "status": "read"}', b'{"message_id": "", "status": "sent"}',
+     b'[{"out_id": "m", "success": "yes"}]'],
 )  # fmt: skip
 def test_malformed_receipts_are_refused_with_the_reason(body: bytes) -> None:
     with pytest.raises(MalformedCallback):

@@ -91,8 +91,10 @@ def rig(engine: Engine) -> Iterator[Rig]:
         made = Rig(engine, state, box, [MORNING])
         made.adapters = {
             Channel.SMS: AliyunSms(endpoint=f"{base}/aliyun", access_key_id=fake.KEY_ID,
-                                   access_key_secret=fake.KEY_SECRET, sign_name="示例银行", timeout=0.5),
-            Channel.EMAIL: Smtp(host="127.0.0.1", port=port, sender="bank@example.cn", starttls=False, timeout=0.5),
+                                   access_key_secret=fake.KEY_SECRET, sign_name="示例银行",
+                                   timeout=0.5),
+            Channel.EMAIL: Smtp(host="127.0.0.1", port=port, sender="bank@example.cn",
+                                starttls=False, timeout=0.5),
         }  # fmt: skip
         yield made
         for adapter in made.adapters.values():

@@ -69,7 +69,8 @@ def worker(db_url: str, base: str) -> subprocess.Popen[bytes]:
         "PYTHONWARNINGS": "ignore",
     }
     cmd = [sys.executable, "-m", "servesell.cli", "outbox", "run", "--db", db_url,
-           "--batch", "100", "--concurrency", "8", "--lease-seconds", "3", "--reconcile-after", "2"]  # fmt: skip
+           "--batch", "100", "--concurrency", "8", "--lease-seconds", "3",
+           "--reconcile-after", "2"]  # fmt: skip
     return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -78,7 +79,7 @@ def statuses(engine: Engine) -> Counter[str]:
         rows = conn.execute(
             select(outbox_messages.c.status, func.count()).group_by(outbox_messages.c.status)
         )
-        return Counter({status: n for status, n in rows})
+        return Counter(dict(rows.tuples().all()))
 
 
 def test_a_killed_worker_loses_nothing_and_sends_nothing_twice(
@@ -88,7 +89,9 @@ def test_a_killed_worker_loses_nothing_and_sends_nothing_twice(
     phones = fill(engine, dt.datetime.now(dt.UTC))
     monkeypatch.setenv("SERVESELL_RECEIPT_SECRET", SECRET)
     with live_server(db_url, workers=1) as api, running_provider() as (base, provider):
-        provider.behaviour.update({p: "timeout" for p in phones[::40]})  # 50 hang past the timeout
+        provider.behaviour.update(
+            dict.fromkeys(phones[::40], "timeout")
+        )  # 50 hang past the timeout
         provider.hang_seconds = 1.5
         provider.receipt_url = f"{api}/v1/channels/sms/receipts?token={SECRET}"
         provider.receipt_mode = "twice"

@@ -17,15 +17,9 @@ from servesell.store.optouts import (
     set_do_not_market,
     set_opt_out,
 )
-from servesell.store.outbox import (
-    Transition,
-    claim,
-    claim_unknown,
-    enqueue,
-    finish,
-    recover_expired,
-)
+from servesell.store.outbox import claim, claim_unknown, enqueue
 from servesell.store.receipts import Applied, apply_report
+from servesell.store.settle import Transition, finish, recover_expired
 from servesell.store.tables import outbox_events, outbox_messages
 from support.outbox import AT, log_decision, message
 
@@ -54,7 +48,7 @@ def test_a_retried_enqueue_in_one_transaction_makes_one_message(logged: Engine) 
 
 
 def test_a_rolled_back_decision_leaves_no_message(logged: Engine) -> None:
-    with pytest.raises(RuntimeError), logged.begin() as conn:
+    with pytest.raises(RuntimeError), logged.begin() as conn:  # noqa: PT012
         enqueue(conn, message(), now=AT, token_hash="a" * 64)
         raise RuntimeError("the decision's transaction failed")
     assert count(logged) == 0

@@ -49,7 +49,9 @@ templates:
     language: en
     template: SMS_0002
     max_segments: 3
-    body: "{{ masked_name }}, your bill of {{ balance | money }} can be paid in 12 instalments: {{ link }}"
+    body: >-
+      {{ masked_name }}, your bill of {{ balance | money }} can be paid in 12 instalments:
+      {{ link }}
   - offer: bill_instalment
     channel: email
     language: zh

@@ -24,44 +24,58 @@ if TYPE_CHECKING:
 
 def adapters_from_settings(settings: Settings) -> dict[Channel, Adapter]:
     """One adapter per configured channel."""
-    timeout = settings.channel_timeout_seconds
-    made: dict[Channel, Adapter] = {}
-    if settings.smtp_host:
-        _need(settings.smtp_sender, "SERVESELL_SMTP_SENDER")
-        made[Channel.EMAIL] = Smtp(
-            host=settings.smtp_host,
-            port=settings.smtp_port,
-            sender=settings.smtp_sender,
-            starttls=settings.smtp_starttls,
-            username=settings.smtp_username,
-            password=_secret(settings.smtp_password),
-            timeout=timeout,
-        )
+    made = {
+        Channel.EMAIL: _email(settings),
+        Channel.SMS: _sms(settings),
+        Channel.WECHAT: _wechat(settings),
+    }
+    return {channel: adapter for channel, adapter in made.items() if adapter is not None}
+
+
+def _email(settings: Settings) -> Adapter | None:
+    if not settings.smtp_host:
+        return None
+    return Smtp(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=_need(settings.smtp_sender, "SERVESELL_SMTP_SENDER"),
+        starttls=settings.smtp_starttls,
+        username=settings.smtp_username,
+        password=_secret(settings.smtp_password),
+        timeout=settings.channel_timeout_seconds,
+    )
+
+
+def _sms(settings: Settings) -> Adapter | None:
     if settings.sms_provider == "aliyun":
-        made[Channel.SMS] = AliyunSms(
+        return AliyunSms(
             endpoint=settings.sms_endpoint,
             access_key_id=_need(settings.sms_access_key_id, "SERVESELL_SMS_ACCESS_KEY_ID"),
             access_key_secret=_need(
                 _secret(settings.sms_access_key_secret), "SERVESELL_SMS_ACCESS_KEY_SECRET"
             ),
             sign_name=_need(settings.sms_sign_name, "SERVESELL_SMS_SIGN_NAME"),
-            timeout=timeout,
+            timeout=settings.channel_timeout_seconds,
         )
-    elif settings.sms_provider == "webhook":
-        made[Channel.SMS] = Webhook(
+    if settings.sms_provider == "webhook":
+        return Webhook(
             channel=Channel.SMS,
             url=_need(settings.webhook_url, "SERVESELL_WEBHOOK_URL"),
             secret=_need(_secret(settings.webhook_secret), "SERVESELL_WEBHOOK_SECRET"),
-            timeout=timeout,
+            timeout=settings.channel_timeout_seconds,
         )
-    if settings.wechat_app_id:
-        made[Channel.WECHAT] = WeChatTemplate(
-            api_base=settings.wechat_api_base,
-            app_id=settings.wechat_app_id,
-            app_secret=_need(_secret(settings.wechat_app_secret), "SERVESELL_WECHAT_APP_SECRET"),
-            timeout=timeout,
-        )
-    return made
+    return None
+
+
+def _wechat(settings: Settings) -> Adapter | None:
+    if not settings.wechat_app_id:
+        return None
+    return WeChatTemplate(
+        api_base=settings.wechat_api_base,
+        app_id=settings.wechat_app_id,
+        app_secret=_need(_secret(settings.wechat_app_secret), "SERVESELL_WECHAT_APP_SECRET"),
+        timeout=settings.channel_timeout_seconds,
+    )
 
 
 def _secret(value: SecretStr | None) -> str:

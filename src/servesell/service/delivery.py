@@ -36,7 +36,8 @@ from servesell.store import load_policy
 from servesell.store.channel_templates import load_templates
 from servesell.store.db import write_transaction
 from servesell.store.follow_ups import send_facts
-from servesell.store.outbox import Transition, claim, claim_unknown, finish, recover_expired
+from servesell.store.outbox import claim, claim_unknown
+from servesell.store.settle import Transition, finish, recover_expired
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -155,30 +156,25 @@ class Worker:
             key = (message.customer_id, message.channel)
             recipient = _recipient(facts[key], policy, message.channel, planned[key])
             verdict = gate(
-                recipient,
-                now=now,
-                valid_until=message.valid_until,
-                policy=policy,
+                recipient, now=now, valid_until=message.valid_until, policy=policy,
                 center_zone=self.tz,
-            )
-            if verdict.action is Action.SEND and message.channel not in self.adapters:
-                retry_at = now + dt.timedelta(seconds=self.settings.retry.cap_seconds)
-                transitions.append(
-                    Transition(
-                        message.id,
-                        Status.QUEUED,
-                        f"no {message.channel.value} adapter configured",
-                        next_attempt_at=retry_at,
-                    )
-                )
-            elif verdict.action is Action.SEND:
-                planned[key] += 1
-                sendable.append(message)
-            else:
+            )  # fmt: skip
+            if verdict.action is not Action.SEND:
                 transitions.append(
                     _held_back(message, verdict.action, verdict.reason or "", verdict.until)
                 )
+            elif message.channel not in self.adapters:
+                transitions.append(self._no_adapter(message, now))
+            else:
+                planned[key] += 1
+                sendable.append(message)
         return transitions, sendable
+
+    def _no_adapter(self, message: Claimed, now: dt.datetime) -> Transition:
+        """A channel without settings: the message waits (and finally expires), not dropped."""
+        retry_at = now + dt.timedelta(seconds=self.settings.retry.cap_seconds)
+        reason = f"no {message.channel.value} adapter configured"
+        return Transition(message.id, Status.QUEUED, reason, next_attempt_at=retry_at)
 
     def _send(self, message: Claimed) -> SendResult:
         return self.adapters[message.channel].send(outbound(message))

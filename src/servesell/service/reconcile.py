@@ -16,7 +16,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from servesell.channels.status import Status
-from servesell.store.outbox import Transition
+from servesell.store.settle import Transition
 
 if TYPE_CHECKING:
     import random
