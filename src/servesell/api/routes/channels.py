@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine
 
 from servesell.api.deps import DbDep, SettingsDep
+from servesell.api.schemas import errors
 from servesell.domain import Channel
 from servesell.service.receipts import (
     MalformedCallback,
@@ -22,9 +23,10 @@ from servesell.service.receipts import (
 )
 from servesell.store.db import write_transaction
 
-router = APIRouter(prefix="/v1/channels", tags=["channels"])
+router = APIRouter(prefix="/v1/channels", tags=["channels"], responses=errors(400, 401, 413, 422))
 
-ChannelPath = Annotated[Channel, Path(description="sms, email or wechat")]
+DigitalChannel = Literal["sms", "email", "wechat"]
+ChannelPath = Annotated[DigitalChannel, Path(description="sms, email or wechat")]
 Signature = Annotated[str | None, Header(alias="X-Servesell-Signature")]
 Token = Annotated[
     str | None, Query(description="The shared secret, for providers that cannot sign")
@@ -42,7 +44,7 @@ async def receipts(
     A receipt for a message servesell does not know is counted, not refused, so a
     provider does not retry it forever.
     """
-    body = await _checked_body(request, channel, signature, token, settings.receipt_secret)
+    body = await _checked_body(request, signature, token, settings.receipt_secret)
     try:
         reports = parse_receipts(body)
     except MalformedCallback as exc:
@@ -56,11 +58,11 @@ async def replies(
     signature: Signature = None, token: Token = None,
 ) -> dict[str, int]:  # fmt: skip
     """Customer replies: an opt-out keyword (T, TD, 退订, STOP) stops the channel for them."""
-    body = await _checked_body(request, channel, signature, token, settings.receipt_secret)
+    body = await _checked_body(request, signature, token, settings.receipt_secret)
 
     def work() -> dict[str, int]:
         with write_transaction(db) as conn:
-            return apply_replies(conn, channel, body, now=dt.datetime.now(dt.UTC))
+            return apply_replies(conn, Channel(channel), body, now=dt.datetime.now(dt.UTC))
 
     try:
         return await run_in_threadpool(work)
@@ -69,10 +71,8 @@ async def replies(
 
 
 async def _checked_body(
-    request: Request, channel: Channel, signature: str | None, token: str | None, secret: object
+    request: Request, signature: str | None, token: str | None, secret: object
 ) -> bytes:
-    if not channel.is_digital:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "in_call has no provider callbacks")
     body = await request.body()
     if len(body) > MAX_BODY:
         raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, "callback body over 1 MiB")
