@@ -35,6 +35,39 @@ class Settings(BaseSettings):
         default=10.0, gt=0, le=168, description="hours a web login lasts (one shift)"
     )
 
+    # Digital follow-ups (channels): links, receipts and the providers. Secrets are
+    # SecretStr, so they never show in a repr, a log or an error.
+    public_url: str = Field(
+        default="http://127.0.0.1:8000", description="base URL of tracked links (/o/{token})"
+    )
+    receipt_secret: SecretStr | None = Field(
+        default=None, description="shared secret / HMAC key of provider receipt callbacks"
+    )
+    channel_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    smtp_host: str = Field(default="", description="SMTP server for e-mail follow-ups")
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_starttls: bool = True
+    smtp_username: str = ""
+    smtp_password: SecretStr | None = None
+    smtp_sender: str = ""
+    sms_provider: str = Field(default="", description="'aliyun', 'webhook' or empty (no SMS)")
+    sms_endpoint: str = "https://dysmsapi.aliyuncs.com/"
+    sms_access_key_id: str = ""
+    sms_access_key_secret: SecretStr | None = None
+    sms_sign_name: str = ""
+    webhook_url: str = ""
+    webhook_secret: SecretStr | None = None
+    wechat_app_id: str = ""
+    wechat_app_secret: SecretStr | None = None
+    wechat_api_base: str = "https://api.weixin.qq.com"
+
+    @field_validator("sms_provider")
+    @classmethod
+    def _sms_provider(cls, name: str) -> str:
+        if name not in ("", "aliyun", "webhook"):
+            raise ValueError(f"sms_provider must be 'aliyun', 'webhook' or empty, got {name!r}")
+        return name
+
     @field_validator("currency")
     @classmethod
     def _currency(cls, code: str) -> str:

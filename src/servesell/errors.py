@@ -16,6 +16,8 @@ HTTP status in ``api/``; nothing else knows about status codes.
      │    └── DataError         a table that cannot be learned from (has column)
      ├── NotFoundError          an id that does not exist (customer, offer, decision, ...)
      ├── OutcomeError           an outcome that contradicts the decision log
+     ├── TemplateError          message templates that do not validate (has lines)
+     ├── ChannelError           a follow-up channel refused or misconfigured (no secrets)
      └── StoreError             the database refused (not migrated, locked, foreign data)
 """
 
@@ -147,3 +149,26 @@ class OutcomeError(ServesellError):
 
 class StoreError(ServesellError):
     """The database cannot be used as asked."""
+
+
+class TemplateError(ServesellError):
+    """Message templates that do not validate; ``problems`` lists ``(line, message)``.
+
+    ``line`` is 1-based in the template file (``None`` when the whole file is at fault).
+    """
+
+    def __init__(self, problems: list[tuple[int | None, str]], *, source: str = "") -> None:
+        self.problems = problems
+        self.source = source
+        lines = [
+            f"{source}:{line}: {message}" if line else f"{source}: {message}"
+            for line, message in problems
+        ]
+        super().__init__("\n".join(lines))
+
+
+class ChannelError(ServesellError):
+    """A follow-up channel that cannot be used as configured, or a bad receipt or token.
+
+    The message never contains a credential.
+    """

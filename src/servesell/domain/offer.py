@@ -103,6 +103,8 @@ class Offer(BaseModel):
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
     description: str = ""
+    attribution_days: float = Field(default=7.0, gt=0, le=90)
+    """Days after the decision in which a digital yes is credited to it (channels)."""
 
     @field_validator("id", "product")
     @classmethod

@@ -256,3 +256,89 @@ model_states = Table(
     Column("last_outcome_id", Integer, nullable=False, default=0),
     Column("updated_at", UtcDateTime, nullable=False),
 )
+
+# --- channels (issue 16): the outbox of digital follow-ups, their status history,
+# tracked links and channel opt-outs. ---
+
+outbox_messages = Table(
+    "outbox_messages",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("decision_id", ID, ForeignKey("decisions.id"), nullable=False),
+    Column("offer_id", ID, nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("customer_id", ID, nullable=False),
+    Column("address", String(254), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("params", JSON, nullable=False),
+    Column("template", String(64), nullable=False),
+    Column("link", String(500), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime),
+    Column("lease_owner", String(64)),
+    Column("lease_expires", UtcDateTime),
+    Column("provider_id", String(128)),
+    Column("last_error", String(500)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime),
+    Column("valid_until", UtcDateTime, nullable=False),
+    UniqueConstraint("decision_id", "offer_id", "channel", name="uq_outbox_messages_once"),
+    Index("ix_outbox_messages_due", "status", "next_attempt_at"),
+    Index("ix_outbox_messages_customer_sent", "customer_id", "channel", "sent_at"),
+)
+"""One follow-up message: written with its decision or outcome, sent by ``servesell outbox
+run``. ``(decision_id, offer_id, channel)`` is the idempotency key; ``id`` is our reference
+at the provider (Aliyun ``OutId``)."""
+
+outbox_events = Table(
+    "outbox_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("message_id", String(32), ForeignKey("outbox_messages.id"), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("detail", String(500)),
+    Index("ix_outbox_events_message", "message_id", "id"),
+)
+"""Every status a message went through, and who said so (worker, receipt, query, lease)."""
+
+link_tokens = Table(
+    "link_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("message_id", String(32), ForeignKey("outbox_messages.id"), nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("answered_at", UtcDateTime),
+    Column("answer", String(16)),
+    Index("ix_link_tokens_message", "message_id"),
+)
+"""Tracked links: the SHA-256 of the token in ``/o/{token}`` (the token itself is not kept),
+its expiry and the one answer it may carry."""
+
+link_events = Table(
+    "link_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("message_id", String(32), ForeignKey("outbox_messages.id"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_link_events_message", "message_id", "kind"),
+)
+"""What the customer did with a link: opened, accepted, declined, opted out."""
+
+channel_opt_outs = Table(
+    "channel_opt_outs",
+    metadata,
+    Column("customer_id", ID, primary_key=True),
+    Column("channel", String(16), primary_key=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("source", String(32), nullable=False),
+)
+"""Customers who asked a channel to stop (link, reply keyword or an admin)."""
+
+Index("ix_customers_phone", customers.c.phone)

@@ -14,7 +14,7 @@ from servesell.web.csrf import CsrfRejected
 from servesell.web.deps import is_htmx
 from servesell.web.i18n import translator
 from servesell.web.pages import Pages, language_of
-from servesell.web.routes import agent, analyst, auth, supervisor
+from servesell.web.routes import agent, analyst, auth, links, supervisor
 from servesell.web.session import SessionCodec, SessionMiddleware, session_key
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ def mount(app: FastAPI, settings: Settings) -> None:
     pages = Pages(settings)
     app.state.pages = pages
     app.state.session_codec = codec
-    for module in (auth, agent, supervisor, analyst):
+    for module in (auth, agent, supervisor, analyst, links):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(packages=[("servesell.web", "static")]), name="static")
     app.add_middleware(SessionMiddleware, codec=codec, db=db, users=app.state.tokens)
@@ -61,6 +61,10 @@ def mount(app: FastAPI, settings: Settings) -> None:
     async def csrf_rejected(request: Request, exc: Exception) -> Response:
         return pages.message(request, "csrf.title", "csrf.body", status.HTTP_403_FORBIDDEN)
 
+    async def too_many(request: Request, exc: Exception) -> Response:
+        return pages.message(request, "link.too_many.title", "link.too_many.body", 429)
+
+    app.add_exception_handler(links.TooManyRequests, too_many)
     app.add_exception_handler(LoginRequired, login_required)
     app.add_exception_handler(PageForbidden, forbidden)
     app.add_exception_handler(CsrfRejected, csrf_rejected)
