@@ -15,6 +15,10 @@ from typing import IO
 import httpx
 
 
+READY_SECONDS = 60
+"""How long workers may take to start (a loaded 2-core machine: tens of seconds)."""
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
     with socket.socket() as s:
@@ -51,7 +55,7 @@ def live_server(db_url: str, *, workers: int = 2) -> Iterator[str]:
 
 
 def _wait_ready(base: str, process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + READY_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
             log.seek(0)
@@ -63,4 +67,4 @@ def _wait_ready(base: str, process: subprocess.Popen[bytes], log: IO[bytes]) -> 
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
-    raise RuntimeError("server did not become ready within 30 s")
+    raise RuntimeError(f"server did not become ready within {READY_SECONDS} s")

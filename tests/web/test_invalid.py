@@ -68,10 +68,10 @@ def test_an_offer_without_channels_is_refused_at_the_channels(client: TestClient
     form = {
         "csrf_token": token,
         "id": "auto_debit",
-        "name": "Auto repayment",
+        "name_en": "Auto repayment",
         "product": "auto_debit",
         "rule": "age > 1",
-        "script": "…",
+        "script_zh": "…",
         "value": "20",
         "extra_handle_seconds": "30",
         "status": "active",
