@@ -37,6 +37,10 @@ class Settings(BaseSettings):
 
     # Digital follow-ups (channels): links, receipts and the providers. Secrets are
     # SecretStr, so they never show in a repr, a log or an error.
+    outbox_worker: bool = Field(
+        default=False,
+        description="run a delivery worker in every API worker (servesell serve --outbox)",
+    )
     public_url: str = Field(
         default="http://127.0.0.1:8000", description="base URL of tracked links (/o/{token})"
     )

@@ -8,7 +8,7 @@ source, call desk, token cache) once and mounts :mod:`servesell.api` and
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from zoneinfo import ZoneInfo
 
@@ -21,6 +21,7 @@ from servesell.config import Settings, get_settings
 from servesell.errors import ServesellError
 from servesell.http.masking import AccessLog
 from servesell.service.engines import LiveEngine
+from servesell.service.outbox import LinkBase
 from servesell.service.screen import CallDesk
 from servesell.service.tokens import TokenCache
 from servesell.store import open_db
@@ -32,13 +33,18 @@ logger = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None, *, seed: int | None = None) -> FastAPI:
     """Build the app over ``settings.db_url`` (migrated on start)."""
     settings = settings or get_settings()
-    engines = LiveEngine(tz=ZoneInfo(settings.timezone), seed=seed)
-    desk = CallDesk(open_db(settings.db_url), engines, language=settings.language)
+    tz = ZoneInfo(settings.timezone)
+    engines = LiveEngine(tz=tz, seed=seed)
+    links = LinkBase(settings.public_url, tz)
+    desk = CallDesk(open_db(settings.db_url), engines, language=settings.language, links=links)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         warm(desk)
+        stop = start_outbox(desk, settings) if settings.outbox_worker else None
         yield
+        if stop is not None:
+            stop()
         desk.db.dispose()
 
     app = FastAPI(
@@ -74,6 +80,26 @@ def warm(desk: CallDesk) -> None:
             desk.engines.get(conn)
     except (SQLAlchemyError, ServesellError) as exc:
         logger.warning("decision engine not built at start (%s); built on first call", exc)
+
+
+def start_outbox(desk: CallDesk, settings: Settings) -> Callable[[], None]:
+    """Deliver the outbox from a thread of this worker; returns what stops it.
+
+    Several workers (and nodes) may each run one: messages are claimed under leases.
+    """
+    from servesell.service.adapters import adapters_from_settings
+    from servesell.service.delivery import Worker, start_in_thread
+
+    tz = desk.links.tz if desk.links else ZoneInfo(settings.timezone)
+    worker = Worker(desk.db, adapters_from_settings(settings), tz=tz)
+    thread, event = start_in_thread(worker)
+
+    def stop() -> None:
+        event.set()
+        thread.join(timeout=30)
+        worker.close()
+
+    return stop
 
 
 def app_from_env() -> FastAPI:

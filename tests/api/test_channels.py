@@ -13,10 +13,10 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlalchemy import select
 
-from servesell.server import create_app
 from servesell.channels.status import Status
 from servesell.config import Settings
 from servesell.domain import Channel
+from servesell.server import create_app
 from servesell.service.outbox import enqueue_follow_ups
 from servesell.store import open_db
 from servesell.store.db import write_transaction

@@ -92,3 +92,14 @@ def test_busy_queue_switches_to_serve_mode_and_back_after_the_hold(
     assert _report(client, supervisor, 0, "2026-03-02T10:00:40+08:00") == "sell"
     mode = client.get("/v1/queues/default/mode", headers=auth(tokens["agent"]))
     assert mode.json()["mode"] == "sell"
+
+
+def test_a_retried_screen_pop_with_the_same_call_id_returns_the_same_decision(
+    client: TestClient, tokens
+) -> None:
+    body = {"customer_id": "C0000001", "call_id": "cti-retry-1"}
+    headers = auth(tokens["agent"])
+    first = client.post("/v1/decisions", json=body, headers=headers)
+    again = client.post("/v1/decisions", json=body, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["decision_id"] == first.json()["decision_id"]

@@ -14,7 +14,6 @@ from typing import IO
 
 import httpx
 
-
 READY_SECONDS = 60
 """How long workers may take to start (a loaded 2-core machine: tens of seconds)."""
 

@@ -9,13 +9,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from servesell.server import create_app
 from servesell.config import Settings
 from servesell.domain import Channel, OutcomeResult
+from servesell.server import create_app
 from servesell.service.outbox import enqueue_follow_ups
-from servesell.store import open_db
+from servesell.store import open_db, outcomes_of
 from servesell.store.db import write_transaction
-from servesell.store import outcomes_of
 from servesell.store.follow_ups import follow_ups_of
 from servesell.store.optouts import opted_out_channels
 from servesell.store.tables import customers, link_tokens, outbox_messages

@@ -20,12 +20,12 @@ from rich.table import Table
 from servesell.channels.backoff import RetryPolicy
 from servesell.channels.template_check import parse_templates
 from servesell.cli.app import app, console, err_console
-from servesell.cli.options import DbOption, JsonOption, SeedOption, db_url
+from servesell.cli.options import DbOption, JsonOption, SeedOption, open_database
 from servesell.config import get_settings
 from servesell.errors import InputFileError
 from servesell.service.adapters import adapters_from_settings
 from servesell.service.delivery import Worker, WorkerSettings
-from servesell.store import list_offers, open_db, require_schema
+from servesell.store import list_offers, require_schema
 from servesell.store.channel_templates import load_templates, save_templates
 from servesell.store.follow_ups import follow_ups_of, outbox_counts
 
@@ -59,7 +59,7 @@ def outbox_run(
         )
     retry = RetryPolicy(reconcile_after_seconds=reconcile_after)
     worker = Worker(
-        open_db(db_url(db)),
+        open_database(db),
         adapters,
         tz=ZoneInfo(settings.timezone),
         settings=WorkerSettings(batch, concurrency, lease_seconds, retry, seed),
@@ -104,7 +104,7 @@ def outbox_status(
     db: DbOption = None,
 ) -> None:
     """Messages by status, or the real status of one decision's follow-ups."""
-    with open_db(db_url(db)).connect() as conn:
+    with open_database(db).connect() as conn:
         if decision is None:
             counts = {s.value: n for s, n in sorted(outbox_counts(conn).items())}
             rows = None
@@ -140,7 +140,7 @@ def templates_load(
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputFileError(f"{file}: cannot read ({exc})") from None
-    engine = open_db(db_url(db))
+    engine = open_database(db)
     with engine.begin() as conn:
         offers = {o.id: o for o in list_offers(conn)}
         templates = parse_templates(
@@ -157,7 +157,7 @@ def templates_load(
 @templates_app.command("show")
 def templates_show(db: DbOption = None) -> None:
     """The templates in force."""
-    with open_db(db_url(db)).connect() as conn:
+    with open_database(db).connect() as conn:
         templates = load_templates(conn)
     if templates is None:
         console.print("no templates loaded (servesell templates load FILE.yaml)")

@@ -23,10 +23,12 @@ from servesell.domain import CallContext, Language, QueueState
 from servesell.errors import CatalogError, InputFileError, PolicyError
 from servesell.ingest.yamlfile import read_yaml
 from servesell.service.engines import LiveEngine
+from servesell.service.outbox import LinkBase
 from servesell.service.policy import change_policy
 from servesell.service.screen import CallDesk, ScreenPop
 from servesell.service.views import DecisionView
 from servesell.store import get_decision, load_policy
+from servesell.store.follow_ups import follow_ups_of
 
 policy_app = typer.Typer(help="Show or set the contact policy.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
@@ -75,7 +77,8 @@ def decide(
             agents_available=min(agents_available, agents_staffed),
         )
     context = CallContext(at=when, reason=reason, agent_id=agent, queue=queue, language=language)
-    desk = CallDesk(open_database(db), LiveEngine(tz=tz), language=settings.language)
+    links = LinkBase(settings.public_url, tz)
+    desk = CallDesk(open_database(db), LiveEngine(tz=tz), language=settings.language, links=links)
     pop = desk.screen_pop(customer_id, context, queue_state=given, log=log)
     if not pop.offers:
         raise CatalogError(
@@ -101,7 +104,11 @@ def why(
     """Why an offer was or was not made in a logged decision."""
     with open_database(db).connect() as conn:
         decision = get_decision(conn, decision_id)
+        messages = [m for m in follow_ups_of(conn, decision_id) if m.offer_id == offer_id]
     console.print(escape(why_not(decision, offer_id)), highlight=False, soft_wrap=False)
+    for m in messages:
+        reason = f" ({m.reason})" if m.reason else ""
+        console.print(f"follow-up by {m.channel.value}: {m.shown}{escape(reason)}", highlight=False)
 
 
 def print_pop(pop: ScreenPop) -> None:

@@ -22,6 +22,12 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "warning",
+    outbox: Annotated[
+        bool,
+        typer.Option(
+            "--outbox", help="Also deliver digital follow-ups (a worker thread in each process)."
+        ),
+    ] = False,
 ) -> None:
     """Run the HTTP API (OpenAPI at /docs) with uvicorn."""
     import uvicorn
@@ -29,6 +35,8 @@ def serve(
     url = db_url(db)
     open_database(db).dispose()  # migrate once, before the workers start
     os.environ["SERVESELL_DB_URL"] = url
+    if outbox:
+        os.environ["SERVESELL_OUTBOX_WORKER"] = "1"
     console.print(f"servesell on http://{host}:{port} ({workers} worker(s)), database {url}")
     uvicorn.run(
         "servesell.server:app_from_env",

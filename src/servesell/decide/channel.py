@@ -3,7 +3,7 @@
 An offer goes in the call when it can be made there and its expected margin per extra
 second of talk (priority / extra handle seconds) clears the policy's threshold; otherwise
 it goes to the first of its digital channels that reaches the customer (SMS needs a
-phone number, WeChat an openid, e-mail an address).
+phone number, WeChat an openid, e-mail an address, and none of them an opt-out).
 """
 
 from __future__ import annotations
@@ -56,7 +56,9 @@ def follow_up_channel(offer: Offer, customer: Customer) -> Channel | None:
 
 
 def reaches(channel: Channel, customer: Customer) -> bool:
-    """Whether ``customer`` has the contact point ``channel`` needs."""
+    """Whether ``customer`` has the contact point ``channel`` needs and did not stop it."""
+    if channel in customer.opted_out:
+        return False
     if channel is Channel.SMS:
         return bool(customer.phone)
     if channel is Channel.WECHAT:

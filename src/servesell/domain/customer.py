@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from servesell.domain.offer import Channel
 from servesell.domain.schema import Value
 
 
@@ -29,6 +30,8 @@ class Customer:
     phone: str | None = None
     email: str | None = None
     wechat_openid: str | None = None
+    opted_out: frozenset[Channel] = frozenset()
+    """Digital channels the customer asked to stop (an opt-out link or a reply "T")."""
 
     def __post_init__(self) -> None:
         if not self.id or not self.id.strip():

@@ -28,6 +28,11 @@ call_sale_share
 digital_routed
     Offers routed to a digital follow-up (suggested for sending; what was really sent is
     the outbox's figure).
+messages_sent
+    Follow-up messages of the window's calls the provider accepted (sent, delivered or
+    reported undelivered) — what really left the building.
+messages_delivered
+    Follow-up messages the provider reports delivered to the customer.
 digital_accepted
     Digital sales: follow-ups accepted (credited to the decision that routed them).
 sales
@@ -69,6 +74,8 @@ class Tallies:
     declined: int = 0
     not_offered: int = 0
     digital_routed: int = 0
+    messages_sent: int = 0
+    messages_delivered: int = 0
     digital_accepted: int = 0
     revenue_in_call: float = 0.0
     revenue_digital: float = 0.0
@@ -98,6 +105,8 @@ class Kpis:
     sales_per_100_calls: float
     call_sale_share: float
     digital_routed: int
+    messages_sent: int
+    messages_delivered: int
     digital_accepted: int
     sales: int
     revenue_in_call: float
@@ -126,6 +135,8 @@ def kpis(t: Tallies, group: str = TOTAL) -> Kpis:
         sales_per_100_calls=100.0 * _ratio(t.accepted, t.calls),
         call_sale_share=_ratio(t.calls_with_sale, t.calls),
         digital_routed=t.digital_routed,
+        messages_sent=t.messages_sent,
+        messages_delivered=t.messages_delivered,
         digital_accepted=t.digital_accepted,
         sales=t.accepted + t.digital_accepted,
         revenue_in_call=round(t.revenue_in_call, 2),

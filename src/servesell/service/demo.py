@@ -28,7 +28,7 @@ from servesell.report.kpis import TOTAL, Kpis, Tallies, kpis
 from servesell.service.engines import FixedEngine, build_engine
 from servesell.service.kpis import kpis_by
 from servesell.service.learning import Saved, save_adaptive
-from servesell.service.outcomes import record_in
+from servesell.service.outbox import LinkBase
 from servesell.service.screen import CallDesk
 from servesell.store import (
     count_customers,
@@ -81,6 +81,7 @@ class DemoConfig:
     timezone: str = "Asia/Shanghai"
     gate: GateKind = "gated"
     learn: bool = True
+    public_url: str = "http://127.0.0.1:8000"
 
     def __post_init__(self) -> None:
         if self.customers < 10:
@@ -124,7 +125,7 @@ def run_demo(db: Engine, config: DemoConfig, progress: Progress | None = None) -
     queue = _QueueStats()
     center = _Center(
         db,
-        CallDesk(db, FixedEngine(engine)),
+        CallDesk(db, FixedEngine(engine), links=LinkBase(config.public_url, tz)),
         {c.id: c for c in customers},
         agents,
         offers,
@@ -284,7 +285,7 @@ class _Center:
         for outcome in respond(
             decision, customer, agent, offers=self.offers, truth=self.truth, rng=self.rng
         ):
-            record_in(conn, outcome)
+            self.desk.record_in(conn, outcome)
             extra += outcome.extra_handle_seconds or 0.0
             if self.model is not None:
                 offer = self.offers[outcome.offer_id]

@@ -43,6 +43,14 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
+class LinkBase:
+    """Where tracked links point and the zone dates in messages are written in."""
+
+    base_url: str
+    tz: dt.tzinfo = dt.UTC
+
+
+@dataclass(frozen=True, slots=True)
 class Queued:
     """One follow-up the call asked for: its message, status and whether it is new."""
 
@@ -185,9 +193,10 @@ class _FollowUp:
 
     def _variables(self, templates: TemplateSet, link: str, expires: dt.datetime) -> dict[str, Any]:
         values: dict[str, Any] = dict(self.customer.attributes)
+        language = self._language(templates)
         values.update(
             masked_name=mask_name(self.customer.attributes.get(templates.file.name_field)),
-            offer_name=self.offer.name,
+            offer_name=self.offer.name_in(language),
             link=link,
             valid_until=expires.astimezone(self.tz).date().isoformat(),
         )

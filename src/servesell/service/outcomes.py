@@ -1,8 +1,9 @@
 """Recording what happened to an offer: the API, the agent desktop and the demo share it.
 
 The outcome and what follows from it are written in one transaction: a "call me later"
-decline becomes a callback request for the outbound journeys, kept once however often
-the click is retried.
+decline becomes a callback request for the outbound journeys, and an in-call decline whose
+offer can follow up digitally queues its message (the bill and a link to say yes later)
+in the outbox — each kept once however often the click is retried.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from servesell.domain import OutcomeResult
+from servesell.service.outbox import LinkBase, enqueue_decline_follow_up
 from servesell.store import record_outcome
 from servesell.store.callbacks import CallbackRequest, request_callback
 from servesell.store.db import write_transaction
@@ -25,15 +27,21 @@ CALL_ME_LATER = "call_me_later"
 """The decline reason that asks for a callback (see ``domain.decision.DECLINE_REASONS``)."""
 
 
-def record(db: Database, outcome: Outcome) -> bool:
-    """Store ``outcome`` and what follows from it; ``False`` when it was already stored."""
+def record(db: Database, outcome: Outcome, *, links: LinkBase | None = None) -> bool:
+    """Store ``outcome`` and what follows from it; ``False`` when it was already stored.
+
+    With ``links`` an in-call decline queues its digital follow-up (see
+    :func:`~servesell.service.outbox.enqueue_decline_follow_up`).
+    """
     with write_transaction(db) as conn:
-        return record_in(conn, outcome)
+        return record_in(conn, outcome, links=links)
 
 
-def record_in(conn: Connection, outcome: Outcome) -> bool:
+def record_in(conn: Connection, outcome: Outcome, *, links: LinkBase | None = None) -> bool:
     """:func:`record` inside the caller's write transaction."""
     created = record_outcome(conn, outcome)
+    if created and links is not None:
+        enqueue_decline_follow_up(conn, outcome, base_url=links.base_url, tz=links.tz)
     if created and is_callback_request(outcome):
         customer_id, agent_id = decision_owner(conn, outcome.decision_id)
         request = CallbackRequest(

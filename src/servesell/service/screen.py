@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from servesell.decide import render_script
+from servesell.service.outbox import LinkBase, enqueue_follow_ups
+from servesell.service.outcomes import record, record_in
 from servesell.service.queues import LoadCache, QueueMode, judge, live_state
 from servesell.store import (
     contact_history,
@@ -22,6 +24,7 @@ from servesell.store import (
 )
 from servesell.store.db import write_transaction
 from servesell.store.decisions import decision_for_call
+from servesell.store.follow_ups import FollowUp, follow_ups_of
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -48,8 +51,9 @@ class ScreenPop:
 
     ``history`` holds the customer's recent contacts the decision judged (caps,
     cool-downs), ``mode`` the queue's verdict it was made under, ``scripts`` the shown
-    offers' scripts filled in for the customer in ``language``, and ``outcomes`` what was
-    already recorded (non-empty when a pop is shown again).
+    offers' scripts filled in for the customer in ``language``, ``outcomes`` what was
+    already recorded and ``follow_ups`` the digital messages of the call with what really
+    became of them (queued, sent, delivered, opened, accepted, failed, ...).
     """
 
     decision: Decision
@@ -60,6 +64,9 @@ class ScreenPop:
     mode: QueueMode
     language: str
     outcomes: tuple[Outcome, ...] = ()
+    follow_ups: tuple[FollowUp, ...] = ()
+    revisited: bool = False
+    """True when this is a decision made earlier for the same call (a reload or a retry)."""
 
     def name_of(self, offer_id: str, language: str | None = None) -> str:
         """The offer's name in ``language`` (default the pop's), its id when retired."""
@@ -75,6 +82,9 @@ class CallDesk:
 
     ``language`` is the center's default script language, used when neither the call
     (the IVR's choice) nor the customer's profile (a ``language`` field) says otherwise.
+    With ``links`` (where tracked links point), digital follow-ups — the offers a
+    decision routes to a channel and the follow-up of an in-call decline — are queued in
+    the outbox in the same transaction; without, nothing is queued (benchmarks, tests).
     """
 
     def __init__(
@@ -84,11 +94,13 @@ class CallDesk:
         loads: LoadCache | None = None,
         *,
         language: str = "zh",
+        links: LinkBase | None = None,
     ) -> None:
         self.db = db
         self.engines = engines
         self.loads = loads or LoadCache()
         self.language = language
+        self.links = links
 
     def screen_pop(
         self,
@@ -132,10 +144,22 @@ class CallDesk:
         customer = get_customer(conn, customer_id, engine.catalog.schema, lock=log)
         history = contact_history(conn, customer_id, context.at - history_span(engine))
         decision = engine.decide(customer, context, history=history, queue_state=state)
+        follow_ups: tuple[FollowUp, ...] = ()
         if log:
             insert_decision(conn, decision)
+            follow_ups = self._queue_follow_ups(conn, engine, decision, customer)
         mode = QueueMode(context.queue, decision.mode, decision.budget_seconds, state)
-        return self._pop(engine, decision, customer, history=history, mode=mode)
+        return self._pop(
+            engine, decision, customer, history=history, mode=mode, follow_ups=follow_ups
+        )
+
+    def record(self, outcome: Outcome) -> bool:
+        """Store an outcome the agent (or a link) reported, with what follows from it."""
+        return record(self.db, outcome, links=self.links)
+
+    def record_in(self, conn: Connection, outcome: Outcome) -> bool:
+        """:meth:`record` inside the caller's write transaction (the demo's day)."""
+        return record_in(conn, outcome, links=self.links)
 
     def revisit(self, decision_id: str) -> ScreenPop:
         """The screen pop of a logged decision, with the outcomes recorded since."""
@@ -164,8 +188,25 @@ class CallDesk:
             if c.decision_id != decision.id
         ]
         mode = QueueMode(decision.context.queue, decision.mode, decision.budget_seconds, None)
-        outcomes = tuple(outcomes_of(conn, decision.id))
-        return self._pop(engine, decision, customer, history=history, mode=mode, outcomes=outcomes)
+        return self._pop(
+            engine,
+            decision,
+            customer,
+            history=history,
+            mode=mode,
+            outcomes=tuple(outcomes_of(conn, decision.id)),
+            follow_ups=tuple(follow_ups_of(conn, decision.id)),
+            revisited=True,
+        )
+
+    def _queue_follow_ups(
+        self, conn: Connection, engine: Engine, decision: Decision, customer: Customer
+    ) -> tuple[FollowUp, ...]:
+        if self.links is None or not decision.digital:
+            return ()
+        base, tz = self.links.base_url, self.links.tz
+        enqueue_follow_ups(conn, decision, customer, engine.catalog.by_id, base_url=base, tz=tz)
+        return tuple(follow_ups_of(conn, decision.id))
 
     def _pop(
         self,
@@ -176,6 +217,8 @@ class CallDesk:
         history: Sequence[Contact],
         mode: QueueMode,
         outcomes: tuple[Outcome, ...] = (),
+        follow_ups: tuple[FollowUp, ...] = (),
+        revisited: bool = False,
     ) -> ScreenPop:
         offers = engine.catalog.by_id
         language = script_language(decision.context, customer, self.language)
@@ -184,7 +227,18 @@ class CallDesk:
             for c in decision.shown
             if c.offer_id in offers
         }
-        return ScreenPop(decision, customer, offers, scripts, history, mode, language, outcomes)
+        return ScreenPop(
+            decision,
+            customer,
+            offers,
+            scripts,
+            history,
+            mode,
+            language,
+            outcomes,
+            follow_ups,
+            revisited,
+        )
 
 
 def history_span(engine: Engine) -> dt.timedelta:

@@ -6,18 +6,29 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, exists, func, select
 
 from servesell.domain.customer import Customer
+from servesell.domain.offer import Channel
 from servesell.domain.schema import ProfileSchema, from_json_values, to_json_value
 from servesell.errors import NotFoundError
-from servesell.store.tables import customers
+from servesell.store.tables import channel_opt_outs, customers
 from servesell.store.upsert import upsert
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Row
 
-_BY_ID = select(customers).where(customers.c.id == bindparam("customer_id"))
+_OPTED_OUT = {
+    channel: exists()
+    .where(
+        channel_opt_outs.c.customer_id == customers.c.id,
+        channel_opt_outs.c.channel == channel.value,
+    )
+    .label(f"opted_out_{channel.value}")
+    for channel in Channel
+    if channel.is_digital
+}
+_BY_ID = select(customers, *_OPTED_OUT.values()).where(customers.c.id == bindparam("customer_id"))
 _BY_ID_LOCKED = _BY_ID.with_for_update()
 _FLAGS = ("do_not_market", "blacklisted", "vip", "open_complaint")
 _CONTACTS = ("phone", "email", "wechat_openid")
@@ -95,4 +106,7 @@ def _from_row(row: Row[Any], schema: ProfileSchema) -> Customer:
         phone=row.phone,
         email=row.email,
         wechat_openid=row.wechat_openid,
+        opted_out=frozenset(
+            channel for channel, flag in _OPTED_OUT.items() if getattr(row, flag.name, False)
+        ),
     )

@@ -96,9 +96,25 @@ def decision_owner(conn: Connection, decision_id: str) -> tuple[str, str | None]
 
 
 def contact_history(conn: Connection, customer_id: str, since: dt.datetime) -> list[Contact]:
-    """Offers made to ``customer_id`` since ``since`` (shown or sent), with any results."""
-    rows = conn.execute(_HISTORY, {"customer_id": customer_id, "since": since}).all()
-    return [_contact(r) for r in rows]
+    """Offers made to ``customer_id`` since ``since`` (shown or sent), with any results.
+
+    One contact per offer made, on the channel it was made on. Its result is the
+    customer's answer on any channel: an offer declined in the call and accepted later
+    through its follow-up link is an accepted contact (so "recently accepted" holds).
+    """
+    contacts: dict[tuple[str, str], Contact] = {}
+    for row in conn.execute(_HISTORY, {"customer_id": customer_id, "since": since}):
+        key = (row.id, row.offer_id)
+        contact = _contact(row)
+        earlier = contacts.get(key)
+        if earlier is None or _outranks(contact, earlier):
+            contacts[key] = contact
+    return list(contacts.values())
+
+
+def _outranks(contact: Contact, other: Contact) -> bool:
+    """An acceptance on any channel outranks every other answer to the same offer."""
+    return contact.result is OutcomeResult.ACCEPTED and other.result is not OutcomeResult.ACCEPTED
 
 
 def _history_query() -> Select[Any]:
@@ -109,7 +125,6 @@ def _history_query() -> Select[Any]:
         and_(
             outcomes.c.decision_id == decision_candidates.c.decision_id,
             outcomes.c.offer_id == decision_candidates.c.offer_id,
-            outcomes.c.channel == decision_candidates.c.channel,
         ),
     )
     return (
@@ -127,7 +142,7 @@ def _history_query() -> Select[Any]:
             decisions.c.made_at >= bindparam("since", type_=UtcDateTime),
             decision_candidates.c.fate.in_([Fate.SHOWN.value, Fate.DIGITAL.value]),
         )
-        .order_by(decisions.c.made_at)
+        .order_by(decisions.c.made_at, outcomes.c.id)
     )
 
 

@@ -17,11 +17,19 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, case, distinct, exists, func, literal, select, text
 
+from servesell.channels.status import Status
 from servesell.domain.decision import Fate, OutcomeResult
 from servesell.domain.offer import Channel
 from servesell.errors import ServesellError
 from servesell.report.kpis import TOTAL, Tallies
-from servesell.store.tables import agents, calls, decision_candidates, decisions, outcomes
+from servesell.store.tables import (
+    agents,
+    calls,
+    decision_candidates,
+    decisions,
+    outbox_messages,
+    outcomes,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -33,6 +41,7 @@ if TYPE_CHECKING:
 GROUPS = ("agent", "team", "offer", "hour", "day")
 
 _IN_CALL = Channel.IN_CALL.value
+_REACHED_PROVIDER = {s.value for s in (Status.SENT, Status.DELIVERED, Status.UNDELIVERED)}
 _PRESENTED = (OutcomeResult.ACCEPTED.value, OutcomeResult.DECLINED.value)
 
 
@@ -62,6 +71,12 @@ def tallies(
         parts[group]["offers_shown" if fate == Fate.SHOWN.value else "digital_routed"] = count
     for row in conn.execute(_outcomes(group_by, key, window)):
         _add_outcome(parts[row.key], row, catalog)
+    for group, status, count in conn.execute(_messages(group_by, key, window)):
+        part = parts[group]
+        if status in _REACHED_PROVIDER:
+            part["messages_sent"] = part.get("messages_sent", 0) + int(count)
+        if status == Status.DELIVERED.value:
+            part["messages_delivered"] = part.get("messages_delivered", 0) + int(count)
     for group, presented, count, seconds in conn.execute(_handle_times(group_by, key, window)):
         side = "with_offer" if presented else "without_offer"
         part = parts[group]
@@ -179,6 +194,16 @@ def _outcomes(group_by: str | None, key: Any, window: ColumnElement[bool]) -> Se
         .where(window)
         .group_by("key", outcomes.c.offer_id, outcomes.c.channel, outcomes.c.result)
     )
+
+
+def _messages(group_by: str | None, key: Any, window: ColumnElement[bool]) -> Select[Any]:
+    """Follow-up messages of the window's decisions by delivery status."""
+    join_on = outbox_messages.c.decision_id == decisions.c.id
+    if group_by == "offer":
+        join_on = and_(join_on, outbox_messages.c.offer_id == decision_candidates.c.offer_id)
+    query = _base(group_by, key, outbox_messages.c.status, func.count())
+    query = query.join(outbox_messages, join_on)
+    return query.where(window).group_by("key", outbox_messages.c.status)
 
 
 def _handle_times(group_by: str | None, key: Any, window: ColumnElement[bool]) -> Select[Any]:

@@ -16,3 +16,8 @@ def bank_schema_path() -> Path:
 def bank_catalog_path() -> Path:
     """Path of the bank demo's offer-catalog YAML."""
     return Path(str(DATA / "bank_catalog.yaml"))
+
+
+def bank_templates_path() -> Path:
+    """Path of the bank demo's follow-up message templates YAML."""
+    return Path(str(DATA / "bank_templates.yaml"))

@@ -17,6 +17,7 @@ from servesell.http.masking import mask_text
 if TYPE_CHECKING:
     from servesell.domain import Customer, Outcome
     from servesell.service.screen import ScreenPop
+    from servesell.store.follow_ups import FollowUp as FollowUpMessage
 
 DECLINE_CHOICES = (*DECLINE_REASONS, "other")
 """Decline reasons an agent picks from (stored as these codes)."""
@@ -38,6 +39,7 @@ class OfferCard:
     propensity: float
     extra_handle_seconds: float
     follow_up: Channel | None
+    message: FollowUpMessage | None = None
     result: OutcomeResult | None = None
     decline_reason: str | None = None
     error: str | None = None
@@ -50,10 +52,17 @@ class OfferCard:
 
 @dataclass(frozen=True, slots=True)
 class FollowUp:
-    """An offer sent to a digital channel instead of talked about."""
+    """An offer routed to a digital channel, and what really became of its message.
+
+    ``status`` is the message's real status word (``queued``, ``sent``, ``delivered``,
+    ``opened``, ``accepted``, ``failed`` ...), or ``not_sent`` when no message exists
+    (no templates loaded, or the outbox is not connected): a suggestion, nothing sent.
+    """
 
     name: str
     channel: Channel
+    status: str
+    reason: str | None = None
 
 
 def offer_cards(pop: ScreenPop, language: str) -> list[OfferCard]:
@@ -62,6 +71,7 @@ def offer_cards(pop: ScreenPop, language: str) -> list[OfferCard]:
     Names are in ``language`` (the agent's screen); scripts in the caller's language.
     """
     recorded = {o.offer_id: o for o in pop.outcomes if o.channel is Channel.IN_CALL}
+    messages = {m.offer_id: m for m in pop.follow_ups}
     cards = []
     for rank, c in enumerate(pop.decision.shown, start=1):
         offer = pop.offers.get(c.offer_id)
@@ -76,6 +86,7 @@ def offer_cards(pop: ScreenPop, language: str) -> list[OfferCard]:
             propensity=c.scores.propensity,
             extra_handle_seconds=offer.extra_handle_seconds if offer else 0.0,
             follow_up=follow_up_channel(offer, pop.customer) if offer else None,
+            message=messages.get(c.offer_id),
         )
         cards.append(with_outcome(card, recorded.get(c.offer_id)))
     return cards
@@ -89,12 +100,16 @@ def with_outcome(card: OfferCard, outcome: Outcome | None) -> OfferCard:
 
 
 def follow_ups(pop: ScreenPop, language: str) -> list[FollowUp]:
-    """Offers of this call routed to a digital channel, named in ``language``."""
-    return [
-        FollowUp(pop.name_of(c.offer_id, language), c.channel)
-        for c in pop.decision.digital
-        if c.channel is not None
-    ]
+    """Offers of this call routed to a digital channel, named in ``language``, with status."""
+    messages = {m.offer_id: m for m in pop.follow_ups}
+    out = []
+    for c in pop.decision.digital:
+        if c.channel is None:
+            continue
+        message = messages.get(c.offer_id)
+        status, reason = (message.shown, message.reason) if message else ("not_sent", None)
+        out.append(FollowUp(pop.name_of(c.offer_id, language), c.channel, status, reason))
+    return out
 
 
 def contact_points(customer: Customer) -> list[tuple[Channel, str]]:

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Path, Query, Response, status
 from servesell.api.schemas import AUTHED, DecisionRequest, OutcomeOut, OutcomeRequest, errors
 from servesell.decide import why_not
 from servesell.domain import CallContext, Outcome
-from servesell.http import AgentDep, ConnDep, DbDep, DeskDep
-from servesell.service.outcomes import record
+from servesell.http import AgentDep, ConnDep, DeskDep
 from servesell.service.views import DecisionView
 from servesell.store import get_decision
+from servesell.store.follow_ups import follow_ups_of
 
 router = APIRouter(
     prefix="/v1/decisions", tags=["decisions"], responses={**AUTHED, **errors(404, 409)}
@@ -22,14 +22,24 @@ router = APIRouter(
 DecisionId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses={200: {"description": "The decision already made for this customer and call_id"}},
+)
 def create_decision(
     body: DecisionRequest,
     desk: DeskDep,
     user: AgentDep,
+    response: Response,
     explain: Annotated[bool, Query(description="Include every candidate's fate")] = False,
 ) -> DecisionView:
-    """Decide which offers (if any) the agent should make on this call, and log it."""
+    """Decide which offers (if any) the agent should make on this call, and log it.
+
+    A request repeated with the same ``customer_id`` and ``call_id`` (a CTI retrying
+    after a timeout) returns the decision already made (200), so nothing — no offer, no
+    follow-up message — is made or counted twice.
+    """
     context = CallContext(
         at=body.at or dt.datetime.now(dt.UTC),
         reason=body.reason,
@@ -38,7 +48,10 @@ def create_decision(
         queue=body.queue,
         language=body.language,
     )
-    return DecisionView.of(desk.screen_pop(body.customer_id, context), full=explain)
+    pop = desk.screen_pop(body.customer_id, context, reuse=True)
+    if pop.revisited:
+        response.status_code = status.HTTP_200_OK
+    return DecisionView.of(pop, full=explain)
 
 
 @router.get("/{decision_id}")
@@ -53,18 +66,24 @@ def why_offer(
     offer_id: Annotated[str, Path(min_length=1, max_length=64)],
     conn: ConnDep,
     user: AgentDep,
-) -> dict[str, str]:
-    """Why ``offer_id`` was or was not made in this decision, in one sentence."""
+) -> dict[str, str | None]:
+    """Why ``offer_id`` was or was not made in this decision, in one sentence.
+
+    ``follow_up`` is the real status of its digital follow-up, when one was queued.
+    """
+    why = why_not(get_decision(conn, decision_id), offer_id)
+    shown = [m.shown for m in follow_ups_of(conn, decision_id) if m.offer_id == offer_id]
     return {
         "decision_id": decision_id,
         "offer_id": offer_id,
-        "why": why_not(get_decision(conn, decision_id), offer_id),
+        "why": why,
+        "follow_up": shown[-1] if shown else None,
     }
 
 
 @router.post("/{decision_id}/outcomes", status_code=status.HTTP_201_CREATED)
 def create_outcome(
-    decision_id: DecisionId, body: OutcomeRequest, db: DbDep, user: AgentDep, response: Response
+    decision_id: DecisionId, body: OutcomeRequest, desk: DeskDep, user: AgentDep, response: Response
 ) -> OutcomeOut:
     """Record what happened to a shown offer; the same outcome twice is stored once (200)."""
     outcome = Outcome(
@@ -76,7 +95,7 @@ def create_outcome(
         decline_reason=body.decline_reason,
         extra_handle_seconds=body.extra_handle_seconds,
     )
-    created = record(db, outcome)
+    created = desk.record(outcome)
     if not created:
         response.status_code = status.HTTP_200_OK
     return OutcomeOut(

@@ -12,7 +12,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from servesell.domain import LANGUAGES, CallContext, Channel, Outcome, OutcomeResult
 from servesell.errors import NotFoundError, OutcomeError
 from servesell.http import ConnDep, DeskDep, is_id, is_name
-from servesell.service.outcomes import record
 from servesell.service.screen import ScreenPop
 from servesell.web.access import AgentPage
 from servesell.web.csrf import CsrfChecked
@@ -131,7 +130,7 @@ def outcome(
     )
     error = None
     try:
-        record(desk.db, recorded)
+        desk.record(recorded)
     except OutcomeError as exc:
         error = str(exc)
     except NotFoundError:
