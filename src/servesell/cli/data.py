@@ -27,8 +27,16 @@ def import_customers_command(
     file: Annotated[Path, typer.Argument(help="CSV (any delimiter) or parquet file.")],
     db: DbOption = None,
     encoding: Annotated[
-        str, typer.Option(help="Text encoding of a CSV file, e.g. gb18030.")
-    ] = "utf-8",
+        str | None,
+        typer.Option(help="Text encoding of a CSV file, e.g. gb18030 (default: detect)."),
+    ] = None,
+    decimal_comma: Annotated[
+        bool,
+        typer.Option(
+            "--decimal-comma",
+            help="Numbers are written 1.234,5 (decimal comma, '.' groups thousands).",
+        ),
+    ] = False,
     rejects: Annotated[
         Path | None, typer.Option(help="Where to write rejected rows (default FILE.rejects.csv).")
     ] = None,
@@ -41,6 +49,7 @@ def import_customers_command(
         open_db(db_url(db)),
         file,
         encoding=encoding,
+        decimal="," if decimal_comma else ".",
         ignore_unknown=ignore_unknown_columns,
         reject_path=rejects,
     )

@@ -23,6 +23,11 @@ if TYPE_CHECKING:
 
 MAX_LENGTH = 10_000
 """Longest rule text accepted, in characters; a rule is a condition, not a program."""
+MAX_DEPTH = 24
+"""Deepest nesting accepted (see :func:`servesell.rules.check.depth_of`): every engine
+(Python closures, DuckDB, PostgreSQL, Spark SQL, and sqlglot generating their SQL)
+walks a rule recursively, so a rule that validates must stay well within Python's
+recursion limit even when called from a deep stack."""
 
 
 def parse(text: str) -> exp.Expr:
@@ -38,7 +43,9 @@ def parse(text: str) -> exp.Expr:
     except ParseError as exc:
         raise _parse_error(text, exc) from None
     except RecursionError:
-        raise RuleError("the rule is nested too deeply", rule=text) from None
+        raise RuleError(
+            f"the rule is nested too deeply (more than {MAX_DEPTH} levels)", rule=text
+        ) from None
     if len(trees) != 1 or trees[0] is None:  # pragma: no cover - separators refused above
         raise RuleError("a rule is one expression", rule=text, position=0)
     return trees[0]

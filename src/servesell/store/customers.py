@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import String, bindparam, func, select
 
 from servesell.domain.customer import Customer
 from servesell.domain.schema import ProfileSchema, from_json_values, to_json_value
+from servesell.domain.values import describe_char
 from servesell.errors import NotFoundError
 from servesell.store.tables import customers
 from servesell.store.upsert import upsert
@@ -21,6 +23,13 @@ _BY_ID = select(customers).where(customers.c.id == bindparam("customer_id"))
 _BY_ID_LOCKED = _BY_ID.with_for_update()
 _FLAGS = ("do_not_market", "blacklisted", "vip", "open_complaint")
 _CONTACTS = ("phone", "email", "wechat_openid")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+TEXT_LIMITS: dict[str, int] = {
+    column.name: column.type.length
+    for column in customers.columns
+    if isinstance(column.type, String) and column.type.length
+}
+"""Longest text each customer column holds, in characters, read from the table definition."""
 
 
 def upsert_customers(conn: Connection, batch: Iterable[Customer]) -> int:
@@ -29,6 +38,38 @@ def upsert_customers(conn: Connection, batch: Iterable[Customer]) -> int:
     rows = [_to_row(customer, now) for customer in batch]
     upsert(conn, customers, rows)
     return len(rows)
+
+
+def unstorable(customer: Customer) -> list[tuple[str, str]]:
+    """``(column, reason)`` for each value of ``customer`` some supported database refuses.
+
+    The limits are the table's own: ``String(n)`` lengths (PostgreSQL enforces them,
+    SQLite does not, so both are held to them) and text without NUL, which PostgreSQL
+    refuses in text and JSON alike. An importer checks a row with this before writing
+    it, so a row that validates is a row every database stores.
+    """
+    problems: list[tuple[str, str]] = []
+    for column, limit in TEXT_LIMITS.items():
+        value = getattr(customer, column)
+        if value is not None and len(value) > limit:
+            reason = f"{len(value)} characters, more than the {limit} the database column holds"
+            problems.append((column, reason))
+    texts = [(c, getattr(customer, c)) for c in ("id", *_CONTACTS)]
+    texts += [(name, v) for name, v in customer.attributes.items() if isinstance(v, str)]
+    texts += [("holdings", product) for product in customer.holdings]
+    for column, value in texts:
+        problem = None if value is None else _unstorable_text(value)
+        if problem:
+            problems.append((column, problem))
+    return problems
+
+
+def _unstorable_text(value: str) -> str | None:
+    if "\x00" in value:
+        return f"contains {describe_char(chr(0))}, which the database cannot store"
+    if _SURROGATE.search(value):
+        return "contains an unpaired surrogate, which is not text the database can store"
+    return None
 
 
 def get_customer(
