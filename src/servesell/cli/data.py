@@ -45,14 +45,18 @@ def import_customers_command(
     ] = False,
 ) -> None:
     """Upsert customers by id; bad rows go to a reject file with line, column and reason."""
-    report = import_customers(
-        open_db(db_url(db)),
-        file,
-        encoding=encoding,
-        decimal="," if decimal_comma else ".",
-        ignore_unknown=ignore_unknown_columns,
-        reject_path=rejects,
-    )
+    engine = open_db(db_url(db))
+    try:
+        report = import_customers(
+            engine,
+            file,
+            encoding=encoding,
+            decimal="," if decimal_comma else ".",
+            ignore_unknown=ignore_unknown_columns,
+            reject_path=rejects,
+        )
+    finally:
+        engine.dispose()
     for reject in report.rejects[:_MAX_SHOWN]:
         err_console.print(escape(str(reject)), highlight=False)
     if len(report.rejects) > _MAX_SHOWN:
@@ -70,7 +74,11 @@ def offers_load(
     db: DbOption = None,
 ) -> None:
     """Validate a catalog and upsert every valid offer; report each invalid one."""
-    report = load_catalog(open_db(db_url(db)), file)
+    engine = open_db(db_url(db))
+    try:
+        report = load_catalog(engine, file)
+    finally:
+        engine.dispose()
     for error in report.errors:
         err_console.print(escape(str(error)), highlight=False)
     console.print(escape(report.summary), highlight=False)

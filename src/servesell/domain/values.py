@@ -119,8 +119,10 @@ def _not_a_number(raw: str, text: str, *, whole: bool, decimal: DecimalMark) -> 
         )
     if "_" in text:
         return f"{raw!r}: '_' does not separate digits here; write the digits alone"
+    if whole and _PATTERNS[decimal][1].match(text):
+        return f"expected {kind} (no fraction or exponent), got {raw!r}"
     other: DecimalMark = "," if decimal == "." else "."
-    if _PATTERNS[other][1].match(text):
+    if other in text and _PATTERNS[other][1].match(text):
         if decimal == ".":
             return (
                 f"{raw!r} is not a number with a decimal point; if the file writes a "

@@ -10,10 +10,11 @@ non-UTF-8 encoding for bytes that are valid UTF-8 is honoured with a warning sho
 the text will read (mojibake), since such files are almost always UTF-8.
 
 **Records.** A broken record does not end the file. When the CSV grammar fails (a quote
-that never closes, text after a closing quote) or a record spanning several lines has
-the wrong number of fields (a stray quote swallowed the lines after it), the record's
-first line is reported as unreadable and reading resumes on the next line. Fields may
-be as long as the file (the csv module's 131,072-character default is raised).
+that never closes, text after a closing quote), or a record spanning several lines has
+the wrong number of fields or swallows a line that would be a record of its own (a
+stray quote paired with a later one), the record's first line is reported as
+unreadable and reading resumes on the next line. Fields may be as long as the file
+(the csv module's 131,072-character default is raised).
 """
 
 from __future__ import annotations
@@ -102,7 +103,8 @@ def _mojibake_warning(path: Path, raw: bytes, encoding: str) -> tuple[str, ...]:
     except UnicodeDecodeError:
         return ()
     start = next(i for i, ch in enumerate(utf8) if not ch.isascii())
-    sample = utf8[start : start + 6].split("\n")[0]
+    end = next((i for i in range(start, len(utf8)) if utf8[i].isascii()), len(utf8))
+    sample = utf8[start : min(end, start + 8)]
     garbled = sample.encode("utf-8").decode(encoding, "replace")
     return (
         f"warning: {path} is valid UTF-8 but was read as {encoding}, as asked, so "
@@ -157,16 +159,32 @@ def _records(lines: _Lines, delimiter: str, width: int) -> Iterator[Record]:
         except csv.Error as exc:
             yield Record(first, first, None, _unreadable(exc))
         else:
-            if lines.number == first or len(cells) == width:
+            if lines.number == first or not _swallowed(lines, delimiter, len(cells), width):
                 yield Record(first, lines.number, cells)
                 continue
             problem = (
-                f"a quote on this line swallows the lines up to {lines.number} (expected "
-                f"{width} fields, found {len(cells)}); the next lines are read on their own"
+                f"a quote on this line opens a field that runs on to line {lines.number}, "
+                "over what look like records of their own; they are read on their own"
             )
             yield Record(first, first, None, problem)
         lines.retry_after_first()
         reader = csv.reader(lines, delimiter=delimiter, strict=True)
+
+
+def _swallowed(lines: _Lines, delimiter: str, found: int, width: int) -> bool:
+    """Whether a record over several lines is a stray quote's doing, not a legal field.
+
+    It is when the record has the wrong number of fields, or when a line inside it
+    would be a whole record on its own (a quoted newline in an address does not look
+    like that; the next customer's line does).
+    """
+    if found != width:
+        return True
+    for line in lines.continuation():
+        parsed = next(csv.reader([line], delimiter=delimiter), [])
+        if len(parsed) == width:
+            return True
+    return False
 
 
 def _unreadable(exc: csv.Error) -> str:
@@ -203,6 +221,10 @@ class _Lines:
         """Begin a record; the number its first line will have."""
         self._taken = []
         return self.number + 1
+
+    def continuation(self) -> list[str]:
+        """The lines of the current record after its first."""
+        return self._taken[1:]
 
     def retry_after_first(self) -> None:
         """Hand out again every line of the current record but its first."""

@@ -100,7 +100,7 @@ def _levels(syntax: exp.Expr) -> Iterator[tuple[exp.Expr, int]]:
     while pending:
         node, depth = pending.pop()
         yield node, depth
-        for child in node.iter_expressions():
+        for child in reversed(list(node.iter_expressions())):  # left first: source order
             flat = type(child) is type(node) and isinstance(node, exp.And | exp.Or)
             pending.append((child, depth if flat else depth + 1))
 

@@ -1,0 +1,46 @@
+"""Rules nested exactly as deep as the rule language allows, one per nesting construct."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from servesell.rules.check import depth_of
+from servesell.rules.syntax import MAX_DEPTH, parse
+
+SHAPES: dict[str, Callable[[int], str]] = {
+    "arithmetic chain": lambda n: " + ".join(["age"] * n) + " > 0",
+    "parentheses": lambda n: "(" * n + "age > 0" + ")" * n,
+    "NOT": lambda n: "NOT " * n + "age > 0",
+    "NOT (...)": lambda n: "NOT (" * n + "age > 0" + ")" * n,
+    "CASE": lambda n: "CASE WHEN age > 0 THEN " * n + "1" + " END" * n + " = 1",
+    "COALESCE": lambda n: "COALESCE(" * n + "age" + ", 0)" * n + " >= 0",
+    "abs()": lambda n: "abs(" * n + "age" + ")" * n + " >= 0",
+    "unary minus": lambda n: "- " * n + "age <> 0",
+    "dates": lambda n: "(" * n + "opened_on + INTERVAL '1' DAY" + ")" * n + " < CURRENT_DATE",
+}
+"""Each shape nests deeper as ``n`` grows."""
+
+
+def at_limit(shape: str) -> str:
+    """The rule of ``shape`` with the largest ``n`` still within :data:`MAX_DEPTH`."""
+    make = SHAPES[shape]
+    n = 1
+    while depth_of(parse(make(n + 1))) <= MAX_DEPTH:
+        n += 1
+    return make(n)
+
+
+def over_limit(shape: str) -> str:
+    """The smallest rule of ``shape`` deeper than :data:`MAX_DEPTH`."""
+    make = SHAPES[shape]
+    n = 1
+    while depth_of(parse(make(n))) <= MAX_DEPTH:
+        n += 1
+    return make(n)
+
+
+def in_deep_stack(frames: int, call: Callable[[], object]) -> object:
+    """``call()`` made ``frames`` Python frames below here, as from a deep caller."""
+    if frames <= 0:
+        return call()
+    return in_deep_stack(frames - 1, call)
