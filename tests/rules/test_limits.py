@@ -15,9 +15,8 @@ from servesell.domain import Customer, ProfileSchema
 from servesell.errors import RuleError
 from servesell.rules import compile_rule
 from servesell.rules.batch import eligibility_sql, tag_in_python, tag_table
-from servesell.rules.check import depth_of
 from servesell.rules.layout import customers_to_arrow
-from servesell.rules.syntax import MAX_DEPTH, parse
+from servesell.rules.syntax import MAX_DEPTH, depth_of, parse
 from servesell.rules.tagging import run_tagging
 from support.deep_rules import SHAPES, at_limit, in_deep_stack, over_limit
 from support.rules import TODAY, customer

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from servesell.rules.check import depth_of
-from servesell.rules.syntax import MAX_DEPTH, parse
+from servesell.errors import RuleError
+from servesell.rules.syntax import MAX_DEPTH, depth_of, parse
 
 SHAPES: dict[str, Callable[[int], str]] = {
     "arithmetic chain": lambda n: " + ".join(["age"] * n) + " > 0",
@@ -21,11 +21,19 @@ SHAPES: dict[str, Callable[[int], str]] = {
 """Each shape nests deeper as ``n`` grows."""
 
 
+def within_limit(text: str) -> bool:
+    """Whether ``text`` nests no deeper than :data:`MAX_DEPTH`."""
+    try:
+        return depth_of(parse(text)) <= MAX_DEPTH
+    except RuleError:
+        return False
+
+
 def at_limit(shape: str) -> str:
     """The rule of ``shape`` with the largest ``n`` still within :data:`MAX_DEPTH`."""
     make = SHAPES[shape]
     n = 1
-    while depth_of(parse(make(n + 1))) <= MAX_DEPTH:
+    while within_limit(make(n + 1)):
         n += 1
     return make(n)
 
@@ -34,7 +42,7 @@ def over_limit(shape: str) -> str:
     """The smallest rule of ``shape`` deeper than :data:`MAX_DEPTH`."""
     make = SHAPES[shape]
     n = 1
-    while depth_of(parse(make(n))) <= MAX_DEPTH:
+    while within_limit(make(n)):
         n += 1
     return make(n)
 

@@ -22,7 +22,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from servesell.domain.values import DecimalMark, parse_date, parse_number, text_problem
+from servesell.domain.values import (
+    DecimalMark,
+    parse_date,
+    parse_number,
+    show_value,
+    text_problem,
+)
 from servesell.errors import SchemaError
 
 Value = int | float | str | bool | dt.date | None
@@ -174,12 +180,12 @@ def _parse_bool(raw: Any) -> bool:
         return raw
     if isinstance(raw, int) and raw in (0, 1):
         return bool(raw)
-    text = str(raw).strip(" \t").lower()
+    text = raw.strip(" \t").lower() if isinstance(raw, str) else ""
     if text in _TRUE:
         return True
     if text in _FALSE:
         return False
-    raise ValueError(f"expected true/false (or yes/no, 1/0), got {raw!r}")
+    raise ValueError(f"expected true/false (or yes/no, 1/0), got {show_value(raw)}")
 
 
 _PARSERS: dict[FieldType, Callable[[Any], Value]] = {

@@ -72,16 +72,16 @@ def parse_number(raw: Any, *, whole: bool, decimal: DecimalMark = ".") -> int | 
     """``raw`` as a 64-bit whole number or a finite float; ``ValueError`` says why not."""
     kind = "a whole number" if whole else "a number"
     if isinstance(raw, bool) or not isinstance(raw, int | float | str):
-        raise ValueError(f"expected {kind}, got {type(raw).__name__} {raw!r}")
+        raise ValueError(f"expected {kind}, got {type(raw).__name__} {show_value(raw)}")
     if isinstance(raw, str):
         return _number_from_text(raw, whole=whole, decimal=decimal)
     if whole:
         if isinstance(raw, float) and not raw.is_integer():
-            raise ValueError(f"expected {kind}, got {raw!r}")
-        return _in_range(int(raw), repr(raw))
+            raise ValueError(f"expected {kind}, got {show_value(raw)}")
+        return _in_range(int(raw), raw)
     number = float(raw) if abs(raw) < 1e308 else math.inf
     if not math.isfinite(number):
-        raise ValueError(f"expected a finite number, got {raw!r}")
+        raise ValueError(f"expected a finite number, got {show_value(raw)}")
     return number
 
 
@@ -95,18 +95,26 @@ def _number_from_text(raw: str, *, whole: bool, decimal: DecimalMark) -> int | f
     if whole:
         digits = canonical.split(".")[0]
         if len(digits.lstrip("+-0")) > 19:
-            raise ValueError(f"{raw!r} is outside the 64-bit range of whole numbers")
-        return _in_range(int(digits), repr(raw))
+            raise ValueError(f"{show_value(raw)} is outside the 64-bit range of whole numbers")
+        return _in_range(int(digits), raw)
     number = float(canonical)
     if not math.isfinite(number):
-        raise ValueError(f"expected a finite number, got {raw!r}")
+        raise ValueError(f"expected a finite number, got {show_value(raw)}")
     return number
 
 
-def _in_range(number: int, shown: str) -> int:
+def _in_range(number: int, raw: object) -> int:
     if not INT64_MIN <= number <= INT64_MAX:
-        raise ValueError(f"{shown} is outside the 64-bit range of whole numbers")
+        raise ValueError(f"{show_value(raw)} is outside the 64-bit range of whole numbers")
     return number
+
+
+def show_value(raw: object) -> str:
+    """``raw`` for a message, a huge number by its size (Python will not print 5,000 digits)."""
+    if isinstance(raw, int) and raw.bit_length() > 100:
+        return f"a {raw.bit_length()}-bit whole number"
+    text = repr(raw)
+    return text if len(text) <= 40 else f"{text[:30]}... ({len(text)} characters)"
 
 
 def _not_a_number(raw: str, text: str, *, whole: bool, decimal: DecimalMark) -> str:
@@ -114,22 +122,21 @@ def _not_a_number(raw: str, text: str, *, whole: bool, decimal: DecimalMark) -> 
     kind = "a whole number" if whole else "a number"
     foreign = next((ch for ch in text if ch.isdigit() and not ch.isascii()), None)
     if foreign is not None:
-        return (
-            f"{raw!r}: digit {describe_char(foreign)} is not 0-9 (only ASCII or full-width digits)"
-        )
+        digit = describe_char(foreign)
+        return f"{show_value(raw)}: digit {digit} is not 0-9 (ASCII or full-width only)"
     if "_" in text:
-        return f"{raw!r}: '_' does not separate digits here; write the digits alone"
+        return f"{show_value(raw)}: '_' does not separate digits here; write the digits alone"
     if whole and _PATTERNS[decimal][1].match(text):
-        return f"expected {kind} (no fraction or exponent), got {raw!r}"
+        return f"expected {kind} (no fraction or exponent), got {show_value(raw)}"
     other: DecimalMark = "," if decimal == "." else "."
     if other in text and _PATTERNS[other][1].match(text):
         if decimal == ".":
             return (
-                f"{raw!r} is not a number with a decimal point; if the file writes a "
+                f"{show_value(raw)} is not a number with a decimal point; if the file writes a "
                 "decimal comma, declare it (servesell import customers --decimal-comma)"
             )
-        return f"{raw!r} is not a number with a decimal comma, as the file was declared"
-    return f"expected {kind}, got {raw!r}"
+        return f"{show_value(raw)} is not a number with a decimal comma, as the file was declared"
+    return f"expected {kind}, got {show_value(raw)}"
 
 
 def parse_date(raw: Any) -> dt.date:
@@ -139,7 +146,9 @@ def parse_date(raw: Any) -> dt.date:
     if isinstance(raw, dt.date):
         return raw
     if not isinstance(raw, str):
-        raise ValueError(f"expected a date as YYYY-MM-DD, got {type(raw).__name__} {raw!r}")
+        raise ValueError(
+            f"expected a date as YYYY-MM-DD, got {type(raw).__name__} {show_value(raw)}"
+        )
     text = raw.strip(_PADDING).translate(_FULL_WIDTH).replace("/", "-")
     for form in _DATE_FORMS:
         if (match := form.match(text)) is not None:
@@ -147,12 +156,12 @@ def parse_date(raw: Any) -> dt.date:
             try:
                 return dt.date(year, month, day)
             except ValueError as exc:
-                raise ValueError(f"{raw!r} is not a date: {exc}") from None
+                raise ValueError(f"{show_value(raw)} is not a date: {exc}") from None
     if _DATE_TIME.match(text):
         try:
             return dt.datetime.fromisoformat(text).date()
         except ValueError as exc:
-            raise ValueError(f"{raw!r} is not a valid date-time: {exc}") from None
+            raise ValueError(f"{show_value(raw)} is not a valid date-time: {exc}") from None
     if "W" in text.upper():
         return _refuse(raw, "ISO week dates are not read")
     return _refuse(raw, "")
@@ -160,7 +169,7 @@ def parse_date(raw: Any) -> dt.date:
 
 def _refuse(raw: str, why: str) -> dt.date:
     detail = f" ({why})" if why else ""
-    raise ValueError(f"expected a date as YYYY-MM-DD or YYYYMMDD, got {raw!r}{detail}")
+    raise ValueError(f"expected a date as YYYY-MM-DD or YYYYMMDD, got {show_value(raw)}{detail}")
 
 
 def text_problem(text: str) -> str | None:

@@ -9,7 +9,7 @@ a condition.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -20,7 +20,7 @@ from servesell.errors import RuleError
 from servesell.rules import operands
 from servesell.rules.coerce import coerce, common_type_of
 from servesell.rules.like import parse_like
-from servesell.rules.syntax import MAX_DEPTH
+from servesell.rules.syntax import position
 from servesell.rules.tree import (
     Case,
     Coalesce,
@@ -67,52 +67,12 @@ class Checked:
 
 def check(syntax: exp.Expr, text: str, schema: ProfileSchema) -> Checked:
     """Validate ``syntax`` (parsed from ``text``) against ``schema``; RuleError when invalid."""
-    deepest = deepest_node(syntax)
-    if deepest is not None:
-        raise RuleError(
-            f"the rule is nested too deeply: more than {MAX_DEPTH} levels here (each "
-            "parenthesis, NOT, CASE, function and operator of an arithmetic chain is a "
-            "level; a list joined by AND or OR is one); write it flatter",
-            rule=text,
-            position=position(deepest),
-        )
     checker = Checker(text, schema)
     try:
         tree = checker.condition(syntax)
     except RecursionError:
         raise RuleError("the rule is nested too deeply", rule=text) from None
     return Checked(tree, frozenset(checker.fields), frozenset(checker.products))
-
-
-def depth_of(syntax: exp.Expr) -> int:
-    """How deep ``syntax`` nests, a run of one AND or OR counting as one level."""
-    return max(depth for _, depth in _levels(syntax))
-
-
-def deepest_node(syntax: exp.Expr) -> exp.Expr | None:
-    """The first node nested deeper than :data:`MAX_DEPTH`, or None."""
-    return next((node for node, depth in _levels(syntax) if depth > MAX_DEPTH), None)
-
-
-def _levels(syntax: exp.Expr) -> Iterator[tuple[exp.Expr, int]]:
-    """Every node with its depth, walked without recursion (the tree may be very deep)."""
-    pending = [(syntax, 1)]
-    while pending:
-        node, depth = pending.pop()
-        yield node, depth
-        for child in reversed(list(node.iter_expressions())):  # left first: source order
-            flat = type(child) is type(node) and isinstance(node, exp.And | exp.Or)
-            pending.append((child, depth if flat else depth + 1))
-
-
-def position(node: exp.Expr | None) -> int | None:
-    """0-based offset where ``node`` starts in the rule text (else where its parent does)."""
-    while node is not None:
-        starts: list[int] = [n.meta["start"] for n in node.walk() if "start" in n.meta]
-        if starts:
-            return min(starts)
-        node = node.parent
-    return None
 
 
 class Checker:
