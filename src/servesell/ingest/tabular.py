@@ -17,6 +17,7 @@ GB18030, and the delimiter, and reads past broken lines):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 
     from servesell.domain.values import DecimalMark
 
+_ESCAPED = re.compile(r"[\udc80-\udcff]")
+"""An undecodable byte, kept by ``surrogateescape`` decoding."""
 MISSING = ("", "NA", "N/A", "n/a", "na", "NaN", "nan", "NULL", "null", "None", "?", "#N/A")
 """Cell texts :func:`read_table` reads as a missing value."""
 
@@ -78,7 +81,8 @@ def open_table(path: Path, *, encoding: str | None = None, decimal: DecimalMark 
     header, records = read_records(path, decoded.text, sniff_delimiter(decoded.text))
     columns = tuple(name.strip() for name in header)
     _check_header(path, columns, decoded.encoding)
-    rows = _csv_rows(records, columns, decoded.encoding)
+    encoding = decoded.encoding if _ESCAPED.search(decoded.text) else None
+    rows = _csv_rows(records, columns, encoding)
     return Table(path, columns, rows, decimal, decoded.notes)
 
 
@@ -98,8 +102,9 @@ def _check_header(path: Path, columns: tuple[str, ...], encoding: str) -> None:
 
 
 def _csv_rows(
-    records: Iterator[Record], columns: tuple[str, ...], encoding: str
+    records: Iterator[Record], columns: tuple[str, ...], encoding: str | None
 ) -> Iterator[RawRow]:
+    """Rows by column name; ``encoding`` is None when no byte failed to decode (no check)."""
     for record in records:
         if record.cells is None:
             yield RawRow(record.where, {}, record.problem)
@@ -107,20 +112,23 @@ def _csv_rows(
             yield _csv_row(record.where, record.cells, columns, encoding)
 
 
-def _csv_row(where: str, cells: list[str], columns: tuple[str, ...], encoding: str) -> RawRow:
+def _csv_row(
+    where: str, cells: list[str], columns: tuple[str, ...], encoding: str | None
+) -> RawRow:
     if len(cells) != len(columns):
         return RawRow(
             where, {}, f"expected {len(columns)} fields, found {len(cells)} (check quoting)"
         )
     row = dict(zip(columns, cells, strict=True))
-    for column, cell in row.items():
-        if _bad_text(cell):
-            return RawRow(where, row, _encoding_problem(cell, encoding), column)
+    if encoding is not None:
+        for column, cell in row.items():
+            if _bad_text(cell):
+                return RawRow(where, row, _encoding_problem(cell, encoding), column)
     return RawRow(where, row)
 
 
 def _bad_text(text: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in text)
+    return _ESCAPED.search(text) is not None
 
 
 def _encoding_problem(cell: str, encoding: str) -> str:

@@ -23,7 +23,7 @@ _BY_ID = select(customers).where(customers.c.id == bindparam("customer_id"))
 _BY_ID_LOCKED = _BY_ID.with_for_update()
 _FLAGS = ("do_not_market", "blacklisted", "vip", "open_complaint")
 _CONTACTS = ("phone", "email", "wechat_openid")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 TEXT_LIMITS: dict[str, int] = {
     column.name: column.type.length
     for column in customers.columns
@@ -49,27 +49,26 @@ def unstorable(customer: Customer) -> list[tuple[str, str]]:
     it, so a row that validates is a row every database stores.
     """
     problems: list[tuple[str, str]] = []
+    texts: list[tuple[str, str]] = []
     for column, limit in TEXT_LIMITS.items():
         value = getattr(customer, column)
-        if value is not None and len(value) > limit:
+        if value is None:
+            continue
+        texts.append((column, value))
+        if len(value) > limit:
             reason = f"{len(value)} characters, more than the {limit} the database column holds"
             problems.append((column, reason))
-    texts = [(c, getattr(customer, c)) for c in ("id", *_CONTACTS)]
     texts += [(name, v) for name, v in customer.attributes.items() if isinstance(v, str)]
     texts += [("holdings", product) for product in customer.holdings]
-    for column, value in texts:
-        problem = None if value is None else _unstorable_text(value)
-        if problem:
-            problems.append((column, problem))
+    if _UNSTORABLE.search("".join(value for _, value in texts)):  # one scan for the row
+        problems += [(c, _unstorable_text(v)) for c, v in texts if _UNSTORABLE.search(v)]
     return problems
 
 
-def _unstorable_text(value: str) -> str | None:
+def _unstorable_text(value: str) -> str:
     if "\x00" in value:
         return f"contains {describe_char(chr(0))}, which the database cannot store"
-    if _SURROGATE.search(value):
-        return "contains an unpaired surrogate, which is not text the database can store"
-    return None
+    return "contains an unpaired surrogate, which is not text the database can store"
 
 
 def get_customer(
