@@ -24,7 +24,14 @@ from servesell.cli import app
 from servesell.domain import Customer, ProfileSchema
 from servesell.ingest.customers import ParsedRow
 from servesell.ingest.load import StoredRows, store_rows
-from servesell.store import count_customers, get_customer, list_offers, open_db, save_schema
+from servesell.store import (
+    count_customers,
+    get_customer,
+    list_offers,
+    open_db,
+    require_schema,
+    save_schema,
+)
 from servesell.store.tables import customers, offers
 from support.postgres import fresh_database
 
@@ -603,3 +610,24 @@ def test_tag_runs_over_whatever_the_import_stored(
         database.dispose()
     assert result.exit_code == 0, result.output
     assert "2 customers" in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("fields:\n  age: int\n  segment: str\n  age: float\n", "line 4, column 3: key 'age'"),
+        ("fields:\n  age: int\n  opened: 2026-13-01\n", "line 3, column 11: '2026-13-01'"),
+        ("age: int\nx: " + "{a: " * 60 + "1" + "}" * 60 + "\n", "line 2, column"),
+    ],
+    ids=["duplicate_field", "impossible_date", "deep_nesting"],
+)
+def test_a_hostile_schema_file_changes_nothing_and_names_its_line(
+    text: str, message: str, corpus_db: str, corpus_engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "schema.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["schema", "load", str(path), "--db", corpus_db])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    with corpus_engine.connect() as conn:
+        assert require_schema(conn) == SCHEMA
