@@ -81,3 +81,40 @@ def test_kpi_window_must_be_ordered(client: TestClient, tokens) -> None:
     )
     assert response.status_code == 400
     assert "must be after" in response.json()["detail"]
+
+
+def test_bulk_import_turns_what_a_column_cannot_hold_into_rejects_not_a_500(
+    client: TestClient, tokens
+) -> None:
+    rows = [
+        {"id": "H1", "attributes": {"age": 30}},
+        {"id": "H2", "email": "e" * 243 + "@example.com"},
+        {"id": "H3", "email": "a\u0000b@example.com"},
+        {"id": "H4", "wechat_openid": "wx\u0000id"},
+        {"id": "H5", "attributes": {"segment": "ma\u0000ss"}},
+        {"id": "H6", "attributes": {"age": 2**64}},
+        {"id": "H7\u00a0", "attributes": {"age": 1}},
+        {"id": "H8", "attributes": {"age": 31}},
+    ]
+    response = client.post(
+        "/v1/customers/import", json={"customers": rows}, headers=auth(tokens["admin"])
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["accepted"], body["rejected"]) == (2, 6)
+    assert [(e["where"], e["column"]) for e in body["errors"]] == [
+        ("item 2", "email"),
+        ("item 3", "email"),
+        ("item 4", "wechat_openid"),
+        ("item 5", "segment"),
+        ("item 6", "age"),
+        ("item 7", "id"),
+    ]
+
+
+def test_put_customer_with_a_nul_in_a_contact_is_422(client: TestClient, tokens) -> None:
+    response = client.put(
+        "/v1/customers/H9", json={"email": "a\u0000b@example.com"}, headers=auth(tokens["admin"])
+    )
+    assert response.status_code == 422
+    assert "NUL" in response.text

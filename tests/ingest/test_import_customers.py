@@ -105,12 +105,13 @@ def test_wrong_field_count_is_a_row_error(db: Engine, tmp_path: Path) -> None:
     assert "expected 7 fields, found 3" in rejects_of(path)[0]["reason"]
 
 
-def test_unterminated_quote_reports_where_reading_stopped(db: Engine, tmp_path: Path) -> None:
+def test_an_unterminated_quote_loses_only_its_line(db: Engine, tmp_path: Path) -> None:
     path = write(tmp_path, HEADER + 'C1,5000,mass,,0,,\nC2,"100,mass,,0,,\nC3,1,mass,,0,,\n')
     report = import_customers(db, path)
-    assert report.accepted == 1
-    assert report.rejected_rows == 1
-    assert "malformed CSV" in rejects_of(path)[0]["reason"]
+    assert (report.accepted, report.rejected_rows) == (2, 1)
+    (reject,) = rejects_of(path)
+    assert reject["where"] == "line 3"
+    assert "quote opened on this line never closes" in reject["reason"]
 
 
 def test_missing_column_stops_before_any_row(db: Engine, tmp_path: Path) -> None:
@@ -130,18 +131,26 @@ def test_unknown_column_suggests_the_declared_one(db: Engine, tmp_path: Path) ->
     assert report.notes[0] == "ignored columns: credit_limt"
 
 
-def test_non_utf8_rows_are_rejected_with_the_byte_and_a_hint(db: Engine, tmp_path: Path) -> None:
+def test_a_gbk_file_is_detected_and_read_as_gb18030(db: Engine, tmp_path: Path) -> None:
     gbk = (HEADER + "C1,5000,mass,,0,,\nC2,5000,大众,,0,,\n").encode("gbk")
     path = write(tmp_path, gbk)
     report = import_customers(db, path)
+    assert (report.accepted, report.rejected_rows) == (2, 0)
+    assert any("read as GB18030" in note for note in report.notes)
+    with db.connect() as conn:
+        assert get_customer(conn, "C2", SCHEMA).attributes["segment"] == "大众"
+
+
+def test_non_utf8_rows_are_rejected_with_the_byte_and_a_hint(db: Engine, tmp_path: Path) -> None:
+    gbk = (HEADER + "C1,5000,mass,,0,,\nC2,5000,大众,,0,,\n").encode("gbk")
+    path = write(tmp_path, gbk)
+    report = import_customers(db, path, encoding="utf-8")
     assert (report.accepted, report.rejected_rows) == (1, 1)
     reason = rejects_of(path)[0]["reason"]
     assert "not valid utf-8" in reason
     assert "--encoding gb18030" in reason
     report = import_customers(db, path, encoding="gb18030")
     assert (report.accepted, report.rejected_rows) == (2, 0)
-    with db.connect() as conn:
-        assert get_customer(conn, "C2", SCHEMA).attributes["segment"] == "大众"
 
 
 def test_empty_file_is_a_clear_error(db: Engine, tmp_path: Path) -> None:

@@ -10,11 +10,11 @@ from tests.support.tables import write_customers_csv
 
 from servesell.domain import CallContext, Customer
 from servesell.ingest.modelfile import load_batch_model, save_batch_model
+from servesell.ingest.tabular import read_table
 from servesell.learn.batch import fit_batch
 from servesell.learn.evaluate import evaluate_frame, predictors
 from servesell.learn.modelfile import BatchPropensity
 from servesell.learn.prepare import Preparation
-from servesell.learn.table import read_table
 from servesell.learn.target import read_target
 
 if TYPE_CHECKING:

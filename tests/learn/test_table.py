@@ -6,7 +6,7 @@ import pytest
 from tests.support.tables import write_customers_csv
 
 from servesell.errors import InputFileError
-from servesell.learn.table import read_table
+from servesell.ingest.tabular import read_table
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -67,3 +67,18 @@ def test_rows_with_extra_fields_are_counted_and_left_out(tmp_path: Path) -> None
     table = read_table(path)
     assert table.skipped == 1
     assert table.frame["a"].tolist() == ["1", "5", "7"]
+
+
+def test_a_line_with_an_unclosed_quote_is_left_out_and_the_rest_read(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text('a,b\n1,2\n"3,4\n5,6\n7,8\n', encoding="utf-8")
+    table = read_table(path)
+    assert table.skipped == 1
+    assert table.frame["a"].tolist() == ["1", "5", "7"]
+
+
+def test_utf8_with_one_bad_byte_is_not_guessed_as_another_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes("城市,y\n上海,1\n北京,0\n".encode() + b"\xff,1\n")
+    with pytest.raises(InputFileError, match="not valid utf-8 although the rest"):
+        read_table(path)

@@ -108,3 +108,13 @@ def test_the_eligibility_matrix_query_runs_on_postgresql(pg: Any) -> None:
     assert (
         sorted(rows, key=lambda r: r["id"]) == tag_in_python(people, rules, today=TODAY).to_pylist()
     )
+
+
+def test_rules_at_the_nesting_limit_run_on_postgresql(pg: Any) -> None:
+    from support.deep_rules import SHAPES, at_limit
+
+    people = [Customer("a", {"age": 3}), Customer("b", {"age": None}), Customer("c", {"age": -4})]
+    for shape in SHAPES:
+        text = at_limit(shape)
+        rule = compile_rule(text, SCHEMA)
+        assert postgres_answers(pg, text, people) == [rule(p, TODAY) for p in people], shape

@@ -28,8 +28,16 @@ def import_customers_command(
     file: Annotated[Path, typer.Argument(help="CSV (any delimiter) or parquet file.")],
     db: DbOption = None,
     encoding: Annotated[
-        str, typer.Option(help="Text encoding of a CSV file, e.g. gb18030.")
-    ] = "utf-8",
+        str | None,
+        typer.Option(help="Text encoding of a CSV file, e.g. gb18030 (default: detect)."),
+    ] = None,
+    decimal_comma: Annotated[
+        bool,
+        typer.Option(
+            "--decimal-comma",
+            help="Numbers are written 1.234,5 (decimal comma, '.' groups thousands).",
+        ),
+    ] = False,
     rejects: Annotated[
         Path | None, typer.Option(help="Where to write rejected rows (default FILE.rejects.csv).")
     ] = None,
@@ -38,13 +46,18 @@ def import_customers_command(
     ] = False,
 ) -> None:
     """Upsert customers by id; bad rows go to a reject file with line, column and reason."""
-    report = import_customers(
-        open_database(db),
-        file,
-        encoding=encoding,
-        ignore_unknown=ignore_unknown_columns,
-        reject_path=rejects,
-    )
+    engine = open_database(db)
+    try:
+        report = import_customers(
+            engine,
+            file,
+            encoding=encoding,
+            decimal="," if decimal_comma else ".",
+            ignore_unknown=ignore_unknown_columns,
+            reject_path=rejects,
+        )
+    finally:
+        engine.dispose()
     for reject in report.rejects[:_MAX_SHOWN]:
         err_console.print(escape(str(reject)), highlight=False)
     if len(report.rejects) > _MAX_SHOWN:
@@ -62,7 +75,11 @@ def offers_load(
     db: DbOption = None,
 ) -> None:
     """Validate a catalog and upsert every valid offer; report each invalid one."""
-    report = load_catalog(open_database(db), file)
+    engine = open_database(db)
+    try:
+        report = load_catalog(engine, file)
+    finally:
+        engine.dispose()
     for error in report.errors:
         err_console.print(escape(str(error)), highlight=False)
     console.print(escape(report.summary), highlight=False)

@@ -17,9 +17,9 @@ from servesell.cli.options import DbOption, JsonOption, SeedOption, open_databas
 from servesell.config import get_settings
 from servesell.errors import ServesellError
 from servesell.ingest.modelfile import save_batch_model
+from servesell.ingest.tabular import TableText, read_table
 from servesell.learn.batch import fit_batch
 from servesell.learn.evaluate import evaluate_frame, predictors
-from servesell.learn.table import TableText, read_table
 from servesell.learn.target import read_target
 
 if TYPE_CHECKING:
@@ -248,8 +248,12 @@ def _print_evaluation(file: Path, table: TableText, result: Evaluation) -> None:
         f"delimiter {table.delimiter!r})",
         highlight=False,
     )
+    for note in table.notes:
+        console.print(note, highlight=False)
     if table.skipped:
-        console.print(f"{table.skipped} rows with more fields than the header were left out")
+        console.print(
+            f"{table.skipped} rows left out (more fields than the header, or broken quoting)"
+        )
     for line in [result.method, *result.notes]:
         console.print(line, highlight=False)
     s = result.scores

@@ -22,6 +22,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from servesell.domain.values import (
+    DecimalMark,
+    parse_date,
+    parse_number,
+    show_value,
+    text_problem,
+)
 from servesell.errors import SchemaError
 
 Value = int | float | str | bool | dt.date | None
@@ -126,67 +133,42 @@ class ProfileSchema(BaseModel):
             object.__setattr__(self, "_type_cache", cached)
         return cached
 
-    def parse(self, name: str, raw: Any) -> Value:
+    def parse(self, name: str, raw: Any, *, decimal: DecimalMark = ".") -> Value:
         """Parse one raw value (text from a CSV, or a native value) for field ``name``.
 
         Empty text and ``None`` are missing values. Raises ``ValueError`` with a reason
         a user can act on when the value does not fit the declared type.
         """
-        return parse_value(self.type_of(name), raw)
+        return parse_value(self.type_of(name), raw, decimal=decimal)
 
     def parse_record(self, raw: Mapping[str, Any]) -> dict[str, Value]:
         """Parse every declared field of ``raw``; missing keys become ``None``."""
         return {name: self.parse(name, raw.get(name)) for name in self.names}
 
 
-def parse_value(kind: FieldType, raw: Any) -> Value:
-    """Parse ``raw`` as a value of ``kind``; see :meth:`ProfileSchema.parse`."""
+def parse_value(kind: FieldType, raw: Any, *, decimal: DecimalMark = ".") -> Value:
+    """Parse ``raw`` as a value of ``kind``; see :meth:`ProfileSchema.parse`.
+
+    Text is read as :mod:`servesell.domain.values` documents (strict numbers in the
+    declared ``decimal`` locale, 64-bit whole numbers, a few date forms); a blank cell
+    (only whitespace) and ``None`` are missing values.
+    """
     if raw is None or (isinstance(raw, str) and raw.strip() == ""):
         return None
     if isinstance(raw, float) and math.isnan(raw):
         return None
+    if kind is FieldType.INT:
+        return parse_number(raw, whole=True, decimal=decimal)
+    if kind is FieldType.FLOAT:
+        return float(parse_number(raw, whole=False, decimal=decimal))
     return _PARSERS[kind](raw)
-
-
-def _parse_int(raw: Any) -> int:
-    if isinstance(raw, bool):
-        raise ValueError(f"expected an integer, got boolean {raw!r}")
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, float):
-        if raw.is_integer():
-            return int(raw)
-        raise ValueError(f"expected an integer, got {raw!r}")
-    text = str(raw).strip().replace(",", "")
-    try:
-        return int(text)
-    except ValueError:
-        try:
-            number = float(text)
-        except ValueError:
-            raise ValueError(f"expected an integer, got {raw!r}") from None
-        if number.is_integer():
-            return int(number)
-        raise ValueError(f"expected an integer, got {raw!r}") from None
-
-
-def _parse_float(raw: Any) -> float:
-    if isinstance(raw, bool):
-        raise ValueError(f"expected a number, got boolean {raw!r}")
-    if isinstance(raw, int | float):
-        number = float(raw)
-    else:
-        try:
-            number = float(str(raw).strip().replace(",", ""))
-        except ValueError:
-            raise ValueError(f"expected a number, got {raw!r}") from None
-    if not math.isfinite(number):
-        raise ValueError(f"expected a finite number, got {raw!r}")
-    return number
 
 
 def _parse_str(raw: Any) -> str:
     if isinstance(raw, str):
+        problem = text_problem(raw)
+        if problem:
+            raise ValueError(f"the text {problem}")
         return raw
     if isinstance(raw, bool | int | float | dt.date):
         return str(raw)
@@ -198,32 +180,18 @@ def _parse_bool(raw: Any) -> bool:
         return raw
     if isinstance(raw, int) and raw in (0, 1):
         return bool(raw)
-    text = str(raw).strip().lower()
+    text = raw.strip(" \t").lower() if isinstance(raw, str) else ""
     if text in _TRUE:
         return True
     if text in _FALSE:
         return False
-    raise ValueError(f"expected true/false (or yes/no, 1/0), got {raw!r}")
-
-
-def _parse_date(raw: Any) -> dt.date:
-    if isinstance(raw, dt.datetime):
-        return raw.date()
-    if isinstance(raw, dt.date):
-        return raw
-    text = str(raw).strip().replace("/", "-")
-    try:
-        return dt.date.fromisoformat(text[:10] if "T" in text else text)
-    except ValueError:
-        raise ValueError(f"expected a date as YYYY-MM-DD, got {raw!r}") from None
+    raise ValueError(f"expected true/false (or yes/no, 1/0), got {show_value(raw)}")
 
 
 _PARSERS: dict[FieldType, Callable[[Any], Value]] = {
-    FieldType.INT: _parse_int,
-    FieldType.FLOAT: _parse_float,
     FieldType.STR: _parse_str,
     FieldType.BOOL: _parse_bool,
-    FieldType.DATE: _parse_date,
+    FieldType.DATE: parse_date,
 }
 
 

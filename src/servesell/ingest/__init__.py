@@ -4,6 +4,7 @@ from servesell.ingest.catalog import CatalogReport, read_catalog, validate_offer
 from servesell.ingest.load import import_customers, import_records, load_catalog
 from servesell.ingest.rejects import ImportReport, Reject
 from servesell.ingest.schema import read_schema_file
+from servesell.ingest.tabular import read_table
 
 __all__ = [
     "CatalogReport",
@@ -14,5 +15,6 @@ __all__ = [
     "load_catalog",
     "read_catalog",
     "read_schema_file",
+    "read_table",
     "validate_offer",
 ]

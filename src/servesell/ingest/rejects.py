@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,9 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 REJECT_COLUMNS = ("where", "id", "column", "value", "reason")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_FORMULA = ("=", "+", "-", "@")
+_NUMBER = re.compile(r"^[+-]?[0-9][0-9.,]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,14 +57,23 @@ def default_reject_path(source: Path) -> Path:
 
 
 def write_rejects(path: Path, rejects: Sequence[Reject]) -> None:
-    """Write ``rejects`` as CSV (UTF-8 with BOM so spreadsheet programs show Chinese)."""
+    """Write ``rejects`` as CSV (UTF-8 with BOM so spreadsheet programs show Chinese).
+
+    Rejected values are shown so a user can see what was wrong, but defused: bytes that
+    are not text as escapes, NUL and other control characters as escapes, and a value a
+    spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` first) behind a ``'``.
+    """
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(REJECT_COLUMNS)
         for r in rejects:
-            writer.writerow([r.where, r.id, r.column, _printable(r.value), r.reason])
+            writer.writerow([r.where, _shown(r.id), r.column, _shown(r.value), r.reason])
 
 
-def _printable(value: str) -> str:
-    """Undecodable bytes (kept as surrogates) shown as backslash-x escapes."""
-    return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+def _shown(value: str) -> str:
+    """``value`` safe to open in a spreadsheet program (see :func:`write_rejects`)."""
+    text = value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    if text[:1] in _FORMULA and not _NUMBER.match(text):
+        text = "'" + text
+    return text

@@ -1,23 +1,40 @@
-"""Read CSV or parquet files as rows that remember where they came from.
+"""Read the tables users bring: row by row for imports, as a text frame for learning.
 
-Every row carries its position (``line N`` of a CSV, ``row N`` of a parquet file) so a
-validation error can point at it. CSV text is decoded with ``surrogateescape``: a byte
-that is not valid in the chosen encoding does not abort the file, it marks its row, and
-the importer rejects that row with the byte and a hint instead of losing the others.
+One reader for both (:mod:`servesell.ingest.csvtext` finds the encoding, UTF-8 or
+GB18030, and the delimiter, and reads past broken lines):
+
+* :func:`open_table` streams CSV or parquet rows for an import. Every row carries its
+  position (``line N`` of a CSV, ``row N`` of a parquet file) so a validation error can
+  point at it. A byte that is not valid in the file's encoding does not abort the file:
+  it marks its row, which the importer rejects with the byte and a hint. The table also
+  carries the file's declared decimal mark, for the importer's number parsing.
+* :func:`read_table` reads any delimited text table an analyst brings as a frame of
+  text cells for :mod:`servesell.learn`. Common spellings of a missing value (empty,
+  ``NA``, ``N/A``, ``NULL``, ``?``, ...) become missing; a row with more fields than
+  the header, or one that cannot be read, is left out and counted (a short row is
+  padded with missing values), so one broken line does not lose the file.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from servesell.errors import InputFileError
+from servesell.ingest.csvtext import Record, decode, read_records, sniff_delimiter
 
-_DELIMITERS = (",", ";", "\t", "|")
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from servesell.domain.values import DecimalMark
+
+_ESCAPED = re.compile(r"[\udc80-\udcff]")
+"""An undecodable byte, kept by ``surrogateescape`` decoding."""
+MISSING = ("", "NA", "N/A", "n/a", "na", "NaN", "nan", "NULL", "null", "None", "?", "#N/A")
+"""Cell texts :func:`read_table` reads as a missing value."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,51 +53,43 @@ class RawRow:
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """A file opened for reading: its header and an iterator over its rows."""
+    """A file opened for import: its header, an iterator over its rows, how it was read."""
 
     path: Path
     columns: tuple[str, ...]
     rows: Iterator[RawRow]
+    decimal: DecimalMark = "."
+    notes: tuple[str, ...] = ()
 
 
-def open_table(path: Path, *, encoding: str = "utf-8") -> Table:
-    """Open ``path`` as CSV (any extension but .parquet) or parquet."""
+def open_table(path: Path, *, encoding: str | None = None, decimal: DecimalMark = ".") -> Table:
+    """Open ``path`` as CSV (any extension but .parquet) or parquet.
+
+    ``encoding`` ``None`` detects UTF-8 or GB18030; ``decimal`` is the decimal mark the
+    file's numbers use (``","`` for ``1.234,5``), declared because it cannot be guessed.
+    """
+    if decimal not in (".", ","):
+        raise InputFileError(f"decimal mark must be '.' or ',', got {decimal!r}")
     if not path.is_file():
         raise InputFileError(f"{path}: no such file")
     if path.suffix.lower() in (".parquet", ".pq"):
-        return _open_parquet(path)
-    return _open_csv(path, encoding)
-
-
-def _open_csv(path: Path, encoding: str) -> Table:
+        return _open_parquet(path, decimal)
     raw = path.read_bytes()
     if not raw.strip():
         raise InputFileError(f"{path}: file is empty (expected a header row)")
-    try:
-        text = raw.decode(_codec(encoding), errors="surrogateescape")
-    except (LookupError, ValueError):  # ValueError: a NUL inside the codec name
-        raise InputFileError(f"unknown encoding {encoding!r}") from None
-    header_line = text.split("\n", 1)[0]
-    delimiter = max(_DELIMITERS, key=header_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        header = next(reader)
-    except csv.Error as exc:
-        raise InputFileError(f"{path}: line 1: malformed header ({exc})") from None
+    decoded = decode(path, raw, encoding, lenient=True)
+    header, records = read_records(path, decoded.text, sniff_delimiter(decoded.text))
     columns = tuple(name.strip() for name in header)
-    _check_header(path, columns)
-    return Table(path, columns, _csv_rows(reader, columns, encoding))
+    _check_header(path, columns, decoded.encoding)
+    encoding = decoded.encoding if _ESCAPED.search(decoded.text) else None
+    rows = _csv_rows(records, columns, encoding)
+    return Table(path, columns, rows, decimal, decoded.notes)
 
 
-def _codec(encoding: str) -> str:
-    return "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
-
-
-def _check_header(path: Path, columns: tuple[str, ...]) -> None:
-    bad = [c for c in columns if _bad_text(c)]
-    if bad:
+def _check_header(path: Path, columns: tuple[str, ...], encoding: str) -> None:
+    if any(_bad_text(c) for c in columns):
         raise InputFileError(
-            f"{path}: line 1: header is not valid text in the chosen encoding; "
+            f"{path}: line 1: header is not valid {encoding} text; "
             "if the file is GBK/GB18030, pass --encoding gb18030"
         )
     seen: set[str] = set()
@@ -92,42 +101,34 @@ def _check_header(path: Path, columns: tuple[str, ...]) -> None:
         seen.add(name)
 
 
-def _csv_rows(reader: Any, columns: tuple[str, ...], encoding: str) -> Iterator[RawRow]:
-    line = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            where = f"line {line + 1}"
-            yield RawRow(where, {}, f"malformed CSV ({exc}); nothing from here on could be read")
-            return
-        where = (
-            f"line {reader.line_num}"
-            if reader.line_num == line + 1
-            else (f"lines {line + 1}-{reader.line_num}")
-        )
-        line = reader.line_num
-        if not any(cell.strip() for cell in cells):
-            continue
-        yield _csv_row(where, cells, columns, encoding)
+def _csv_rows(
+    records: Iterator[Record], columns: tuple[str, ...], encoding: str | None
+) -> Iterator[RawRow]:
+    """Rows by column name; ``encoding`` is None when no byte failed to decode (no check)."""
+    for record in records:
+        if record.cells is None:
+            yield RawRow(record.where, {}, record.problem)
+        elif any(cell.strip() for cell in record.cells):
+            yield _csv_row(record.where, record.cells, columns, encoding)
 
 
-def _csv_row(where: str, cells: list[str], columns: tuple[str, ...], encoding: str) -> RawRow:
+def _csv_row(
+    where: str, cells: list[str], columns: tuple[str, ...], encoding: str | None
+) -> RawRow:
     if len(cells) != len(columns):
         return RawRow(
             where, {}, f"expected {len(columns)} fields, found {len(cells)} (check quoting)"
         )
     row = dict(zip(columns, cells, strict=True))
-    for column, cell in row.items():
-        if _bad_text(cell):
-            return RawRow(where, row, _encoding_problem(cell, encoding), column)
+    if encoding is not None:
+        for column, cell in row.items():
+            if _bad_text(cell):
+                return RawRow(where, row, _encoding_problem(cell, encoding), column)
     return RawRow(where, row)
 
 
 def _bad_text(text: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in text)
+    return _ESCAPED.search(text) is not None
 
 
 def _encoding_problem(cell: str, encoding: str) -> str:
@@ -136,7 +137,7 @@ def _encoding_problem(cell: str, encoding: str) -> str:
     return f"byte 0x{byte:02X} is not valid {encoding}{hint}"
 
 
-def _open_parquet(path: Path) -> Table:
+def _open_parquet(path: Path, decimal: DecimalMark) -> Table:
     import pyarrow.parquet as pq
 
     try:
@@ -144,7 +145,7 @@ def _open_parquet(path: Path) -> Table:
     except Exception as exc:  # pyarrow raises several unrelated types for a bad file
         raise InputFileError(f"{path}: not a readable parquet file ({exc})") from None
     columns = tuple(parquet.schema_arrow.names)
-    _check_header(path, columns)
+    _check_header(path, columns, "utf-8")
 
     def rows() -> Iterator[RawRow]:
         number = 0
@@ -153,4 +154,69 @@ def _open_parquet(path: Path) -> Table:
                 number += 1
                 yield RawRow(f"row {number}", cells)
 
-    return Table(path, columns, rows())
+    return Table(path, columns, rows(), decimal)
+
+
+@dataclass(frozen=True, slots=True)
+class TableText:
+    """A table read as text for learning, with how it was read."""
+
+    frame: pd.DataFrame
+    encoding: str
+    delimiter: str
+    skipped: int = 0
+    """Rows left out: more fields than the header, or lines the CSV grammar cannot read."""
+    notes: tuple[str, ...] = ()
+
+
+def read_table(path: Path, *, encoding: str | None = None) -> TableText:
+    """Read ``path`` as a table of text cells; :class:`InputFileError` when it cannot be."""
+    import pandas as pd
+
+    if not path.is_file():
+        raise InputFileError(f"{path}: no such file")
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise InputFileError(f"{path}: file is empty (expected a header row)")
+    decoded = decode(path, raw, encoding, lenient=False)
+    delimiter = sniff_delimiter(decoded.text)
+    header, records = read_records(path, decoded.text, delimiter)
+    names = [_name(cell, i) for i, cell in enumerate(header, start=1)]
+    _check_names(path, names)
+    rows, skipped = _text_rows(records, len(names))
+    if not rows:
+        why = f" ({skipped} malformed; check the quoting)" if skipped else ""
+        raise InputFileError(f"{path}: has a header but no readable data rows{why}")
+    frame = pd.DataFrame(rows, columns=names, dtype=object)
+    return TableText(frame, decoded.encoding, delimiter, skipped, decoded.notes)
+
+
+def _text_rows(records: Iterator[Record], width: int) -> tuple[list[list[str | None]], int]:
+    """Rows padded to ``width`` with missing values, and how many records were left out."""
+    missing = frozenset(MISSING)
+    rows: list[list[str | None]] = []
+    skipped = 0
+    for record in records:
+        if record.cells is None or len(record.cells) > width:
+            skipped += 1
+            continue
+        if not any(cell.strip() for cell in record.cells):
+            continue
+        cells = [cell.lstrip(" ") for cell in record.cells]
+        cells += [""] * (width - len(cells))
+        rows.append([None if cell in missing else cell for cell in cells])
+    return rows, skipped
+
+
+def _check_names(path: Path, names: list[str]) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise InputFileError(f"{path}: line 1: column {name!r} appears twice")
+        seen.add(name)
+
+
+def _name(header: str, position: int) -> str:
+    """The stripped header, or ``column_N`` for a column without one (R's row names)."""
+    header = header.strip()
+    return header or f"column_{position}"

@@ -3,8 +3,9 @@
 The decision engine's online model is :class:`AdaptivePropensity` (one
 :class:`BayesProbit` learner per offer over a shared :class:`FeatureSpace`); batch
 models for any table come from :func:`fit_batch` and are judged by
-:func:`evaluate_frame`. Everything here is pure: files are read by :mod:`.table` and
-:mod:`.modelfile` only, the store by :mod:`servesell.service.learning`.
+:func:`evaluate_frame`. Everything here is pure: tables are read by
+:func:`servesell.ingest.tabular.read_table`, model files by :mod:`.modelfile` only, the
+store by :mod:`servesell.service.learning`.
 """
 
 from servesell.learn.adaptive import AdaptivePropensity, Expectation
@@ -19,7 +20,6 @@ from servesell.learn.metrics import Scores, expected_auc, score
 from servesell.learn.modelfile import BatchPropensity, dump_model, load_model
 from servesell.learn.ope import Estimate, LoggedChoice, evaluate_policy
 from servesell.learn.policies import by_score, greedy, logged_choice, uniform
-from servesell.learn.table import read_table
 from servesell.learn.target import read_target
 from servesell.learn.uplift import Uplift, UpliftRow, measure_uplift
 
@@ -52,7 +52,6 @@ __all__ = [
     "load_model",
     "logged_choice",
     "measure_uplift",
-    "read_table",
     "read_target",
     "score",
     "uniform",

@@ -20,6 +20,7 @@ from servesell.errors import RuleError
 from servesell.rules import operands
 from servesell.rules.coerce import coerce, common_type_of
 from servesell.rules.like import parse_like
+from servesell.rules.syntax import position
 from servesell.rules.tree import (
     Case,
     Coalesce,
@@ -72,16 +73,6 @@ def check(syntax: exp.Expr, text: str, schema: ProfileSchema) -> Checked:
     except RecursionError:
         raise RuleError("the rule is nested too deeply", rule=text) from None
     return Checked(tree, frozenset(checker.fields), frozenset(checker.products))
-
-
-def position(node: exp.Expr | None) -> int | None:
-    """0-based offset where ``node`` starts in the rule text (else where its parent does)."""
-    while node is not None:
-        starts: list[int] = [n.meta["start"] for n in node.walk() if "start" in n.meta]
-        if starts:
-            return min(starts)
-        node = node.parent
-    return None
 
 
 class Checker:

@@ -8,6 +8,7 @@ Errors carry the 0-based character position of the offending token.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sqlglot import exp
@@ -23,6 +24,11 @@ if TYPE_CHECKING:
 
 MAX_LENGTH = 10_000
 """Longest rule text accepted, in characters; a rule is a condition, not a program."""
+MAX_DEPTH = 24
+"""Deepest nesting accepted (see :func:`servesell.rules.check.depth_of`): every engine
+(Python closures, DuckDB, PostgreSQL, Spark SQL, and sqlglot generating their SQL)
+walks a rule recursively, so a rule that validates must stay well within Python's
+recursion limit even when called from a deep stack."""
 
 
 def parse(text: str) -> exp.Expr:
@@ -38,10 +44,56 @@ def parse(text: str) -> exp.Expr:
     except ParseError as exc:
         raise _parse_error(text, exc) from None
     except RecursionError:
-        raise RuleError("the rule is nested too deeply", rule=text) from None
+        raise RuleError(
+            f"the rule is nested too deeply (more than {MAX_DEPTH} levels)", rule=text
+        ) from None
     if len(trees) != 1 or trees[0] is None:  # pragma: no cover - separators refused above
         raise RuleError("a rule is one expression", rule=text, position=0)
+    _refuse_deep_nesting(text, trees[0])
     return trees[0]
+
+
+def _refuse_deep_nesting(text: str, tree: exp.Expr) -> None:
+    deepest = deepest_node(tree)
+    if deepest is not None:
+        raise RuleError(
+            f"the rule is nested too deeply: more than {MAX_DEPTH} levels here (each "
+            "parenthesis, NOT, CASE, function and operator of an arithmetic chain is a "
+            "level; a list joined by AND or OR is one); write it flatter",
+            rule=text,
+            position=position(deepest),
+        )
+
+
+def depth_of(syntax: exp.Expr) -> int:
+    """How deep ``syntax`` nests, a run of one AND or OR counting as one level."""
+    return max(depth for _, depth in _levels(syntax))
+
+
+def deepest_node(syntax: exp.Expr) -> exp.Expr | None:
+    """The first node nested deeper than :data:`MAX_DEPTH`, or None."""
+    return next((node for node, depth in _levels(syntax) if depth > MAX_DEPTH), None)
+
+
+def _levels(syntax: exp.Expr) -> Iterator[tuple[exp.Expr, int]]:
+    """Every node with its depth, walked without recursion (the tree may be very deep)."""
+    pending = [(syntax, 1)]
+    while pending:
+        node, depth = pending.pop()
+        yield node, depth
+        for child in reversed(list(node.iter_expressions())):  # left first: source order
+            flat = type(child) is type(node) and isinstance(node, exp.And | exp.Or)
+            pending.append((child, depth if flat else depth + 1))
+
+
+def position(node: exp.Expr | None) -> int | None:
+    """0-based offset where ``node`` starts in the rule text (else where its parent does)."""
+    while node is not None:
+        starts: list[int] = [n.meta["start"] for n in node.walk() if "start" in n.meta]
+        if starts:
+            return min(starts)
+        node = node.parent
+    return None
 
 
 def _tokens(text: str) -> list[Token]:

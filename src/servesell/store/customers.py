@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, exists, func, select
+from sqlalchemy import String, bindparam, exists, func, select
 
 from servesell.domain.customer import Customer
 from servesell.domain.offer import Channel
 from servesell.domain.schema import ProfileSchema, from_json_values, to_json_value
+from servesell.domain.values import describe_char
 from servesell.errors import NotFoundError
 from servesell.store.tables import channel_opt_outs, customers
 from servesell.store.upsert import upsert
@@ -32,6 +34,13 @@ _BY_ID = select(customers, *_OPTED_OUT.values()).where(customers.c.id == bindpar
 _BY_ID_LOCKED = _BY_ID.with_for_update()
 _FLAGS = ("do_not_market", "blacklisted", "vip", "open_complaint")
 _CONTACTS = ("phone", "email", "wechat_openid")
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+TEXT_LIMITS: dict[str, int] = {
+    column.name: column.type.length
+    for column in customers.columns
+    if isinstance(column.type, String) and column.type.length
+}
+"""Longest text each customer column holds, in characters, read from the table definition."""
 
 
 def upsert_customers(conn: Connection, batch: Iterable[Customer]) -> int:
@@ -40,6 +49,37 @@ def upsert_customers(conn: Connection, batch: Iterable[Customer]) -> int:
     rows = [_to_row(customer, now) for customer in batch]
     upsert(conn, customers, rows)
     return len(rows)
+
+
+def unstorable(customer: Customer) -> list[tuple[str, str]]:
+    """``(column, reason)`` for each value of ``customer`` some supported database refuses.
+
+    The limits are the table's own: ``String(n)`` lengths (PostgreSQL enforces them,
+    SQLite does not, so both are held to them) and text without NUL, which PostgreSQL
+    refuses in text and JSON alike. An importer checks a row with this before writing
+    it, so a row that validates is a row every database stores.
+    """
+    problems: list[tuple[str, str]] = []
+    texts: list[tuple[str, str]] = []
+    for column, limit in TEXT_LIMITS.items():
+        value = getattr(customer, column)
+        if value is None:
+            continue
+        texts.append((column, value))
+        if len(value) > limit:
+            reason = f"{len(value)} characters, more than the {limit} the database column holds"
+            problems.append((column, reason))
+    texts += [(name, v) for name, v in customer.attributes.items() if isinstance(v, str)]
+    texts += [("holdings", product) for product in customer.holdings]
+    if _UNSTORABLE.search("".join(value for _, value in texts)):  # one scan for the row
+        problems += [(c, _unstorable_text(v)) for c, v in texts if _UNSTORABLE.search(v)]
+    return problems
+
+
+def _unstorable_text(value: str) -> str:
+    if "\x00" in value:
+        return f"contains {describe_char(chr(0))}, which the database cannot store"
+    return "contains an unpaired surrogate, which is not text the database can store"
 
 
 def get_customer(
