@@ -32,11 +32,15 @@ class ServesellGroup(TyperGroup):
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         """Run the sub-command, translating user errors."""
+        from servesell.cli.options import close_databases
+
         try:
             return super().invoke(ctx)
         except ServesellError as exc:
             err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
             raise typer.Exit(USER_ERROR) from None
+        finally:
+            close_databases()
 
 
 app = typer.Typer(

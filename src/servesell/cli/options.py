@@ -44,4 +44,15 @@ def open_database(option: str | None, *, create: bool = False) -> Engine:
             f"database file {path} does not exist; create it with "
             f"`servesell db upgrade --db {url}` (or check the path)"
         )
-    return open_db(url)
+    engine = open_db(url)
+    _OPENED.append(engine)
+    return engine
+
+
+_OPENED: list[Engine] = []
+
+
+def close_databases() -> None:
+    """Dispose every database a command opened (its pooled connections closed at its end)."""
+    while _OPENED:
+        _OPENED.pop().dispose()

@@ -5,9 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Final, Literal, get_args
+from typing import Annotated, Final, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
@@ -16,7 +24,21 @@ Language = Literal["en", "zh"]
 LANGUAGES: Final[tuple[Language, ...]] = get_args(Language)
 """Every :data:`Language`, the default first."""
 
-LocalText = str | dict[str, str]
+
+def _text_or_texts(value: object) -> object:
+    """Refuse anything but a string or a mapping of strings, in one clear sentence."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        return value
+    raise PydanticCustomError(
+        "local_text", "Input should be a valid string (or one per language: {{en: ..., zh: ...}})"
+    )
+
+
+LocalText = Annotated[str | dict[str, str], BeforeValidator(_text_or_texts)]
 """A text for every language (a plain string) or per language (``{en: ..., zh: ...}``)."""
 
 
