@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, bindparam, insert, select
+from sqlalchemy import and_, bindparam, select
 
 from servesell.domain.center import CallContext
 from servesell.domain.decision import (
@@ -22,6 +22,7 @@ from servesell.domain.decision import (
 from servesell.domain.history import Contact
 from servesell.domain.offer import Channel
 from servesell.errors import NotFoundError
+from servesell.store.bulk import append_rows
 from servesell.store.tables import UtcDateTime, decision_candidates, decisions, outcomes
 
 if TYPE_CHECKING:
@@ -31,30 +32,59 @@ if TYPE_CHECKING:
 
 
 def insert_decision(conn: Connection, decision: Decision) -> None:
-    """Append ``decision`` and its candidates to the log."""
+    """Append ``decision`` and its candidates to the log (two round trips)."""
     ctx = decision.context
-    conn.execute(
-        insert(decisions),
-        {
-            "id": decision.id,
-            "customer_id": decision.customer_id,
-            "call_id": ctx.call_id,
-            "agent_id": ctx.agent_id,
-            "queue": ctx.queue,
-            "reason": ctx.reason,
-            "made_at": decision.made_at,
-            "mode": decision.mode.value,
-            "budget_seconds": decision.budget_seconds,
-            "explored": decision.explored,
-            "policy": decision.policy,
-            "ineligible": list(decision.ineligible),
-        },
+    row = (
+        decision.id,
+        decision.customer_id,
+        ctx.call_id,
+        ctx.agent_id,
+        ctx.queue,
+        ctx.reason,
+        decision.made_at,
+        decision.mode.value,
+        decision.budget_seconds,
+        decision.explored,
+        decision.policy,
+        list(decision.ineligible),
     )
-    if decision.candidates:
-        conn.execute(
-            insert(decision_candidates),
-            [_candidate_row(decision.id, i, c) for i, c in enumerate(decision.candidates)],
-        )
+    append_rows(conn, decisions, _DECISION_COLUMNS, [row])
+    append_rows(
+        conn,
+        decision_candidates,
+        _CANDIDATE_COLUMNS,
+        [_candidate_row(decision.id, i, c) for i, c in enumerate(decision.candidates)],
+    )
+
+
+_DECISION_COLUMNS = (
+    "id",
+    "customer_id",
+    "call_id",
+    "agent_id",
+    "queue",
+    "reason",
+    "made_at",
+    "mode",
+    "budget_seconds",
+    "explored",
+    "policy",
+    "ineligible",
+)
+_CANDIDATE_COLUMNS = (
+    "decision_id",
+    "offer_id",
+    "position",
+    "fate",
+    "reason",
+    "channel",
+    "propensity",
+    "value",
+    "context_weight",
+    "lever",
+    "probability",
+    "rank",
+)
 
 
 def get_decision(conn: Connection, decision_id: str) -> Decision:
@@ -160,21 +190,22 @@ def _contact(row: Row[Any, Any, Any, Any, Any, Any]) -> Contact:
     )
 
 
-def _candidate_row(decision_id: str, position: int, c: Candidate) -> dict[str, Any]:
-    return {
-        "decision_id": decision_id,
-        "offer_id": c.offer_id,
-        "position": position,
-        "fate": c.fate.value,
-        "reason": c.reason,
-        "channel": c.channel.value if c.channel else None,
-        "propensity": c.scores.propensity,
-        "value": c.scores.value,
-        "context_weight": c.scores.context_weight,
-        "lever": c.scores.lever,
-        "probability": c.probability,
-        "rank": c.rank,
-    }
+def _candidate_row(decision_id: str, position: int, c: Candidate) -> tuple[Any, ...]:
+    s = c.scores
+    return (
+        decision_id,
+        c.offer_id,
+        position,
+        c.fate.value,
+        c.reason,
+        c.channel.value if c.channel else None,
+        s.propensity,
+        s.value,
+        s.context_weight,
+        s.lever,
+        c.probability,
+        c.rank,
+    )
 
 
 def _decision_from_rows(row: Row[Any], cands: Sequence[Row[Any]]) -> Decision:
