@@ -87,6 +87,8 @@ def spark_session(
         "spark.pyspark.python": sys.executable,
         "spark.pyspark.driver.python": sys.executable,
     }
+    if master.startswith("local"):
+        settings |= {"spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1"}
     if JDBC_JAR.exists():
         settings["spark.jars"] = str(JDBC_JAR)
     for key, value in {**settings, **(config or {})}.items():

@@ -85,7 +85,7 @@ def tag_in_database(
     _require_postgresql(conn)
     conn.execute(tags.delete())
     if rules:
-        conn.exec_driver_sql(_insert_tags_sql(rules, schema, as_of))
+        conn.exec_driver_sql(_driver_text(_insert_tags_sql(rules, schema, as_of)), ())
     counts = dict.fromkeys(rules, 0)
     query = select(tags.c.offer_id, func.count()).group_by(tags.c.offer_id)
     counts.update({offer_id: int(n) for offer_id, n in conn.execute(query)})
@@ -98,7 +98,7 @@ def _insert_tags_sql(
 ) -> str:
     """One ``INSERT ... SELECT`` turning the matrix into (customer, offer) rows.
 
-    Run as driver SQL without parameters: the rules' SQL may hold ``%`` and ``:``.
+    Run as driver SQL: the rules' SQL may hold ``:`` (not a bind parameter here).
     """
     names = ", ".join(f"'{_quote(o)}'" for o in rules)
     flags = ", ".join(f'm."{_ident(o)}"' for o in rules)
@@ -119,8 +119,12 @@ def iter_matrix(
     *,
     today: dt.date,
     batch_size: int = 50_000,
+    three_valued: bool = False,
 ) -> Iterator[pa.Table]:
-    """The matrix computed in the database, streamed out as Arrow tables of ``batch_size`` rows."""
+    """The matrix computed in the database, streamed out as Arrow tables of ``batch_size`` rows.
+
+    ``three_valued`` keeps a rule's NULL as NULL instead of not eligible (for checks).
+    """
     import pyarrow as pa
 
     _require_postgresql(conn)
@@ -129,7 +133,7 @@ def iter_matrix(
         [arrow_schema(schema).field(ID), *(pa.field(o, pa.bool_()) for o in offers)]
     )
     result = conn.execution_options(stream_results=True, yield_per=batch_size).exec_driver_sql(
-        matrix_sql(rules, schema, today=today)
+        _driver_text(matrix_sql(rules, schema, today=today, three_valued=three_valued)), ()
     )
     for rows in result.partitions():
         columns = list(zip(*rows, strict=True))
@@ -145,6 +149,11 @@ def _require_postgresql(conn: Connection) -> None:
             f"the postgres engine runs inside PostgreSQL; this database is {conn.dialect.name} "
             "(use --engine duckdb, or --db postgresql+psycopg://...)"
         )
+
+
+def _driver_text(sql: str) -> str:
+    """``sql`` for psycopg with (empty) parameters: a literal ``%`` is written ``%%``."""
+    return sql.replace("%", "%%")
 
 
 def _quote(value: str) -> str:
