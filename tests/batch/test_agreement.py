@@ -68,7 +68,9 @@ def _postgres(engine: Any, compiled: dict, people: list[Customer], folded: bool)
 def _spark(spark: Any, compiled: dict, people: list[Customer], folded: bool) -> list[dict]:
     frame = spark.createDataFrame(customers_to_arrow(people, SCHEMA))
     customers = batch_layout(frame, SCHEMA, where="test")
-    return _rows(tag_frame(spark, customers, compiled, today=TODAY, three_valued=not folded).toArrow())
+    return _rows(
+        tag_frame(spark, customers, compiled, today=TODAY, three_valued=not folded).toArrow()
+    )
 
 
 @pytest.mark.slow

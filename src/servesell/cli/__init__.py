@@ -13,6 +13,7 @@ from servesell.cli import (  # noqa: F401  (registers the commands)
     queueing,
     rules,
     serve,
+    tag,
 )
 from servesell.cli.app import app
 
