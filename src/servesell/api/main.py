@@ -34,7 +34,12 @@ these endpoints (state-changing calls then need the `X-CSRF-Token` header).
 def create_app(settings: Settings | None = None, *, seed: int | None = None) -> FastAPI:
     """Build the app over ``settings.db_url`` (migrated on start)."""
     settings = settings or get_settings()
-    runtime = Runtime(open_db(settings.db_url), tz=ZoneInfo(settings.timezone), seed=seed)
+    db = open_db(
+        settings.db_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+    )
+    runtime = Runtime(db, tz=ZoneInfo(settings.timezone), seed=seed)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
