@@ -63,6 +63,7 @@ def spark_sql(query: Select[Any]) -> str:
     import sqlglot
     from sqlalchemy.dialects import postgresql
 
-    rendered = query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+    rendered = query.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
     text: str = sqlglot.transpile(str(rendered), read="postgres", write="spark")[0]
     return text

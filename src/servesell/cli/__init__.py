@@ -8,10 +8,12 @@ from servesell.cli import (  # noqa: F401  (registers the commands)
     db,
     decide,
     demo,
+    export,
     kpis,
     model,
     queueing,
     rules,
+    score,
     serve,
     tag,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import asdict
+from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,7 @@ from rich.table import Table
 from servesell.cli.app import app, console
 from servesell.cli.options import DbOption, JsonOption, db_url
 from servesell.config import get_settings
+from servesell.errors import InputFileError
 from servesell.report.kpis import kpis
 from servesell.store import list_offers, open_db
 from servesell.store.reporting import GROUPS, tallies
@@ -33,6 +35,13 @@ def kpis_command(
     ] = None,
     group_by: GroupOption = None,
     json_out: JsonOption = False,
+    engine: Annotated[
+        str, typer.Option(help="database (SQL on the store) or spark (over --log).")
+    ] = "database",
+    log: Annotated[
+        Path | None, typer.Option("--log", help="Exported log folder, for --engine spark.")
+    ] = None,
+    master: Annotated[str, typer.Option("--master", help="Spark master.")] = "local[*]",
     db: DbOption = None,
 ) -> None:
     """KPIs of the decisions made in a window (definitions: servesell.report.kpis)."""
@@ -40,10 +49,23 @@ def kpis_command(
     tz = ZoneInfo(settings.timezone)
     start = since.replace(tzinfo=tz) if since else None
     end = until.replace(tzinfo=tz) if until else None
-    with open_db(db_url(db)).connect() as conn:
-        catalog = {o.id: o for o in list_offers(conn)}
-        groups = tallies(conn, catalog, since=start, until=end, group_by=group_by, tz=tz)
-    rows = {group: kpis(t) for group, t in groups.items()}
+    if engine not in ("database", "spark") or (engine == "spark") != (log is not None):
+        raise InputFileError("use --engine database, or --engine spark with --log FOLDER")
+    database = open_db(db_url(db))
+    try:
+        with database.connect() as conn:
+            catalog = {o.id: o for o in list_offers(conn)}
+            if log is None:
+                groups = tallies(conn, catalog, since=start, until=end, group_by=group_by, tz=tz)
+                rows = {group: kpis(t) for group, t in groups.items()}
+    finally:
+        database.dispose()
+    if log is not None:
+        from servesell.batch.kpis import spark_kpis
+        from servesell.batch.spark import spark_session
+
+        with spark_session(master) as spark:
+            rows = spark_kpis(spark, log, catalog, tz=tz, since=start, until=end, group_by=group_by)
     if json_out:
         data = {"currency": settings.currency, "rows": {g: asdict(k) for g, k in rows.items()}}
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
