@@ -81,6 +81,9 @@ def spark_session(
     if running is not None:
         yield running
         return
+    # PySpark starts its Python workers with $PYSPARK_PYTHON (default: python3, which may
+    # not have servesell installed); use this interpreter unless the user chose one.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder.master(master).appName("servesell")
     settings = {
         **_BASE_CONFIG,
