@@ -119,6 +119,8 @@ def run_postgres(args, customers: Path, folder: Path, rules) -> dict:
         start = time.perf_counter()
         load_postgres(engine, customers, folder)
         load = time.perf_counter() - start
+        with engine.connect() as conn:
+            size = conn.exec_driver_sql("SELECT pg_total_relation_size('customers')").scalar()
         log("tagging inside PostgreSQL ...")
         query = matrix_sql(rules, SCHEMA, today=TODAY).replace("%", "%%")
         sums = ", ".join(f'count(*) FILTER (WHERE "{o}")' for o in rules)
@@ -131,7 +133,12 @@ def run_postgres(args, customers: Path, folder: Path, rules) -> dict:
             conn.exec_driver_sql("DROP TABLE bench_matrix")
         engine.dispose()
     assert row[0] == args.rows
-    return {"seconds": seconds, "load_s": round(load, 1), "eligible_pairs": sum(row[1:])}
+    return {
+        "seconds": seconds,
+        "load_s": round(load, 1),
+        "customers_table_mb": round(size / 2**20),
+        "eligible_pairs": sum(row[1:]),
+    }
 
 
 def load_postgres(engine, customers: Path, folder: Path) -> None:
