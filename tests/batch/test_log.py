@@ -119,26 +119,39 @@ def _model(customers: list[Any], columns: list[str]) -> Any:
     return fit_batch(frame, (rich ^ noise).to_numpy(int), seed=0, candidates=("lightgbm",))
 
 
-@pytest.mark.parametrize("engine", ["local", "spark"])
-def test_model_score_gives_every_customer_the_live_propensity(
-    spark: Any, demo_db: str, exported: Path, tmp_path: Path, engine: str
-) -> None:
+@pytest.fixture(scope="module")
+def trained(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """A model fitted on 400 customers, and the live propensity of 200 of them."""
     db = open_db(demo_db)
     with db.connect() as conn:
         schema = require_schema(conn)
         people = list(iter_customers(conn, schema))
     db.dispose()
     columns = [*schema.names, "holds_platinum_card", "holds_wealth_product"]
-    model = _model(people, columns)
-    save_batch_model(model, tmp_path / "m.pkl")
+    model = _model(people[:400], columns)
+    path = tmp_path_factory.mktemp("model") / "m.pkl"
+    save_batch_model(model, path)
+    live = BatchPropensity({"o1": model})
+    context = CallContext(at=AT)
+    sample = people[::7][:200]
+    return path, {p.id: live.propensity(make_offer("o1"), p, context) for p in sample}
+
+
+@pytest.mark.parametrize("engine", ["local", "spark"])
+def test_model_score_gives_every_customer_the_live_propensity(
+    spark: Any,
+    demo_db: str,
+    exported: Path,
+    trained: tuple[Path, dict],
+    tmp_path: Path,
+    engine: str,
+) -> None:
+    model, expected = trained
     out = tmp_path / ("scores.parquet" if engine == "local" else "scores")
     args = ["--customers", str(exported / "customers"), "--out", str(out)]
-    printed = _cli("model", "score", "--model", str(tmp_path / "m.pkl"), *args,
+    printed = _cli("model", "score", "--model", str(model), *args,
                    "--engine", engine, "--db", demo_db)  # fmt: skip
     assert "scored 1,500 customers" in printed
     scores = {row["id"]: row["score"] for row in pq.read_table(out).to_pylist()}
-    live = BatchPropensity({"o1": model})
-    context = CallContext(at=AT)
-    expected = {p.id: live.propensity(make_offer("o1"), p, context) for p in people}
-    assert scores.keys() == expected.keys()
-    assert all(scores[k] == pytest.approx(expected[k], abs=1e-12) for k in expected)
+    assert len(scores) == 1500
+    assert all(scores[k] == pytest.approx(v, abs=1e-12) for k, v in expected.items())
