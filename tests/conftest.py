@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import gc
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from servesell.store import open_db
 from support.postgres import fresh_database, running_server
+from support.spark import lean_session
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -22,6 +23,13 @@ def pg_server() -> Iterator[str]:
     """A private PostgreSQL server for the session (skips locally without binaries)."""
     with running_server() as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """The one local Spark session of the test run (skips locally without Java or PySpark)."""
+    with lean_session() as session:
+        yield session
 
 
 @pytest.fixture
@@ -46,7 +54,7 @@ def engine(db_url: str) -> Iterator[Engine]:
     eng.dispose()
 
 
-def pytest_sessionfinish() -> None:
+def pylean_sessionfinish() -> None:
     """Hand the objects servers froze (``settle_long_lived_objects``) back to the collector.
 
     A worker keeps them frozen for its whole life; the test process must not, or

@@ -34,6 +34,16 @@ class Settings(BaseSettings):
     session_hours: float = Field(
         default=10.0, gt=0, le=168, description="hours a web login lasts (one shift)"
     )
+    db_pool_size: int = Field(
+        default=10,
+        ge=1,
+        le=500,
+        description="database connections each server worker keeps open (PostgreSQL); "
+        "nodes x workers x (pool + overflow) must stay under the server's max_connections",
+    )
+    db_max_overflow: int = Field(
+        default=20, ge=0, le=500, description="extra connections a worker may open under bursts"
+    )
 
     # Digital follow-ups (channels): links, receipts and the providers. Secrets are
     # SecretStr, so they never show in a repr, a log or an error.

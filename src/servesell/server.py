@@ -36,7 +36,10 @@ def create_app(settings: Settings | None = None, *, seed: int | None = None) -> 
     tz = ZoneInfo(settings.timezone)
     engines = LiveEngine(tz=tz, seed=seed)
     links = LinkBase(settings.public_url, tz)
-    desk = CallDesk(open_db(settings.db_url), engines, language=settings.language, links=links)
+    db = open_db(
+        settings.db_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+    )
+    desk = CallDesk(db, engines, language=settings.language, links=links)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

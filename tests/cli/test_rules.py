@@ -138,7 +138,7 @@ def test_tag_reads_customers_from_a_file(store: Engine, db_url: str, tmp_path: P
 
 
 def test_tag_refuses_an_unknown_engine(store: Engine, db_url: str) -> None:
-    result = runner.invoke(app, ["tag", "--db", db_url, "--engine", "spark"])
+    result = runner.invoke(app, ["tag", "--db", db_url, "--engine", "hadoop"])
     assert result.exit_code == 2
     assert "unknown engine" in result.output
 

@@ -26,14 +26,19 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(db_url: str, *, workers: int = 2) -> Iterator[str]:
-    """Start the server, wait until /readyz answers, yield its base URL, stop it."""
+def live_server(
+    db_url: str, *, workers: int = 2, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """Start the server, wait until /readyz answers, yield its base URL, stop it.
+
+    ``env`` adds environment variables (``SERVESELL_*`` settings) for this server only.
+    """
     port = free_port()
     cmd = [
         sys.executable, "-m", "servesell.cli", "serve", "--db", db_url,
         "--port", str(port), "--workers", str(workers),
     ]  # fmt: skip
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", **(env or {})}
     # The server's log goes to a file, not a pipe: an unread pipe that fills up would stall
     # the server mid-run. SERVESELL_SERVER_LOG keeps it at a chosen path for a look after.
     log_path = os.environ.get("SERVESELL_SERVER_LOG")

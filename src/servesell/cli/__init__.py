@@ -9,11 +9,14 @@ from servesell.cli import (  # noqa: F401  (registers the commands)
     db,
     decide,
     demo,
+    export,
     kpis,
     model,
     queueing,
     rules,
+    score,
     serve,
+    tag,
 )
 from servesell.cli.app import app
 

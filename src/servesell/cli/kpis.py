@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import asdict
+from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -14,9 +15,10 @@ from rich.table import Table
 from servesell.cli.app import app, console
 from servesell.cli.options import DbOption, JsonOption, open_database
 from servesell.config import get_settings
-from servesell.errors import ServesellError
+from servesell.errors import InputFileError, ServesellError
 from servesell.report.kpis import Kpis
 from servesell.service.kpis import kpis_by
+from servesell.store import list_offers
 from servesell.store.reporting import GROUPS
 
 GroupOption = Annotated[
@@ -34,6 +36,13 @@ def kpis_command(
     ] = None,
     group_by: GroupOption = None,
     json_out: JsonOption = False,
+    engine: Annotated[
+        str, typer.Option(help="database (SQL on the store) or spark (over --log).")
+    ] = "database",
+    log: Annotated[
+        Path | None, typer.Option("--log", help="Exported log folder, for --engine spark.")
+    ] = None,
+    master: Annotated[str, typer.Option("--master", help="Spark master.")] = "local[*]",
     db: DbOption = None,
 ) -> None:
     """KPIs of the decisions made in a window (definitions: servesell.report.kpis)."""
@@ -43,8 +52,19 @@ def kpis_command(
     end = until.replace(tzinfo=tz) if until else None
     if start and end and end <= start:
         raise ServesellError(f"--to ({until}) must be after --from ({since})")
+    if engine not in ("database", "spark") or (engine == "spark") != (log is not None):
+        raise InputFileError("use --engine database, or --engine spark with --log FOLDER")
     with open_database(db).connect() as conn:
-        rows = kpis_by(conn, tz=tz, since=start, until=end, group_by=group_by)
+        if log is None:
+            rows = kpis_by(conn, tz=tz, since=start, until=end, group_by=group_by)
+        else:
+            catalog = {o.id: o for o in list_offers(conn)}
+    if log is not None:
+        from servesell.batch.kpis import spark_kpis
+        from servesell.batch.spark import spark_session
+
+        with spark_session(master) as spark:
+            rows = spark_kpis(spark, log, catalog, tz=tz, since=start, until=end, group_by=group_by)
     if json_out:
         data = {"currency": settings.currency, "rows": {g: asdict(k) for g, k in rows.items()}}
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))

@@ -22,10 +22,15 @@ from servesell.learn.batch import BatchModel
 
 if TYPE_CHECKING:
     import random
+    from collections.abc import Collection, Mapping, Sequence
+
+    import numpy as np
+    import pyarrow as pa
 
     from servesell.domain.center import CallContext
     from servesell.domain.customer import Customer
     from servesell.domain.offer import Offer
+    from servesell.domain.schema import Value
 
 FORMAT = "servesell-batch-model"
 VERSION = 1
@@ -84,14 +89,42 @@ class BatchPropensity:
 
 def customer_row(customer: Customer, columns: list[str]) -> pd.DataFrame:
     """One text row over ``columns``: profile fields, ``holds_<product>`` as 1/0, else missing."""
-    attrs = customer.attributes
-    cells: dict[str, object] = {}
+    profile = {name: [value] for name, value in customer.attributes.items()}
+    return profile_frame(profile, [customer.holdings], columns)
+
+
+def profile_frame(
+    profiles: Mapping[str, Sequence[Value]],
+    holdings: Sequence[Collection[str]],
+    columns: list[str],
+) -> pd.DataFrame:
+    """Many customers as the text table a batch model reads (one row per ``holdings`` item).
+
+    ``profiles`` holds each profile field's values, row-aligned with ``holdings``. A
+    column is the field's value as text, else ``holds_<product>`` as 1/0, else missing:
+    the same cells :func:`customer_row` gives one live customer.
+    """
+    cells: dict[str, list[str | None]] = {}
     for name in columns:
-        if name in attrs:
-            value = attrs[name]
-            cells[name] = None if value is None else str(value)
+        if name in profiles:
+            cells[name] = [None if value is None else str(value) for value in profiles[name]]
         elif name.startswith("holds_"):
-            cells[name] = "1" if name.removeprefix("holds_") in customer.holdings else "0"
+            product = name.removeprefix("holds_")
+            cells[name] = ["1" if product in held else "0" for held in holdings]
         else:
-            cells[name] = None
-    return pd.DataFrame([cells], columns=columns, dtype=object)
+            cells[name] = [None] * len(holdings)
+    return pd.DataFrame(cells, columns=columns, dtype=object, index=range(len(holdings)))
+
+
+def score_arrow(model: BatchModel, table: pa.Table, *, holdings: str = "holdings") -> np.ndarray:
+    """The model's probability for every row of a batch-layout Arrow table (id, fields, holdings).
+
+    Every column but ``id`` and ``holdings`` is read as a profile field.
+    """
+    profiles = {
+        name: table.column(name).to_pylist()
+        for name in table.column_names
+        if name not in ("id", holdings)
+    }
+    held = [set(h or ()) for h in table.column(holdings).to_pylist()]
+    return model.predict(profile_frame(profiles, held, model.preparation.used))

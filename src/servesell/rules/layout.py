@@ -46,3 +46,36 @@ def customers_to_arrow(customers: Iterable[Customer], schema: ProfileSchema) -> 
         columns[name] = [c.attributes.get(name) for c in rows]
     columns[HOLDINGS] = [sorted(c.holdings) for c in rows]
     return pa.Table.from_pydict(columns, schema=arrow_schema(schema))
+
+
+def layout_problems(found: pa.Schema, schema: ProfileSchema) -> list[str]:
+    """What keeps a table with Arrow schema ``found`` from being read as the batch layout.
+
+    Extra columns are allowed; narrower integers and floats and large strings are read as
+    their wider type. An empty list means the table can be tagged as it is.
+    """
+    problems = []
+    for wanted in arrow_schema(schema):
+        index = found.get_field_index(wanted.name)
+        if index < 0:
+            problems.append(f"column {wanted.name!r} is missing")
+            continue
+        have = found.field(index).type
+        if not _reads_as(have, wanted.type):
+            problems.append(f"column {wanted.name!r} is {have}, expected {wanted.type}")
+    return problems
+
+
+def _reads_as(have: pa.DataType, wanted: pa.DataType) -> bool:
+    if have == wanted:
+        return True
+    if pa.types.is_integer(wanted) and pa.types.is_integer(have):
+        return bool(pa.types.is_signed_integer(have) or have.bit_width < 64)
+    if pa.types.is_floating(wanted) and pa.types.is_floating(have):
+        return True
+    if pa.types.is_string(wanted):
+        return bool(pa.types.is_large_string(have) or pa.types.is_string_view(have))
+    if pa.types.is_list(wanted):
+        listed = bool(pa.types.is_list(have) or pa.types.is_large_list(have))
+        return listed and _reads_as(have.value_type, wanted.value_type)
+    return False

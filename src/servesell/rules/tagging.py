@@ -39,6 +39,12 @@ class TagRun:
     customers: int = 0
     eligible: dict[str, int] = field(default_factory=dict)
 
+    def add(self, matrix: pa.Table) -> None:
+        """Count one batch's matrix (its rows, and its eligible customers per offer)."""
+        for offer_id, count in count_eligible(matrix).items():
+            self.eligible[offer_id] = self.eligible.get(offer_id, 0) + count
+        self.customers += matrix.num_rows
+
 
 def run_tagging(
     batches: Iterable[Sequence[Customer]],
@@ -61,9 +67,7 @@ def run_tagging(
                 matrix = tag_in_python(batch, rules, today=as_of)
             for sink in sinks:
                 sink(matrix)
-            for offer_id, count in count_eligible(matrix).items():
-                run.eligible[offer_id] += count
-            run.customers += len(batch)
+            run.add(matrix)
             if progress is not None:
                 progress(len(batch))
     return run

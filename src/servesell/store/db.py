@@ -17,10 +17,16 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+_MIGRATION_LOCK = 0x5E55E11
+"""PostgreSQL advisory-lock key held while migrating."""
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine for ``url``; SQLite files get WAL, foreign keys and a busy timeout."""
+def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20) -> Engine:
+    """Create an engine for ``url``; SQLite files get WAL, foreign keys and a busy timeout.
+
+    ``pool_size`` and ``max_overflow`` size a server database's connection pool (per
+    process: every worker of every node has its own).
+    """
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -30,7 +36,7 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, parsed.database)
     try:
-        return create_engine(url, pool_recycle=1800, pool_size=10, max_overflow=20)
+        return create_engine(url, pool_recycle=1800, pool_size=pool_size, max_overflow=max_overflow)
     except (ArgumentError, ModuleNotFoundError) as exc:
         raise ConfigError(f"cannot use database URL {parsed!r}: {exc}") from None
 
@@ -90,9 +96,11 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
             yield conn
 
 
-def open_db(url: str, *, migrate: bool = True) -> Engine:
+def open_db(
+    url: str, *, migrate: bool = True, pool_size: int = 10, max_overflow: int = 20
+) -> Engine:
     """Engine for ``url`` with the schema at the newest migration (unless ``migrate=False``)."""
-    engine = make_engine(url)
+    engine = make_engine(url, pool_size=pool_size, max_overflow=max_overflow)
     if migrate:
         upgrade(engine)
     return engine
@@ -106,6 +114,10 @@ def upgrade(engine: Engine) -> None:
         return
     try:
         with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Nodes started together on one database migrate one at a time; the
+                # others wait here, then find the schema already at head.
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
             config = _alembic_config()
             config.attributes["connection"] = conn
             command.upgrade(config, "head")

@@ -32,7 +32,7 @@ from servesell.store.tables import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Iterable, Mapping
 
     from sqlalchemy import ColumnElement, Connection, Select
 
@@ -55,29 +55,55 @@ def tallies(
     tz: dt.tzinfo = dt.UTC,
 ) -> dict[str, Tallies]:
     """Tallies per group key for decisions made in [since, until); ``{"all": ...}`` ungrouped."""
+    return tallies_with(
+        conn.execute,
+        conn.dialect.name,
+        catalog,
+        since=since,
+        until=until,
+        group_by=group_by,
+        tz=tz,
+    )
+
+
+def tallies_with(
+    run: Callable[[Select[Any]], Iterable[Any]],
+    dialect: str,
+    catalog: Mapping[str, Offer],
+    *,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    group_by: str | None = None,
+    tz: dt.tzinfo = dt.UTC,
+) -> dict[str, Tallies]:
+    """:func:`tallies` with the queries run by ``run`` (``dialect`` names their SQL).
+
+    The same sums then run elsewhere: Spark over an exported log renders these queries
+    for PostgreSQL and transpiles them (:mod:`servesell.batch.kpis`).
+    """
     if group_by is not None and group_by not in GROUPS:
         raise ServesellError(
             f"cannot group KPIs by {group_by!r}; choose one of {', '.join(GROUPS)}"
         )
     window = _window(since, until)
     offset = (since or dt.datetime.now(dt.UTC)).astimezone(tz).utcoffset() or dt.timedelta()
-    key = _key(group_by, conn.dialect.name, offset)
+    key = _key(group_by, dialect, offset)
     parts: dict[str, dict[str, Any]] = defaultdict(dict)
-    for group, count in conn.execute(_calls(group_by, key, window)):
+    for group, count in run(_calls(group_by, key, window)):
         parts[group]["calls"] = count
-    for group, with_offer, with_sale in conn.execute(_call_outcomes(group_by, key, window)):
+    for group, with_offer, with_sale in run(_call_outcomes(group_by, key, window)):
         parts[group].update(calls_with_offer=with_offer, calls_with_sale=with_sale)
-    for group, fate, count in conn.execute(_fates(group_by, key, window)):
+    for group, fate, count in run(_fates(group_by, key, window)):
         parts[group]["offers_shown" if fate == Fate.SHOWN.value else "digital_routed"] = count
-    for row in conn.execute(_outcomes(group_by, key, window)):
+    for row in run(_outcomes(group_by, key, window)):
         _add_outcome(parts[row.key], row, catalog)
-    for group, status, count in conn.execute(_messages(group_by, key, window)):
+    for group, status, count in run(_messages(group_by, key, window)):
         part = parts[group]
         if status in _REACHED_PROVIDER:
             part["messages_sent"] = part.get("messages_sent", 0) + int(count)
         if status == Status.DELIVERED.value:
             part["messages_delivered"] = part.get("messages_delivered", 0) + int(count)
-    for group, presented, count, seconds in conn.execute(_handle_times(group_by, key, window)):
+    for group, presented, count, seconds in run(_handle_times(group_by, key, window)):
         side = "with_offer" if presented else "without_offer"
         part = parts[group]
         part[f"timed_calls_{side}"] = part.get(f"timed_calls_{side}", 0) + int(count)
