@@ -173,7 +173,19 @@ def _write(batches: Iterator[Any], schema: pa.Schema, out: Path) -> int:
         existing_data_behavior="delete_matching",
         basename_template="part-{i}.parquet",
     )
+    if not any(out.glob("*/*.parquet")):
+        _write_empty(schema, out)
     return count[0]
+
+
+def _write_empty(schema: pa.Schema, out: Path) -> None:
+    """A table with no rows yet is still a table: one empty file, so readers see its columns."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    empty = out / f"{DAY}=1970-01-01"
+    empty.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.table([[] for _ in schema], schema=schema), empty / "part-0.parquet")
 
 
 def _arrow_schema(table: Table) -> pa.Schema:

@@ -12,13 +12,12 @@ from rich.markup import escape
 from servesell.cli.app import app, console, err_console
 from servesell.cli.options import DbOption, open_database
 from servesell.config import get_settings
-
-WHAT = ("decisions", "outcomes", "customers")
+from servesell.errors import InputFileError
 
 
 @app.command("export")
 def export_command(
-    what: Annotated[str, typer.Argument(help=f"What to export: {', '.join(WHAT)}.")],
+    what: Annotated[str, typer.Argument(help="What to export: decisions, outcomes, customers.")],
     out: Annotated[Path, typer.Option("--out", help="Folder; one sub-folder per table.")],
     db: DbOption = None,
 ) -> None:
@@ -28,8 +27,10 @@ def export_command(
     candidates, calls and agents the KPIs read; ``customers`` writes the batch layout that
     ``servesell tag --engine spark --customers`` reads.
     """
-    from servesell.batch.export import export
+    from servesell.batch.export import WHAT, export
 
+    if what not in WHAT:
+        raise InputFileError(f"cannot export {what!r}; choose one of {', '.join(WHAT)}")
     database = open_database(db)
     try:
         with err_console.status(f"exporting {what}"):
