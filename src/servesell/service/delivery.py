@@ -8,7 +8,8 @@ One pass (:meth:`Worker.run_once`):
    about waits for its receipt (``channels.status``);
 3. up to ``batch`` due messages are claimed under a lease, checked at send time in the
    customer's own time zone (opt-out, do-not-market, quiet hours, channel cap, validity:
-   ``channels.timing``), and sent ``concurrency`` at a time over reused connections;
+   ``channels.timing``), and sent ``concurrency`` at a time over kept connections, all
+   on the channel loop (``channels.adapters.loop``): no thread per send;
 4. each result is written back: sent, retry later with jittered backoff, dead letter
    once retries are used up, failed, or unknown (ambiguous: never blindly resent).
 
@@ -17,6 +18,7 @@ Several workers may run at once, in one process or many: claims never overlap.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import random
@@ -27,6 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from servesell.channels.adapters.loop import run as on_channel_loop
 from servesell.channels.backoff import RetryPolicy
 from servesell.channels.message import OutboundMessage, Result, SendResult
 from servesell.channels.status import Status
@@ -85,6 +88,7 @@ class Worker:
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self.rng = random.Random(self.settings.seed)
         self.tally: Counter[str] = Counter()
+        # lookups of ambiguous sends only (rare): service.reconcile asks adapters blocking
         self._pool = ThreadPoolExecutor(max_workers=self.settings.concurrency)
 
     @property
@@ -132,7 +136,7 @@ class Worker:
     def _deliver(self, held: Sequence[Claimed], now: dt.datetime) -> int:
         with self.db.connect() as conn:
             verdicts, sendable = self._check(conn, held, now)
-        results = list(self._pool.map(self._send, sendable))
+        results = on_channel_loop(self._send_all(sendable)) if sendable else []
         transitions = verdicts + [
             self._after_send(m, r, now) for m, r in zip(sendable, results, strict=True)
         ]
@@ -176,8 +180,19 @@ class Worker:
         reason = f"no {message.channel.value} adapter configured"
         return Transition(message.id, Status.QUEUED, reason, next_attempt_at=retry_at)
 
-    def _send(self, message: Claimed) -> SendResult:
-        return self.adapters[message.channel].send(outbound(message))
+    async def _send_all(self, messages: Sequence[Claimed]) -> list[SendResult]:
+        """Send ``messages``, ``concurrency`` in flight at once; results in their order."""
+        results: dict[int, SendResult] = {}
+        queue = iter(enumerate(messages))
+        adapters = self.adapters
+
+        async def lane() -> None:
+            for i, message in queue:
+                results[i] = await adapters[message.channel].asend(outbound(message))
+
+        lanes = min(self.settings.concurrency, len(messages))
+        await asyncio.gather(*(lane() for _ in range(lanes)))
+        return [results[i] for i in range(len(messages))]
 
     def _after_send(self, message: Claimed, sent: SendResult, now: dt.datetime) -> Transition:
         attempts = message.attempts + 1
