@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import re
 import ssl
 import time
@@ -80,12 +81,17 @@ class Smtp(Adapter):
         self._from = _address_header(name, self._sender_address)
         self._idle: list[Session] = []
         self._slots: asyncio.Semaphore | None = None
+        self._date = (0, "")
 
     async def _send(self, message: OutboundMessage) -> SendResult:
-        name, address = parseaddr(message.to)
+        address, to = message.to, message.to  # a bare address, the usual case, as it is
         if not _ADDRESS.fullmatch(address):
-            return SendResult(Result.PERMANENT, reason=f"not an address SMTP can take: {address!r}")
-        text = self.text(message, _address_header(name, address))
+            name, address = parseaddr(message.to)
+            if not _ADDRESS.fullmatch(address):
+                reason = f"not an address SMTP can take: {address!r}"
+                return SendResult(Result.PERMANENT, reason=reason)
+            to = _address_header(name, address)
+        text = self.text(message, to)
         if self._slots is None:  # made on the loop that uses it
             self._slots = asyncio.Semaphore(self.connections)
         async with self._slots:
@@ -102,7 +108,7 @@ class Smtp(Adapter):
             f"From: {self._from}",
             f"To: {to}",
             f"Subject: {_encoded(message.subject)}",
-            f"Date: {formatdate()}",
+            f"Date: {self._date_now()}",
             f"Message-ID: <{message.id}@{self.domain}>",
         ]
         if message.link:
@@ -110,6 +116,13 @@ class Smtp(Adapter):
         head = "\r\n".join([*headers, *_MIME]).encode()
         body = base64.encodebytes(message.body.encode()).replace(b"\n", b"\r\n")
         return _LEADING_DOT.sub(b"..", head + b"\r\n\r\n" + body) + b".\r\n"
+
+    def _date_now(self) -> str:
+        """The ``Date`` header, formatted once a second."""
+        second = int(time.time())
+        if self._date[0] != second:
+            self._date = (second, formatdate(second))
+        return self._date[1]
 
     async def _deliver(self, address: str, text: bytes, message_id: str) -> SendResult:
         for _ in range(2):
@@ -165,8 +178,12 @@ def _result(stage: str, reply: Reply, message_id: str) -> SendResult:
     return SendResult(kind, reason=f"{what}: {reply}")
 
 
+@functools.lru_cache(maxsize=256)
 def _encoded(text: str) -> str:
-    """A header value on one logical line, RFC 2047-encoded when it is not ASCII."""
+    """A header value on one logical line, RFC 2047-encoded when it is not ASCII.
+
+    Cached: subjects come from a few templates.
+    """
     flat = _LINE_BREAKS.sub(" ", text)
     return Header(flat, "us-ascii" if flat.isascii() else "utf-8").encode(linesep="\r\n")
 
