@@ -130,14 +130,16 @@ def running_sink(
     tls: ssl.SSLContext | None = None,
     require_tls: bool = False,
     pipelining: bool = True,
+    port: int | None = None,
 ) -> Iterator[tuple[int, Mailbox]]:
     """Serve SMTP on a free port of 127.0.0.1; yield ``(port, mailbox)``.
 
     ``auth`` asks for a login (allowed in plain text unless ``require_tls``); ``tls`` offers
     STARTTLS with that server context, and ``require_tls`` refuses mail without it.
+    ``port`` serves on a given port (a server coming back where it was).
     """
     box = Mailbox()
-    port = free_port()
+    port = port or free_port()
     kwargs: dict[str, Any] = {"tls_context": tls, "require_starttls": require_tls}
     if auth:
         kwargs |= {"authenticator": _authenticator(box), "auth_require_tls": require_tls}

@@ -25,7 +25,7 @@ import re
 import ssl
 import time
 from email.header import Header
-from email.utils import formataddr, formatdate, parseaddr
+from email.utils import formataddr, formatdate
 from typing import ClassVar
 
 from servesell.channels.adapters.base import Adapter
@@ -41,6 +41,7 @@ from servesell.domain.offer import Channel
 IDLE_SECONDS = 30.0
 """A connection unused for longer is closed rather than trusted with the next message."""
 _ADDRESS = re.compile(r"[!-;=?-~]+@[!-;=?-~]+")
+_NAMED = re.compile(r"\s*(.*?)\s*<([^<>]*)>\s*", re.DOTALL)
 _LINE_BREAKS = re.compile(r"[\r\n\t]+")
 _LEADING_DOT = re.compile(rb"(?m)^\.")
 _MIME = (
@@ -77,7 +78,7 @@ class Smtp(Adapter):
         self.connections = connections
         self._username, self._password = username, password
         self._tls = tls_context
-        name, self._sender_address = parseaddr(sender)
+        name, self._sender_address = _split(sender)
         self._from = _address_header(name, self._sender_address)
         self._idle: list[Session] = []
         self._slots: asyncio.Semaphore | None = None
@@ -86,9 +87,9 @@ class Smtp(Adapter):
     async def _send(self, message: OutboundMessage) -> SendResult:
         address, to = message.to, message.to  # a bare address, the usual case, as it is
         if not _ADDRESS.fullmatch(address):
-            name, address = parseaddr(message.to)
+            name, address = _split(message.to)
             if not _ADDRESS.fullmatch(address):
-                reason = f"not an address SMTP can take: {address!r}"
+                reason = f"not an address SMTP can take: {message.to!r}"
                 return SendResult(Result.PERMANENT, reason=reason)
             to = _address_header(name, address)
         text = self.text(message, to)
@@ -186,6 +187,16 @@ def _encoded(text: str) -> str:
     """
     flat = _LINE_BREAKS.sub(" ", text)
     return Header(flat, "us-ascii" if flat.isascii() else "utf-8").encode(linesep="\r\n")
+
+
+def _split(text: str) -> tuple[str, str]:
+    """``(display name, address)`` of ``Name <address>``, or ``("", text)``.
+
+    >>> _split('"张三" <zs@example.cn>'), _split("zs at example.cn")
+    (('张三', 'zs@example.cn'), ('', 'zs at example.cn'))
+    """
+    named = _NAMED.fullmatch(text)
+    return (named[1].strip('"'), named[2]) if named else ("", text.strip())
 
 
 def _address_header(name: str, address: str) -> str:
