@@ -18,7 +18,6 @@ Several workers may run at once, in one process or many: claims never overlap.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 import random
@@ -29,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from servesell.channels.adapters.base import send_all
 from servesell.channels.adapters.loop import run as on_channel_loop
 from servesell.channels.backoff import RetryPolicy
 from servesell.channels.message import OutboundMessage, Result, SendResult
@@ -136,7 +136,8 @@ class Worker:
     def _deliver(self, held: Sequence[Claimed], now: dt.datetime) -> int:
         with self.db.connect() as conn:
             verdicts, sendable = self._check(conn, held, now)
-        results = on_channel_loop(self._send_all(sendable)) if sendable else []
+        messages = [outbound(m) for m in sendable]
+        results = on_channel_loop(send_all(self.adapters, messages, self.settings.concurrency))
         transitions = verdicts + [
             self._after_send(m, r, now) for m, r in zip(sendable, results, strict=True)
         ]
@@ -179,20 +180,6 @@ class Worker:
         retry_at = now + dt.timedelta(seconds=self.settings.retry.cap_seconds)
         reason = f"no {message.channel.value} adapter configured"
         return Transition(message.id, Status.QUEUED, reason, next_attempt_at=retry_at)
-
-    async def _send_all(self, messages: Sequence[Claimed]) -> list[SendResult]:
-        """Send ``messages``, ``concurrency`` in flight at once; results in their order."""
-        results: dict[int, SendResult] = {}
-        queue = iter(enumerate(messages))
-        adapters = self.adapters
-
-        async def lane() -> None:
-            for i, message in queue:
-                results[i] = await adapters[message.channel].asend(outbound(message))
-
-        lanes = min(self.settings.concurrency, len(messages))
-        await asyncio.gather(*(lane() for _ in range(lanes)))
-        return [results[i] for i in range(len(messages))]
 
     def _after_send(self, message: Claimed, sent: SendResult, now: dt.datetime) -> Transition:
         attempts = message.attempts + 1

@@ -15,6 +15,7 @@ blocking forms for callers in ordinary threads.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, ClassVar
@@ -23,7 +24,7 @@ from servesell.channels.adapters.loop import run
 from servesell.channels.message import Lookup, OutboundMessage, Result, SendResult
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping, Sequence
 
     from servesell.domain.offer import Channel
 
@@ -115,3 +116,29 @@ class Adapter(ABC):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name} ({self.channel.value})>"
+
+
+async def send_all(
+    adapters: Mapping[Channel, Adapter], messages: Sequence[OutboundMessage], concurrency: int
+) -> list[SendResult]:
+    """Send each message through its channel's adapter, ``concurrency`` in flight; in order.
+
+    ``concurrency`` lanes each take the next message as they finish one (no task per
+    message). An adapter bug (an exception :meth:`Adapter.asend` lets through) stops
+    every lane and is raised.
+    """
+    results: dict[int, SendResult] = {}
+    queue = iter(enumerate(messages))
+
+    async def lane() -> None:
+        for i, message in queue:
+            results[i] = await adapters[message.channel].asend(message)
+
+    lanes = [asyncio.ensure_future(lane()) for _ in range(min(concurrency, len(messages)))]
+    try:
+        await asyncio.gather(*lanes)
+    except BaseException:
+        for running in lanes:
+            running.cancel()
+        raise
+    return [results[i] for i in range(len(messages))]
