@@ -174,7 +174,8 @@ class Session:
         )
         if "pipelining" in self.extensions:
             self._writer.write(b"".join(command + b"\r\n" for _, command, _ in commands))
-            replies = [await self._reply() for _ in commands]
+            async with asyncio.timeout(self.timeout):  # one timer for the three replies
+                replies = [await self._read_reply() for _ in commands]
         else:
             replies = []
             for _, command, ok in commands:
@@ -202,15 +203,18 @@ class Session:
         return await self._reply()
 
     async def _reply(self) -> Reply:
-        lines: list[bytes] = []
         async with asyncio.timeout(self.timeout):
-            while True:
-                line = await self._reader.readline()
-                if not line.endswith(b"\n"):
-                    raise EOFError("connection closed by the server")
-                lines.append(line[4:].strip())
-                if line[3:4] != b"-":
-                    return Reply(int(line[:3]), b"\n".join(lines).decode(errors="replace"))
+            return await self._read_reply()
+
+    async def _read_reply(self) -> Reply:
+        lines: list[bytes] = []
+        while True:
+            line = await self._reader.readline()
+            if not line.endswith(b"\n"):
+                raise EOFError("connection closed by the server")
+            lines.append(line[4:].strip())
+            if line[3:4] != b"-":
+                return Reply(int(line[:3]), b"\n".join(lines).decode(errors="replace"))
 
 
 def _expect(reply: Reply, code: int, what: str) -> None:
