@@ -59,7 +59,7 @@ WEEK = dt.timedelta(days=7)
 
 @dataclass(frozen=True, slots=True)
 class WorkerSettings:
-    """How one worker works: batch size, threads, lease, retry policy, seed."""
+    """How one worker works: batch size, sends in flight, lease, retry policy, seed."""
 
     batch: int = 200
     concurrency: int = 16
@@ -128,7 +128,7 @@ class Worker:
                 return
 
     def close(self) -> None:
-        """Stop the threads and close the adapters' connections."""
+        """Stop the lookup threads and close the adapters' connections."""
         self._pool.shutdown(wait=True)
         for adapter in self.adapters.values():
             adapter.close()

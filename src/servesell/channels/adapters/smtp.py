@@ -53,7 +53,11 @@ _OPEN_FAILURES = (OSError, TimeoutError, EOFError, ValueError, SessionRefused)
 
 
 class Smtp(Adapter):
-    """E-mail through one SMTP server (a relay or the provider's submission port)."""
+    """E-mail through one SMTP server (a relay or the provider's submission port).
+
+    Up to ``connections`` sessions are open at once. ``tls_context`` is what STARTTLS
+    verifies the server with (default: the system's CAs and the host name).
+    """
 
     channel = Channel.EMAIL
     name: ClassVar[str] = "smtp"
@@ -77,7 +81,7 @@ class Smtp(Adapter):
         self.starttls, self.timeout, self.domain = starttls, timeout, domain
         self.connections = connections
         self._username, self._password = username, password
-        self._tls = tls_context
+        self._tls = (tls_context or ssl.create_default_context()) if starttls else None
         name, self._sender_address = _split(sender)
         self._from = _address_header(name, self._sender_address)
         self._idle: list[Session] = []
@@ -150,13 +154,11 @@ class Smtp(Adapter):
             if session.usable and time.monotonic() - session.last_used < IDLE_SECONDS:
                 return session, True
             session.abort()
-        if self.starttls and self._tls is None:
-            self._tls = ssl.create_default_context()
         session = await Session.open(
             self.host,
             self.port,
             timeout=self.timeout,
-            tls=self._tls if self.starttls else None,
+            tls=self._tls,
             username=self._username,
             password=self._password,
         )
