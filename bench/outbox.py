@@ -101,8 +101,8 @@ def main() -> None:
     """Fill, start the sinks, drain the outbox with one worker, print the JSON line."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=20_000)
-    parser.add_argument("--batch", type=int, default=500)
-    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=128)
     parser.add_argument("--only", choices=["sms", "email"], help="One channel only (profiling).")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="servesell-bench-outbox-"))
@@ -119,7 +119,8 @@ def main() -> None:
     base, smtp_port = (report.get(timeout=60) for report, _ in sinks.values())
     engine = open_db(db_url)
     settings = WorkerSettings(args.batch, args.concurrency, 60.0, RetryPolicy(), seed=1)
-    worker = Worker(engine, _adapters(base, smtp_port), tz=ZoneInfo("Asia/Shanghai"),
+    adapters = _adapters(base, smtp_port, args.concurrency)
+    worker = Worker(engine, adapters, tz=ZoneInfo("Asia/Shanghai"),
                     settings=settings)  # fmt: skip
     started, cpu = time.perf_counter(), time.process_time()
     worker.drain()
@@ -135,12 +136,14 @@ def main() -> None:
     print(json.dumps(_line(args, seconds=seconds, cpu=cpu, counts=counts, ours=ours, got=got)))
 
 
-def _adapters(base: str, smtp_port: int) -> dict[Channel, AliyunSms | Smtp]:
+def _adapters(base: str, smtp_port: int, connections: int) -> dict[Channel, AliyunSms | Smtp]:
+    """Each adapter may use as many connections as there are sends in flight."""
     return {
         Channel.SMS: AliyunSms(endpoint=f"{base}/aliyun", access_key_id=fake.KEY_ID,
-                               access_key_secret=fake.KEY_SECRET, sign_name="示例银行"),
+                               access_key_secret=fake.KEY_SECRET, sign_name="示例银行",
+                               connections=connections),
         Channel.EMAIL: Smtp(host="127.0.0.1", port=smtp_port, sender="bank@example.cn",
-                            starttls=False),
+                            starttls=False, connections=connections),
     }  # fmt: skip
 
 
