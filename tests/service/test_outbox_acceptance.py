@@ -79,7 +79,7 @@ def statuses(engine: Engine) -> Counter[str]:
         rows = conn.execute(
             select(outbox_messages.c.status, func.count()).group_by(outbox_messages.c.status)
         )
-        return Counter(dict(rows.all()))
+        return Counter({status: int(n) for status, n in rows})
 
 
 def test_a_killed_worker_loses_nothing_and_sends_nothing_twice(
