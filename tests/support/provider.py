@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl
 
 import httpx
 import uvicorn
@@ -73,8 +74,9 @@ def provider_app(state: ProviderState) -> Starlette:
     """The Starlette app of the fake provider over ``state``."""
 
     async def aliyun(request: Request) -> Response:
-        form = dict((await request.form()).items())
-        params = {k: str(v) for k, v in form.items()}
+        # parse_qsl, not request.form(): python-multipart's byte-wise parser was a third
+        # of the provider's time in bench/outbox.py
+        params = dict(parse_qsl((await request.body()).decode(), keep_blank_values=True))
         given = params.pop("Signature", "")
         if params.get("AccessKeyId") != KEY_ID or given != sign(params, KEY_SECRET, method="POST"):
             return JSONResponse({"Code": "SignatureDoesNotMatch", "Message": "bad signature"}, 400)

@@ -8,7 +8,8 @@ One pass (:meth:`Worker.run_once`):
    about waits for its receipt (``channels.status``);
 3. up to ``batch`` due messages are claimed under a lease, checked at send time in the
    customer's own time zone (opt-out, do-not-market, quiet hours, channel cap, validity:
-   ``channels.timing``), and sent ``concurrency`` at a time over reused connections;
+   ``channels.timing``), and sent ``concurrency`` at a time over kept connections, all
+   on the channel loop (``channels.adapters.loop``): no thread per send;
 4. each result is written back: sent, retry later with jittered backoff, dead letter
    once retries are used up, failed, or unknown (ambiguous: never blindly resent).
 
@@ -27,6 +28,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from servesell.channels.adapters.base import send_all
+from servesell.channels.adapters.loop import run as on_channel_loop
 from servesell.channels.backoff import RetryPolicy
 from servesell.channels.message import OutboundMessage, Result, SendResult
 from servesell.channels.status import Status
@@ -56,7 +59,7 @@ WEEK = dt.timedelta(days=7)
 
 @dataclass(frozen=True, slots=True)
 class WorkerSettings:
-    """How one worker works: batch size, threads, lease, retry policy, seed."""
+    """How one worker works: batch size, sends in flight, lease, retry policy, seed."""
 
     batch: int = 200
     concurrency: int = 16
@@ -85,6 +88,7 @@ class Worker:
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self.rng = random.Random(self.settings.seed)
         self.tally: Counter[str] = Counter()
+        # lookups of ambiguous sends only (rare): service.reconcile asks adapters blocking
         self._pool = ThreadPoolExecutor(max_workers=self.settings.concurrency)
 
     @property
@@ -124,7 +128,7 @@ class Worker:
                 return
 
     def close(self) -> None:
-        """Stop the threads and close the adapters' connections."""
+        """Stop the lookup threads and close the adapters' connections."""
         self._pool.shutdown(wait=True)
         for adapter in self.adapters.values():
             adapter.close()
@@ -132,7 +136,8 @@ class Worker:
     def _deliver(self, held: Sequence[Claimed], now: dt.datetime) -> int:
         with self.db.connect() as conn:
             verdicts, sendable = self._check(conn, held, now)
-        results = list(self._pool.map(self._send, sendable))
+        messages = [outbound(m) for m in sendable]
+        results = on_channel_loop(send_all(self.adapters, messages, self.settings.concurrency))
         transitions = verdicts + [
             self._after_send(m, r, now) for m, r in zip(sendable, results, strict=True)
         ]
@@ -175,9 +180,6 @@ class Worker:
         retry_at = now + dt.timedelta(seconds=self.settings.retry.cap_seconds)
         reason = f"no {message.channel.value} adapter configured"
         return Transition(message.id, Status.QUEUED, reason, next_attempt_at=retry_at)
-
-    def _send(self, message: Claimed) -> SendResult:
-        return self.adapters[message.channel].send(outbound(message))
 
     def _after_send(self, message: Claimed, sent: SendResult, now: dt.datetime) -> Transition:
         attempts = message.attempts + 1

@@ -154,9 +154,13 @@ def _take(
         update(M)
         .where(M.c.id.in_(due.scalar_subquery()))
         .values(lease_owner=owner, lease_expires=expires, updated_at=now, **changes)
-        .returning(*M.c)
+        .returning(*_CLAIMED)
     )
     return [_claimed(row) for row in conn.execute(stmt)]
+
+
+_CLAIMED = [M.c[name] for name in Claimed.__dataclass_fields__]
+"""What a claim returns: the columns :class:`Claimed` is made of (not every timestamp)."""
 
 
 def _claimed(row: Row[Any]) -> Claimed:

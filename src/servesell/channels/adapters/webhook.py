@@ -15,7 +15,7 @@ import json
 from typing import ClassVar
 
 from servesell.channels.adapters.base import Adapter
-from servesell.channels.adapters.http import client, json_body, post, status_result
+from servesell.channels.adapters.http import HttpClient, json_body, status_result
 from servesell.channels.message import OutboundMessage, Result, SendResult
 from servesell.domain.offer import Channel
 
@@ -49,9 +49,9 @@ class Webhook(Adapter):
         self.url = url
         self.channel = channel
         self._secret = secret
-        self._http = client(timeout, connections=connections)
+        self._http = HttpClient(timeout, connections=connections)
 
-    def _send(self, message: OutboundMessage) -> SendResult:
+    async def _send(self, message: OutboundMessage) -> SendResult:
         payload = {
             "id": message.id,
             "channel": message.channel.value,
@@ -68,7 +68,7 @@ class Webhook(Adapter):
             "Idempotency-Key": message.id,
             SIGNATURE_HEADER: signature(body, self._secret),
         }
-        answer = post(self._http, self.url, content=body, headers=headers)
+        answer = await self._http.post(self.url, data=body, headers=headers)
         if isinstance(answer, SendResult):
             return answer
         decided = status_result(answer)
@@ -78,6 +78,6 @@ class Webhook(Adapter):
         provider_id = str(data["id"]) if data and data.get("id") else None
         return SendResult(Result.SENT, provider_id=provider_id)
 
-    def close(self) -> None:
+    async def aclose(self) -> None:
         """Close the keep-alive connections."""
-        self._http.close()
+        await self._http.aclose()

@@ -13,14 +13,12 @@ retried. ``client_msg_id`` carries our message id, which WeChat uses to drop rep
 
 from __future__ import annotations
 
-import threading
+import asyncio
 import time
 from typing import Any, ClassVar
 
-import httpx
-
 from servesell.channels.adapters.base import Adapter
-from servesell.channels.adapters.http import client, json_body, post, status_result
+from servesell.channels.adapters.http import Answer, HttpClient, json_body, status_result
 from servesell.channels.message import OutboundMessage, Result, SendResult
 from servesell.domain.offer import Channel
 
@@ -49,12 +47,12 @@ class WeChatTemplate(Adapter):
         self.api_base = api_base.rstrip("/")
         self._app_id = app_id
         self._app_secret = app_secret
-        self._http = client(timeout, connections=connections)
+        self._http = HttpClient(timeout, connections=connections)
         self._token: tuple[str, float] | None = None
-        self._token_lock = threading.Lock()
+        self._token_lock: asyncio.Lock | None = None
 
-    def _send(self, message: OutboundMessage) -> SendResult:
-        token = self._access_token()
+    async def _send(self, message: OutboundMessage) -> SendResult:
+        token = await self._access_token()
         if isinstance(token, SendResult):
             return token
         payload = {
@@ -65,16 +63,16 @@ class WeChatTemplate(Adapter):
             "client_msg_id": message.id,
         }
         url = f"{self.api_base}/cgi-bin/message/template/send"
-        answer = post(self._http, url, params={"access_token": token}, json=payload)
+        answer = await self._http.post(url, params={"access_token": token}, json_body=payload)
         if isinstance(answer, SendResult):
             return answer
         return self._classify(answer)
 
-    def close(self) -> None:
+    async def aclose(self) -> None:
         """Close the keep-alive connections."""
-        self._http.close()
+        await self._http.aclose()
 
-    def _classify(self, answer: httpx.Response) -> SendResult:
+    def _classify(self, answer: Answer) -> SendResult:
         decided = status_result(answer)
         if decided is not None:
             return decided
@@ -91,25 +89,33 @@ class WeChatTemplate(Adapter):
         kind = Result.TRANSIENT if code in RETRY_ERRORS else Result.PERMANENT
         return SendResult(kind, reason=reason)
 
-    def _access_token(self) -> str | SendResult:
-        with self._token_lock:
-            cached = self._token
-            if cached is not None and cached[1] > time.monotonic():
-                return cached[0]
-            body = {
-                "grant_type": "client_credential",
-                "appid": self._app_id,
-                "secret": self._app_secret,
-            }
-            try:  # the stable-token API takes the secret in the body, never in a URL
-                answer = self._http.post(f"{self.api_base}/cgi-bin/stable_token", json=body)
-            except httpx.HTTPError as exc:
-                return SendResult(Result.TRANSIENT, reason=f"no access token: {type(exc).__name__}")
-            data: dict[str, Any] | None = json_body(answer)
-            if not data or not data.get("access_token"):
-                code = data.get("errcode") if data else answer.status_code
-                return SendResult(Result.TRANSIENT, reason=f"no access token (errcode {code})")
-            lifetime = float(data.get("expires_in", 7200))
-            self._token = (str(data["access_token"]), time.monotonic() + lifetime - 300)
-            self._secrets = (self._app_secret, self._token[0])
-            return self._token[0]
+    async def _access_token(self) -> str | SendResult:
+        cached = self._token
+        if cached is not None and cached[1] > time.monotonic():
+            return cached[0]
+        if self._token_lock is None:  # made on the loop that uses it
+            self._token_lock = asyncio.Lock()
+        async with self._token_lock:  # one fetch while many sends wait for it
+            return await self._fetch_token()
+
+    async def _fetch_token(self) -> str | SendResult:
+        cached = self._token
+        if cached is not None and cached[1] > time.monotonic():
+            return cached[0]
+        body = {
+            "grant_type": "client_credential",
+            "appid": self._app_id,
+            "secret": self._app_secret,
+        }
+        # the stable-token API takes the secret in the body, never in a URL
+        answer = await self._http.post(f"{self.api_base}/cgi-bin/stable_token", json_body=body)
+        if isinstance(answer, SendResult):
+            return SendResult(Result.TRANSIENT, reason=f"no access token: {answer.reason}")
+        data: dict[str, Any] | None = json_body(answer)
+        if not data or not data.get("access_token"):
+            code = data.get("errcode") if data else answer.status_code
+            return SendResult(Result.TRANSIENT, reason=f"no access token (errcode {code})")
+        lifetime = float(data.get("expires_in", 7200))
+        self._token = (str(data["access_token"]), time.monotonic() + lifetime - 300)
+        self._secrets = (self._app_secret, self._token[0])
+        return self._token[0]
