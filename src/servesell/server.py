@@ -38,7 +38,9 @@ def create_app(settings: Settings | None = None, *, seed: int | None = None) -> 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         warm(desk)
+        engines.start_learning(desk.db)
         yield
+        engines.stop_learning()
         desk.db.dispose()
 
     app = FastAPI(

@@ -2,7 +2,8 @@
 
 The outcome and what follows from it are written in one transaction: a "call me later"
 decline becomes a callback request for the outbound journeys, kept once however often
-the click is retried.
+the click is retried; an accept or decline enters the learning log the online model
+learns from (:mod:`servesell.store.evidence`), exactly once.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from servesell.store import record_outcome
 from servesell.store.callbacks import CallbackRequest, request_callback
 from servesell.store.db import write_transaction
 from servesell.store.decisions import decision_owner
+from servesell.store.evidence import log_outcome
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -34,6 +36,8 @@ def record(db: Database, outcome: Outcome) -> bool:
 def record_in(conn: Connection, outcome: Outcome) -> bool:
     """:func:`record` inside the caller's write transaction."""
     created = record_outcome(conn, outcome)
+    if created:
+        log_outcome(conn, outcome)  # the online model's evidence, in this same transaction
     if created and is_callback_request(outcome):
         customer_id, agent_id = decision_owner(conn, outcome.decision_id)
         request = CallbackRequest(

@@ -1,7 +1,11 @@
 """What the learners read and write: saved model states and the decision log as evidence.
 
-A saved model remembers the id of the last outcome it learned from, so replaying the
-log into it (``servesell model learn``) is incremental and never counts an outcome twice.
+A saved model (a checkpoint) remembers the ``seq`` of the last learning event it applied
+(:mod:`servesell.store.evidence`), so replaying the log into it is incremental and never
+counts an event twice. Its ``epoch`` changes only when the model starts again (a reset),
+which is when every worker must reload it; a checkpoint is written only over an older
+one of the same epoch (:func:`save_checkpoint`, a compare-and-set), so concurrent
+learners never move a model backwards or mix two epochs.
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from servesell.domain.center import CallContext
 from servesell.domain.decision import OutcomeResult
@@ -37,6 +42,8 @@ class StoredModel:
     outcomes: int
     last_outcome_id: int
     updated_at: dt.datetime
+    last_seq: int = 0
+    epoch: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +77,10 @@ def save_model_state(
     *,
     outcomes: int,
     last_outcome_id: int,
+    last_seq: int = 0,
+    epoch: int = 0,
 ) -> None:
-    """Store (or replace) the state of model ``name``."""
+    """Store (or replace) the state of model ``name``, whatever is stored."""
     row = {
         "name": name,
         "kind": kind,
@@ -79,8 +88,71 @@ def save_model_state(
         "outcomes": outcomes,
         "last_outcome_id": last_outcome_id,
         "updated_at": dt.datetime.now(dt.UTC),
+        "last_seq": last_seq,
+        "epoch": epoch,
     }
     upsert(conn, model_states, [row])
+
+
+def save_checkpoint(
+    conn: Connection,
+    name: str,
+    state: dict[str, Any],
+    *,
+    outcomes: int,
+    last_outcome_id: int,
+    last_seq: int,
+    epoch: int,
+) -> bool:
+    """Replace the stored state only if it is the same epoch and older; ``True`` if written.
+
+    The compare-and-set that lets every worker checkpoint the model it keeps current:
+    a writer that lost the race (someone stored a newer state, or reset the model) leaves
+    the stored state alone.
+    """
+    written = conn.execute(
+        update(model_states)
+        .where(
+            model_states.c.name == name,
+            model_states.c.epoch == epoch,
+            model_states.c.last_seq < last_seq,
+        )
+        .values(
+            state=state,
+            outcomes=outcomes,
+            last_outcome_id=last_outcome_id,
+            last_seq=last_seq,
+            updated_at=dt.datetime.now(dt.UTC),
+        )
+    ).rowcount
+    return bool(written)
+
+
+def create_model_state(
+    conn: Connection, name: str, kind: str, state: dict[str, Any], *, epoch: int
+) -> bool:
+    """Store a new model at ``seq`` 0 unless one exists (the first worker to need it wins)."""
+    row = {
+        "name": name,
+        "kind": kind,
+        "state": state,
+        "outcomes": 0,
+        "last_outcome_id": 0,
+        "updated_at": dt.datetime.now(dt.UTC),
+        "last_seq": 0,
+        "epoch": epoch,
+    }
+    dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
+    done = conn.execute(dialect.insert(model_states).values(row).on_conflict_do_nothing())
+    return bool(done.rowcount)
+
+
+def model_head(conn: Connection, name: str) -> tuple[int, int] | None:
+    """``(epoch, last_seq)`` of the stored model ``name``, ``None`` when there is none."""
+    row = conn.execute(
+        select(model_states.c.epoch, model_states.c.last_seq).where(model_states.c.name == name)
+    ).first()
+    return None if row is None else (int(row.epoch), int(row.last_seq))
 
 
 def model_version(conn: Connection, name: str) -> int | None:
@@ -105,7 +177,14 @@ def load_model_state(conn: Connection, name: str) -> StoredModel | None:
     if row is None:
         return None
     return StoredModel(
-        row.name, row.kind, row.state, row.outcomes, row.last_outcome_id, row.updated_at
+        row.name,
+        row.kind,
+        row.state,
+        row.outcomes,
+        row.last_outcome_id,
+        row.updated_at,
+        row.last_seq,
+        row.epoch,
     )
 
 
