@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from servesell.api import errors
-from servesell.api.routes import admin, customers, decisions, kpis, offers, policy, queues
+from servesell.api.routes import (
+    admin,
+    customers,
+    decisions,
+    kpis,
+    model,
+    offers,
+    policy,
+    queues,
+)
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -25,5 +34,5 @@ these endpoints (state-changing calls then need the `X-CSRF-Token` header).
 def mount(app: FastAPI) -> None:
     """Add the ``/v1`` endpoints, health checks and the JSON error handlers to ``app``."""
     errors.install(app)
-    for module in (admin, decisions, queues, customers, offers, policy, kpis):
+    for module in (admin, decisions, queues, customers, offers, policy, kpis, model):
         app.include_router(module.router)

@@ -11,18 +11,23 @@ with the rule that fired).
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from servesell.learn.adaptive import AdaptivePropensity, learner_key
 from servesell.learn.monitor import Alarm, Answer, OfferWatch, watch
-from servesell.store import load_model_state
+from servesell.service.online import Progress  # noqa: TC001 - response models need it
+from servesell.store import get_customer, load_model_state
 from servesell.store.evidence import answers_since, event_stamp, learning_head
 from servesell.store.learning import ADAPTIVE_MODEL
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-    from servesell.service.online import OnlineModel, Progress
+    from servesell.decide import Engine
+    from servesell.domain import CallContext
+    from servesell.service.online import OnlineModel
 
 LAG_ALARM_EVENTS = 1000
 """A live copy this many events behind the log raises the ``learner_lag`` alarm."""
@@ -116,3 +121,52 @@ def _evidence(online: OnlineModel | None, state: dict[str, object]) -> tuple[Evi
             for k, v in (saved.items() if isinstance(saved, dict) else ())
         }
     return tuple(Evidence(k, n, pos, prior) for k, (n, pos, prior) in sorted(learners.items()))
+
+
+@dataclass(frozen=True, slots=True)
+class Belief:
+    """What one process's model believes about one offer on one channel for one customer."""
+
+    offer_id: str
+    channel: str
+    propensity: float
+    source: str
+    outcomes: int
+
+
+@dataclass(frozen=True, slots=True)
+class Beliefs:
+    """A process's propensities for one customer, with where its model stands.
+
+    ``process`` tells API workers apart: each keeps its own copy of the model, and this
+    shows that they agree (``applied_seq`` and the propensities).
+    """
+
+    process: int
+    customer_id: str
+    applied_seq: int
+    model: str
+    beliefs: tuple[Belief, ...]
+
+
+def beliefs(
+    conn: Connection, engine: Engine, customer_id: str, context: CallContext, online: OnlineModel
+) -> Beliefs:
+    """The propensity of every catalog offer on each of its channels for ``customer_id``."""
+    customer = get_customer(conn, customer_id, engine.catalog.schema)
+    model = engine.model
+    out = []
+    for offer in engine.catalog.by_id.values():
+        for channel in offer.channels:
+            if isinstance(model, AdaptivePropensity):
+                p = model.channel_propensity(offer, channel, customer, context)
+                learner = model.learners.get(learner_key(offer.id, channel))
+                n = learner.n if learner is not None else 0
+                source = "learned" if n else "prior"
+            else:
+                p, n, source = model.propensity(offer, customer, context), 0, "prior"
+            out.append(Belief(offer.id, channel.value, p, source, n))
+    progress = online.progress()
+    seq = progress.applied_seq if progress is not None else 0
+    kind = "adaptive" if isinstance(model, AdaptivePropensity) else "offer priors"
+    return Beliefs(os.getpid(), customer_id, seq, kind, tuple(out))
