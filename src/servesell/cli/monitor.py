@@ -20,9 +20,7 @@ if TYPE_CHECKING:
 @model_app.command("status")
 def status(
     db: DbOption = None,
-    days: Annotated[
-        float, typer.Option("--days", min=1, help="Days of answers to watch.")
-    ] = 35.0,
+    days: Annotated[float, typer.Option("--days", min=1, help="Days of answers to watch.")] = 35.0,
     json_out: JsonOption = False,
 ) -> None:
     """The online model: checkpoint, evidence per offer and channel, calibration, alarms."""

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from servesell.learn.adaptive import AdaptivePropensity, learner_key
 from servesell.learn.monitor import Alarm, Answer, OfferWatch, watch
-from servesell.service.online import Progress  # noqa: TC001 - response models need it
+from servesell.service.online import Progress
 from servesell.store import get_customer, load_model_state
 from servesell.store.evidence import answers_since, event_stamp, learning_head
 from servesell.store.learning import ADAPTIVE_MODEL
