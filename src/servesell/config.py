@@ -34,6 +34,16 @@ class Settings(BaseSettings):
     session_hours: float = Field(
         default=10.0, gt=0, le=168, description="hours a web login lasts (one shift)"
     )
+    agent_cost_per_hour: float = Field(
+        default=36.0, ge=0, description="an agent's loaded cost per hour (prices talk time)"
+    )
+    wait_cost_per_minute: float = Field(
+        default=1.0, ge=0, description="what a minute of a caller's waiting is worth"
+    )
+    message_prices: dict[Literal["sms", "wechat", "email"], float] = Field(
+        default_factory=lambda: {"sms": 0.05, "wechat": 0.01, "email": 0.005},
+        description='price of one message per channel, as JSON: {"sms": 0.05, ...}',
+    )
 
     @field_validator("currency")
     @classmethod

@@ -18,6 +18,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from servesell import __version__, api, web
 from servesell.api.errors import AllowHeader, BodyLimit
 from servesell.config import Settings, get_settings
+from servesell.decide.channel import ChannelPrices
+from servesell.domain import Channel
 from servesell.errors import ServesellError
 from servesell.http.masking import AccessLog
 from servesell.service.engines import LiveEngine
@@ -32,7 +34,7 @@ logger = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None, *, seed: int | None = None) -> FastAPI:
     """Build the app over ``settings.db_url`` (migrated on start)."""
     settings = settings or get_settings()
-    engines = LiveEngine(tz=ZoneInfo(settings.timezone), seed=seed)
+    engines = LiveEngine(tz=ZoneInfo(settings.timezone), seed=seed, prices=channel_prices(settings))
     desk = CallDesk(open_db(settings.db_url), engines, language=settings.language)
 
     @asynccontextmanager
@@ -76,6 +78,15 @@ def warm(desk: CallDesk) -> None:
             desk.engines.get(conn)
     except (SQLAlchemyError, ServesellError) as exc:
         logger.warning("decision engine not built at start (%s); built on first call", exc)
+
+
+def channel_prices(settings: Settings) -> ChannelPrices:
+    """The prices channel choice weighs (talk time, waiting, messages), from the settings."""
+    return ChannelPrices(
+        agent_second=settings.agent_cost_per_hour / 3600.0,
+        wait_second=settings.wait_cost_per_minute / 60.0,
+        message={Channel(k): v for k, v in settings.message_prices.items()},
+    )
 
 
 def app_from_env() -> FastAPI:

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from servesell.domain.decision import OutcomeResult
-from servesell.domain.offer import Channel
+from servesell.domain.offer import DIGITAL_TAKE_UP_SHARE, Channel
 from servesell.learn.base import Learner, learner_from_state
 from servesell.learn.bayes_probit import BayesProbit
 from servesell.learn.features import FeatureSpace
@@ -50,11 +50,8 @@ if TYPE_CHECKING:
 
 STATE_VERSION = 1
 
-DIGITAL_PRIOR = {Channel.SMS: 0.3, Channel.WECHAT: 0.4, Channel.EMAIL: 0.15}
-"""Cold-start take-up of a digital follow-up, as a share of the offer's in-call prior.
-
-A message is easier to ignore than an agent: until a channel has evidence, an SMS is
-assumed to convert at 30% of the in-call rate, WeChat 40%, e-mail 15%."""
+DIGITAL_PRIOR = DIGITAL_TAKE_UP_SHARE
+"""Cold-start take-up of a digital follow-up, as a share of the offer's in-call prior."""
 
 
 def learner_key(offer_id: str, channel: Channel = Channel.IN_CALL) -> str:

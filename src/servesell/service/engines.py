@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine as Database
 
     from servesell.decide import ContactPolicy
+    from servesell.decide.channel import ChannelPrices
     from servesell.domain import LoadGate, PropensityModel
 
 RECHECK_SECONDS = 0.5
@@ -43,11 +44,12 @@ def build_engine(
     gate: LoadGate | None = None,
     tz: dt.tzinfo = dt.UTC,
     seed: int = 0,
+    prices: ChannelPrices | None = None,
 ) -> Engine:
     """An engine over the store's catalog and policy (unless given), rules compiled once."""
     catalog = Catalog(list_offers(conn), require_schema(conn))
     policy = policy or load_policy(conn)
-    return Engine(catalog, policy=policy, model=model, gate=gate, tz=tz, seed=seed)
+    return Engine(catalog, policy=policy, model=model, gate=gate, tz=tz, seed=seed, prices=prices)
 
 
 class EngineSource(Protocol):
@@ -86,10 +88,16 @@ class LiveEngine:
     """
 
     def __init__(
-        self, *, tz: dt.tzinfo = dt.UTC, seed: int | None = None, online: OnlineModel | None = None
+        self,
+        *,
+        tz: dt.tzinfo = dt.UTC,
+        seed: int | None = None,
+        online: OnlineModel | None = None,
+        prices: ChannelPrices | None = None,
     ) -> None:
         self.tz = tz
         self.seed = seed
+        self.prices = prices
         self.gate_settings = GateSettings()
         self.online = online or OnlineModel()
         self._lock = threading.Lock()
@@ -147,7 +155,12 @@ class LiveEngine:
         seed = self.seed if self.seed is not None else secrets.randbits(64)
         model = self.online.load(conn) if version[1] is not None else None
         return build_engine(
-            conn, gate=self.gate_settings.build(), model=model, tz=self.tz, seed=seed
+            conn,
+            gate=self.gate_settings.build(),
+            model=model,
+            tz=self.tz,
+            seed=seed,
+            prices=self.prices,
         )
 
 

@@ -157,6 +157,7 @@ def _candidate_row(decision_id: str, position: int, c: Candidate) -> dict[str, A
         "value": c.scores.value,
         "context_weight": c.scores.context_weight,
         "lever": c.scores.lever,
+        "cost": c.scores.cost,
         "probability": c.probability,
         "rank": c.rank,
     }
@@ -182,7 +183,7 @@ def _decision_from_rows(row: Row[Any], cands: Sequence[Row[Any]]) -> Decision:
                 offer_id=c.offer_id,
                 fate=Fate(c.fate),
                 reason=c.reason,
-                scores=Scores(c.propensity, c.value, c.context_weight, c.lever),
+                scores=Scores(c.propensity, c.value, c.context_weight, c.lever, c.cost),
                 channel=Channel(c.channel) if c.channel else None,
                 probability=c.probability,
                 rank=c.rank,

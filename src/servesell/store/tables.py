@@ -168,6 +168,7 @@ decision_candidates = Table(
     Column("context_weight", Float, nullable=False),
     Column("lever", Float, nullable=False),
     Column("probability", Float, nullable=False),
+    Column("cost", Float, nullable=False, default=0.0),  # issue 22: channel cost
     Column("rank", Integer),
 )
 
