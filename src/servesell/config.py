@@ -13,6 +13,8 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DB_URL = "sqlite:///./servesell.db"
+MessageChannel = Literal["sms", "wechat", "email"]
+_MESSAGE_PRICES: dict[MessageChannel, float] = {"sms": 0.05, "wechat": 0.01, "email": 0.005}
 
 
 class Settings(BaseSettings):
@@ -40,8 +42,8 @@ class Settings(BaseSettings):
     wait_cost_per_minute: float = Field(
         default=1.0, ge=0, description="what a minute of a caller's waiting is worth"
     )
-    message_prices: dict[Literal["sms", "wechat", "email"], float] = Field(
-        default_factory=lambda: {"sms": 0.05, "wechat": 0.01, "email": 0.005},
+    message_prices: dict[MessageChannel, float] = Field(
+        default_factory=lambda: dict(_MESSAGE_PRICES),
         description='price of one message per channel, as JSON: {"sms": 0.05, ...}',
     )
 

@@ -137,6 +137,7 @@ def net_options(
     customer: Customer,
     context: CallContext,
     scores: Scores,
+    *,
     model: PropensityModel,
     prices: ChannelPrices,
     talk_second: float,

@@ -210,9 +210,9 @@ class Engine:
             work.customer,
             work.context,
             work.scores[offer_id],
-            self.model,
-            self.prices,
-            talk_second,
+            model=self.model,
+            prices=self.prices,
+            talk_second=talk_second,
         )
         channel, reason = choose_by_net_value(options)
         if channel is not None:

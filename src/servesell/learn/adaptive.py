@@ -27,6 +27,7 @@ True
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -129,8 +130,30 @@ class AdaptivePropensity:
     def channel_propensity(
         self, offer: Offer, channel: Channel, customer: Customer, context: CallContext
     ) -> float:
-        """Posterior mean take-up of ``offer`` made on ``channel`` (in-call or a message)."""
-        return self._learner(offer, channel).predict_one(self._row(customer, context))
+        """Posterior mean take-up of ``offer`` made on ``channel`` (in-call or a message).
+
+        With probit learners a message's score is the offer's in-call score plus the
+        channel's learned shift for this customer (one learner per channel, shared by
+        every offer): each answer on a channel teaches it about all offers, so a channel
+        is learned from far fewer answers than one learner per offer and channel needs.
+        """
+        row = self._row(customer, context)
+        if channel is Channel.IN_CALL:
+            return self._learner(offer).predict_one(row)
+        shift = self._shift(channel)
+        if shift is None:
+            return self._learner(offer, channel).predict_one(row)
+        base = self._learner(offer)
+        assert isinstance(base, BayesProbit)
+        return shift.predict_with(row, base.score(row))
+
+    def evidence(self, offer: Offer, channel: Channel = Channel.IN_CALL) -> int:
+        """How many answers the learner behind ``offer`` on ``channel`` has seen."""
+        key = learner_key(offer.id, channel)
+        if channel is not Channel.IN_CALL and isinstance(self.template, BayesProbit):
+            key = f"@{channel.value}"
+        learner = self.learners.get(key)
+        return 0 if learner is None else learner.n
 
     def update(
         self,
@@ -141,7 +164,14 @@ class AdaptivePropensity:
         channel: Channel = Channel.IN_CALL,
     ) -> None:
         """Learn from one answer: ``customer`` took ``offer`` made on ``channel``, or not."""
-        self._learner(offer, channel).learn_one(self._row(customer, context), accepted)
+        row = self._row(customer, context)
+        shift = None if channel is Channel.IN_CALL else self._shift(channel)
+        if shift is None:
+            self._learner(offer, channel).learn_one(row, accepted)
+            return
+        base = self._learner(offer)
+        assert isinstance(base, BayesProbit)
+        shift.learn_with(row, accepted, base.score(row))
 
     def observe(
         self, offer: Offer, customer: Customer, context: CallContext, outcome: Outcome
@@ -224,6 +254,27 @@ class AdaptivePropensity:
             self.learners[key] = learner
         return learner
 
+    def _shift(self, channel: Channel) -> BayesProbit | None:
+        """The channel's shift learner (probit templates only), started at its share."""
+        template = self.template
+        if not isinstance(template, BayesProbit):
+            return None
+        key = f"@{channel.value}"
+        learner = self.learners.get(key)
+        if learner is None:
+            learner = BayesProbit(
+                prior_variance=template.prior_variance * SHIFT_VARIANCE,
+                bias_variance=template.bias_variance * SHIFT_VARIANCE,
+                beta=template.beta,
+                decay=template.decay,
+                sample_scale=template.sample_scale,
+            )
+            share = self.digital_prior.get(channel, 1.0)
+            learner.shift_start(_probit_shift(template, learner, self.space.norm2, share))
+            self.learners[key] = learner
+        assert isinstance(learner, BayesProbit)
+        return learner
+
     def _row(self, customer: Customer, context: CallContext) -> SparseRow:
         last = self._last
         if last is not None and last[0] is customer and last[1] is context:
@@ -231,3 +282,24 @@ class AdaptivePropensity:
         row = self.space.encode(customer, context)
         self._last = (customer, context, row)
         return row
+
+
+TYPICAL_PRIOR = 0.1
+"""The in-call take-up at which a channel's starting shift gives exactly its share."""
+SHIFT_VARIANCE = 0.5
+"""A channel's shift weights start with half the offer weights' prior variance."""
+
+
+def _probit_shift(template: BayesProbit, shift: BayesProbit, norm2: float, share: float) -> float:
+    """The starting shift that turns take-up 0.1 in the call into ``0.1 × share``.
+
+    Exact for an offer whose in-call learner is cold at prior 0.1, close for others.
+    """
+    from statistics import NormalDist
+
+    inv = NormalDist().inv_cdf
+    offer_var = template.bias_variance + (norm2 - 1.0) * template.prior_variance
+    shift_var = shift.bias_variance + (norm2 - 1.0) * shift.prior_variance
+    offer_mean = inv(TYPICAL_PRIOR) * math.sqrt(template.beta**2 + offer_var)
+    target = inv(min(TYPICAL_PRIOR * share, 0.999))
+    return target * math.sqrt(template.beta**2 + offer_var + shift_var) - offer_mean

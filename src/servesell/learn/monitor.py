@@ -26,6 +26,7 @@ import datetime as dt
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -114,8 +115,8 @@ def watch(
         alarms = [
             alarm
             for alarm in (
-                _calibration_alarm(offer_id, channel, last, min_answers, z, recent),
-                _shift_alarm(offer_id, channel, last, before, min_answers, z, recent),
+                _calibration_alarm(offer_id, channel, last, least=min_answers, z=z, days=recent),
+                _shift_alarm(offer_id, channel, last, before, least=min_answers, z=z, days=recent),
             )
             if alarm is not None
         ]
@@ -141,7 +142,7 @@ def deciles(rows: list[Answer], bins: int = 10) -> tuple[Decile, ...]:
     n = len(ordered)
     cuts = [round(i * n / bins) for i in range(bins + 1)]
     out = []
-    for lo, hi in zip(cuts, cuts[1:], strict=False):
+    for lo, hi in pairwise(cuts):
         group = ordered[lo:hi]
         if group:
             out.append(
@@ -165,10 +166,10 @@ def weeks(rows: list[Answer]) -> tuple[Week, ...]:
 
 
 def _calibration_alarm(
-    offer_id: str, channel: str, rows: list[Answer], min_answers: int, z: float, days: float
+    offer_id: str, channel: str, rows: list[Answer], *, least: int, z: float, days: float
 ) -> Alarm | None:
     n = len(rows)
-    if n < min_answers:
+    if n < least:
         return None
     predicted, observed = _mean(rows), _rate(rows)
     se = math.sqrt(max(predicted * (1 - predicted), 1e-12) / n)
@@ -188,12 +189,13 @@ def _shift_alarm(
     channel: str,
     last: list[Answer],
     before: list[Answer],
-    min_answers: int,
+    *,
+    least: int,
     z: float,
     days: float,
 ) -> Alarm | None:
     n1, n0 = len(last), len(before)
-    if min(n1, n0) < min_answers:
+    if min(n1, n0) < least:
         return None
     p1, p0 = _rate(last), _rate(before)
     pooled = (p1 * n1 + p0 * n0) / (n1 + n0)

@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from servesell.learn.adaptive import AdaptivePropensity, learner_key
+from servesell.learn.adaptive import AdaptivePropensity
 from servesell.learn.monitor import Alarm, Answer, OfferWatch, watch
 from servesell.service.online import Progress
 from servesell.store import get_customer, load_model_state
@@ -160,8 +160,7 @@ def beliefs(
         for channel in offer.channels:
             if isinstance(model, AdaptivePropensity):
                 p = model.channel_propensity(offer, channel, customer, context)
-                learner = model.learners.get(learner_key(offer.id, channel))
-                n = learner.n if learner is not None else 0
+                n = model.evidence(offer, channel)
                 source = "learned" if n else "prior"
             else:
                 p, n, source = model.propensity(offer, customer, context), 0, "prior"

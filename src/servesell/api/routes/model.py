@@ -36,7 +36,7 @@ def read_beliefs(
     customer_id: Annotated[Id, Query()],
     reason: Annotated[Name, Query()] = "other",
 ) -> Beliefs:
-    """This worker's propensity of every offer on each channel for one customer."""
+    """The answering worker's propensity of every offer on each channel for one customer."""
     engine = engines.get(conn)
     context = CallContext(at=dt.datetime.now(dt.UTC), reason=reason)
     return beliefs(conn, engine, customer_id, context, engines.online)

@@ -8,7 +8,9 @@ Outcomes recorded before this revision are copied into the log in id order, and 
 saved model's place in the outcome log becomes its place in the learning log.
 """
 
+import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -113,7 +115,7 @@ _COLUMNS = (
 )  # fmt: skip
 
 
-def _event(seq: int, r: sa.Row) -> dict:
+def _event(seq: int, r: Any) -> dict[str, Any]:
     import json
 
     def _json(value: object) -> object:
@@ -141,7 +143,7 @@ def _event(seq: int, r: sa.Row) -> dict:
     }
 
 
-def _stamp(value: object):
-    import datetime as dt
-
-    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+def _stamp(value: Any) -> dt.datetime:
+    """SQLite returns text, PostgreSQL datetimes."""
+    stamp: dt.datetime = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return stamp
