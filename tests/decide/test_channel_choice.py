@@ -19,13 +19,13 @@ class ByChannel:
     def __init__(self, sms: float) -> None:
         self.sms = sms
 
-    def propensity(self, offer, customer, context) -> float:  # noqa: ANN001
+    def propensity(self, offer, customer, context) -> float:
         return 0.1
 
-    def sample(self, offer, customer, context, rng: random.Random) -> float:  # noqa: ANN001
+    def sample(self, offer, customer, context, rng: random.Random) -> float:
         return 0.1
 
-    def channel_propensity(self, offer, channel, customer, context) -> float:  # noqa: ANN001
+    def channel_propensity(self, offer, channel, customer, context) -> float:
         return 0.1 if channel is Channel.IN_CALL else self.sms
 
 

@@ -13,9 +13,10 @@ pytestmark = pytest.mark.slow
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "channels.py"
 
 
-def _bench():  # noqa: ANN202 - the bench module
+def _bench():
     spec = importlib.util.spec_from_file_location("bench_channels", BENCH)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
