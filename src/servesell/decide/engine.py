@@ -37,7 +37,7 @@ from servesell.decide.prior import PriorPropensity
 from servesell.decide.reasons import Selection, Suppression
 from servesell.domain.decision import Candidate, Decision, Fate, Mode, Scores
 from servesell.domain.offer import Channel
-from servesell.domain.ports import PricedGate
+from servesell.domain.ports import Affinity, PricedGate
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -138,10 +138,13 @@ class Engine:
 
     def _scores(self, compiled: CompiledOffer, customer: Customer, ctx: CallContext) -> Scores:
         offer = compiled.offer
+        weight = self.policy.context_weight(ctx.reason, offer.id)
+        if self.policy.association_weight and isinstance(self.model, Affinity):
+            weight *= self.model.affinity(customer, offer)[0]  # "holders of X take Y 2.5×"
         return Scores(
             propensity=self.model.propensity(offer, customer, ctx),
             value=offer.value,
-            context_weight=self.policy.context_weight(ctx.reason, offer.id),
+            context_weight=weight,
             lever=offer.lever,
         )
 

@@ -63,6 +63,7 @@ class ContactPolicy(BaseModel):
     explore_share: float = Field(default=0.05, ge=0, le=1)
     exploration: str = "epsilon_greedy"
     channel_choice: Literal["threshold", "learned"] = "threshold"
+    association_weight: bool = False
     context_weights: dict[str, dict[str, float]] = Field(default_factory=dict)
 
     @field_validator("quiet_hours")

@@ -59,3 +59,12 @@ class PricedGate(Protocol):
     def wait_per_talk_second(self, queue_state: QueueState | None) -> float:
         """Extra seconds of waiting the other callers bear per extra second of talk now."""
         ...
+
+
+@runtime_checkable
+class Affinity(Protocol):
+    """A source of context weights from what the customer already holds (associations)."""
+
+    def affinity(self, customer: Customer, offer: Offer) -> tuple[float, str | None]:
+        """The weight for ``offer`` (1 when nothing is known) and the rule behind it."""
+        ...

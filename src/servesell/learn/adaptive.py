@@ -27,16 +27,17 @@ True
 
 from __future__ import annotations
 
-import math
 import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from servesell.domain.decision import OutcomeResult
 from servesell.domain.offer import DIGITAL_TAKE_UP_SHARE, Channel
+from servesell.learn.associations import MAX_AFFINITY, Associations, lift_bin
 from servesell.learn.base import Learner, learner_from_state
 from servesell.learn.bayes_probit import BayesProbit
 from servesell.learn.features import FeatureSpace
+from servesell.learn.shift import SHIFT_VARIANCE, probit_shift
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from servesell.domain.decision import Outcome
     from servesell.domain.offer import Offer
     from servesell.domain.schema import ProfileSchema
+    from servesell.learn.associations import Rule
     from servesell.learn.features import SparseRow
 
 STATE_VERSION = 1
@@ -91,8 +93,12 @@ class AdaptivePropensity:
         learner: Learner | None = None,
         seed: int = 0,
         digital_prior: Mapping[Channel, float] | None = None,
+        associations: Associations | None = None,
+        min_evidence: int = 30,
     ) -> None:
         self.space = space
+        self.associations = associations
+        self.min_evidence = min_evidence
         self.template = learner or BayesProbit()
         self.seed = seed
         self.rng = random.Random(seed)
@@ -109,19 +115,21 @@ class AdaptivePropensity:
         at: dt.date,
         learner: Learner | None = None,
         seed: int = 0,
+        associations: Associations | None = None,
     ) -> AdaptivePropensity:
         """A model whose number bins are fitted to a sample of ``customers``."""
-        return cls(FeatureSpace.fit(schema, customers, at=at), learner=learner, seed=seed)
+        space = FeatureSpace.fit(schema, customers, at=at)
+        return cls(space, learner=learner, seed=seed, associations=associations)
 
     def propensity(self, offer: Offer, customer: Customer, context: CallContext) -> float:
         """Posterior mean probability that ``customer`` accepts ``offer`` on this call."""
-        return self._learner(offer).predict_one(self._row(customer, context))
+        return self._learner(offer).predict_one(self._offer_row(offer, customer, context))
 
     def sample(
         self, offer: Offer, customer: Customer, context: CallContext, rng: random.Random
     ) -> float:
         """A posterior draw of the propensity (Thompson sampling), from ``rng``."""
-        return self._learner(offer).sample_one(self._row(customer, context), rng)
+        return self._learner(offer).sample_one(self._offer_row(offer, customer, context), rng)
 
     def draw(self, offer: Offer, customer: Customer, context: CallContext) -> float:
         """A posterior draw from the model's own seeded RNG."""
@@ -137,7 +145,7 @@ class AdaptivePropensity:
         every offer): each answer on a channel teaches it about all offers, so a channel
         is learned from far fewer answers than one learner per offer and channel needs.
         """
-        row = self._row(customer, context)
+        row = self._offer_row(offer, customer, context)
         if channel is Channel.IN_CALL:
             return self._learner(offer).predict_one(row)
         shift = self._shift(channel)
@@ -164,7 +172,7 @@ class AdaptivePropensity:
         channel: Channel = Channel.IN_CALL,
     ) -> None:
         """Learn from one answer: ``customer`` took ``offer`` made on ``channel``, or not."""
-        row = self._row(customer, context)
+        row = self._offer_row(offer, customer, context)
         shift = None if channel is Channel.IN_CALL else self._shift(channel)
         if shift is None:
             self._learner(offer, channel).learn_one(row, accepted)
@@ -192,9 +200,9 @@ class AdaptivePropensity:
         self, offers: Iterable[Offer], customer: Customer, context: CallContext
     ) -> dict[str, Expectation]:
         """Per offer id: the propensity, its uncertainty and the evidence behind it."""
-        row = self._row(customer, context)
         out = {}
         for offer in offers:
+            row = self._offer_row(offer, customer, context)
             learner = self._learner(offer)
             out[offer.id] = Expectation(
                 offer_id=offer.id,
@@ -214,6 +222,8 @@ class AdaptivePropensity:
             "space": self.space.state(),
             "template": self.template.state(),
             "digital_prior": {c.value: f for c, f in sorted(self.digital_prior.items())},
+            "associations": None if self.associations is None else self.associations.state(),
+            "min_evidence": self.min_evidence,
             "learners": {k: v.state() for k, v in sorted(self.learners.items())},
         }
 
@@ -232,6 +242,10 @@ class AdaptivePropensity:
             learner=template,
             seed=int(state["seed"]),
             digital_prior=None if prior is None else {Channel(c): f for c, f in prior.items()},
+            associations=Associations.from_state(found)
+            if (found := state.get("associations"))
+            else None,
+            min_evidence=int(state.get("min_evidence", 30)),
         )
         model.learners = {k: learner_from_state(v) for k, v in state["learners"].items()}
         return model
@@ -250,7 +264,7 @@ class AdaptivePropensity:
             prior *= self.digital_prior.get(channel, 1.0)
         if learner is None or (learner.n == 0 and learner.prior != prior):
             learner = self.template.clone()
-            learner.cold_start(prior, self.space.norm2)
+            learner.cold_start(prior, self.norm2)
             self.learners[key] = learner
         return learner
 
@@ -270,10 +284,43 @@ class AdaptivePropensity:
                 sample_scale=template.sample_scale,
             )
             share = self.digital_prior.get(channel, 1.0)
-            learner.shift_start(_probit_shift(template, learner, self.space.norm2, share))
+            learner.shift_start(probit_shift(template, learner, self.norm2, share))
             self.learners[key] = learner
         assert isinstance(learner, BayesProbit)
         return learner
+
+    @property
+    def norm2(self) -> float:
+        """Squared norm of every row: the space's, plus the association feature when on."""
+        return self.space.norm2 + (1.0 if self.associations is not None else 0.0)
+
+    def affinity(self, customer: Customer, offer: Offer) -> tuple[float, str | None]:
+        """The context weight associations give ``offer`` for ``customer``, and why.
+
+        The lift of the strongest rule from what the customer holds into the offer's
+        product (capped at :data:`MAX_AFFINITY`), with its sentence; ``(1.0, None)``
+        when associations are off or no rule has enough evidence.
+        """
+        rule = self._rule(customer, offer)
+        if rule is None:
+            return 1.0, None
+        return min(rule.lift, MAX_AFFINITY), rule.describe()
+
+    def _rule(self, customer: Customer, offer: Offer) -> Rule | None:
+        if self.associations is None:
+            return None
+        return self.associations.strongest(
+            customer.holdings, offer.product, min_count=self.min_evidence
+        )
+
+    def _offer_row(self, offer: Offer, customer: Customer, context: CallContext) -> SparseRow:
+        """The customer's row plus, when associations are on, the offer's lift feature."""
+        row = self._row(customer, context)
+        if self.associations is None:
+            return row
+        rule = self._rule(customer, offer)
+        token = "assoc:none" if rule is None else f"assoc:lift{lift_bin(rule.lift)}"
+        return [*row[0], self.space.feature(token)], [*row[1], 1.0]
 
     def _row(self, customer: Customer, context: CallContext) -> SparseRow:
         last = self._last
@@ -282,24 +329,3 @@ class AdaptivePropensity:
         row = self.space.encode(customer, context)
         self._last = (customer, context, row)
         return row
-
-
-TYPICAL_PRIOR = 0.1
-"""The in-call take-up at which a channel's starting shift gives exactly its share."""
-SHIFT_VARIANCE = 0.5
-"""A channel's shift weights start with half the offer weights' prior variance."""
-
-
-def _probit_shift(template: BayesProbit, shift: BayesProbit, norm2: float, share: float) -> float:
-    """The starting shift that turns take-up 0.1 in the call into ``0.1 × share``.
-
-    Exact for an offer whose in-call learner is cold at prior 0.1, close for others.
-    """
-    from statistics import NormalDist
-
-    inv = NormalDist().inv_cdf
-    offer_var = template.bias_variance + (norm2 - 1.0) * template.prior_variance
-    shift_var = shift.bias_variance + (norm2 - 1.0) * shift.prior_variance
-    offer_mean = inv(TYPICAL_PRIOR) * math.sqrt(template.beta**2 + offer_var)
-    target = inv(min(TYPICAL_PRIOR * share, 0.999))
-    return target * math.sqrt(template.beta**2 + offer_var + shift_var) - offer_mean

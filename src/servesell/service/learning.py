@@ -86,21 +86,30 @@ class Saved:
     learned_at: dt.datetime | None = None
 
 
-def load_adaptive(conn: Connection, *, seed: int = 0, fresh: bool = False) -> Saved:
-    """The stored adaptive model, or a new one fitted to a sample of the customers."""
+def load_adaptive(
+    conn: Connection, *, seed: int = 0, fresh: bool = False, associations: bool = False
+) -> Saved:
+    """The stored adaptive model, or a new one fitted to a sample of the customers.
+
+    A new model with ``associations`` uses product → product rules from the stored
+    holdings as features (and as context weights when the policy says so).
+    """
     stored = None if fresh else load_model_state(conn, ADAPTIVE_MODEL)
     if stored is not None:
         model = AdaptivePropensity.from_state(stored.state)
         return Saved(model, stored.outcomes, stored.last_outcome_id, stored.last_seq, stored.epoch)
-    return Saved(new_adaptive(conn, seed=seed))
+    return Saved(new_adaptive(conn, seed=seed, associations=associations))
 
 
-def new_adaptive(conn: Connection, *, seed: int = 0) -> AdaptivePropensity:
+def new_adaptive(
+    conn: Connection, *, seed: int = 0, associations: bool = False
+) -> AdaptivePropensity:
     """A model that knows nothing yet, its number bins fitted to a sample of the customers."""
     schema = require_schema(conn)
     sample = list(islice(iter_customers(conn, schema), SAMPLE))
     today = dt.datetime.now(dt.UTC).date()
-    return AdaptivePropensity.for_customers(schema, sample, at=today, seed=seed)
+    rules = associations_in_store(conn) if associations else None
+    return AdaptivePropensity.for_customers(schema, sample, at=today, seed=seed, associations=rules)
 
 
 def save_adaptive(conn: Connection, saved: Saved) -> bool:
