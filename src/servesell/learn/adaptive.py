@@ -28,6 +28,7 @@ True
 from __future__ import annotations
 
 import random
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +38,7 @@ from servesell.learn.associations import MAX_AFFINITY, Associations, lift_bin
 from servesell.learn.base import Learner, learner_from_state
 from servesell.learn.bayes_probit import BayesProbit
 from servesell.learn.features import FeatureSpace
-from servesell.learn.shift import SHIFT_VARIANCE, probit_shift
+from servesell.learn.shift import shift_learner
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -105,6 +106,7 @@ class AdaptivePropensity:
         self.digital_prior = dict(DIGITAL_PRIOR if digital_prior is None else digital_prior)
         self.learners: dict[str, Learner] = {}
         self._last: tuple[object, object, SparseRow] | None = None
+        self._lock = threading.RLock()
 
     @classmethod
     def for_customers(
@@ -171,15 +173,20 @@ class AdaptivePropensity:
         accepted: bool,
         channel: Channel = Channel.IN_CALL,
     ) -> None:
-        """Learn from one answer: ``customer`` took ``offer`` made on ``channel``, or not."""
+        """Learn from one answer: ``customer`` took ``offer`` made on ``channel``, or not.
+
+        Thread-safe against predictions in other threads: a learner is never replaced
+        (cold start) while it is being taught.
+        """
         row = self._offer_row(offer, customer, context)
-        shift = None if channel is Channel.IN_CALL else self._shift(channel)
-        if shift is None:
-            self._learner(offer, channel).learn_one(row, accepted)
-            return
-        base = self._learner(offer)
-        assert isinstance(base, BayesProbit)
-        shift.learn_with(row, accepted, base.score(row))
+        with self._lock:
+            shift = None if channel is Channel.IN_CALL else self._shift(channel)
+            if shift is None:
+                self._learner(offer, channel).learn_one(row, accepted)
+                return
+            base = self._learner(offer)
+            assert isinstance(base, BayesProbit)
+            shift.learn_with(row, accepted, base.score(row))
 
     def observe(
         self, offer: Offer, customer: Customer, context: CallContext, outcome: Outcome
@@ -258,15 +265,19 @@ class AdaptivePropensity:
 
     def _learner(self, offer: Offer, channel: Channel = Channel.IN_CALL) -> Learner:
         key = offer.id if channel is Channel.IN_CALL else learner_key(offer.id, channel)
-        learner = self.learners.get(key)
         prior = offer.prior_propensity
         if channel is not Channel.IN_CALL:
             prior *= self.digital_prior.get(channel, 1.0)
-        if learner is None or (learner.n == 0 and learner.prior != prior):
-            learner = self.template.clone()
-            learner.cold_start(prior, self.norm2)
-            self.learners[key] = learner
-        return learner
+        learner = self.learners.get(key)
+        if learner is not None and (learner.n or learner.prior == prior):
+            return learner
+        with self._lock:  # create or restart it once, never under a concurrent update
+            learner = self.learners.get(key)
+            if learner is None or (learner.n == 0 and learner.prior != prior):
+                learner = self.template.clone()
+                learner.cold_start(prior, self.norm2)
+                self.learners[key] = learner
+            return learner
 
     def _shift(self, channel: Channel) -> BayesProbit | None:
         """The channel's shift learner (probit templates only), started at its share."""
@@ -276,16 +287,16 @@ class AdaptivePropensity:
         key = f"@{channel.value}"
         learner = self.learners.get(key)
         if learner is None:
-            learner = BayesProbit(
-                prior_variance=template.prior_variance * SHIFT_VARIANCE,
-                bias_variance=template.bias_variance * SHIFT_VARIANCE,
-                beta=template.beta,
-                decay=template.decay,
-                sample_scale=template.sample_scale,
-            )
+            with self._lock:
+                return self._new_shift(key, channel, template)
+        assert isinstance(learner, BayesProbit)
+        return learner
+
+    def _new_shift(self, key: str, channel: Channel, template: BayesProbit) -> BayesProbit:
+        learner = self.learners.get(key)
+        if learner is None:
             share = self.digital_prior.get(channel, 1.0)
-            learner.shift_start(probit_shift(template, learner, self.norm2, share))
-            self.learners[key] = learner
+            learner = self.learners[key] = shift_learner(template, self.norm2, share)
         assert isinstance(learner, BayesProbit)
         return learner
 

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import math
 from statistics import NormalDist
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from servesell.learn.bayes_probit import BayesProbit
+from servesell.learn.bayes_probit import BayesProbit
 
 TYPICAL_PRIOR = 0.1
 """The in-call take-up at which a channel's starting shift gives exactly its share."""
@@ -32,3 +30,19 @@ def probit_shift(template: BayesProbit, shift: BayesProbit, norm2: float, share:
     offer_mean = inv(TYPICAL_PRIOR) * math.sqrt(template.beta**2 + offer_var)
     target = inv(min(TYPICAL_PRIOR * share, 0.999))
     return target * math.sqrt(template.beta**2 + offer_var + shift_var) - offer_mean
+
+
+def shift_learner(template: BayesProbit, norm2: float, share: float) -> BayesProbit:
+    """A channel's shift learner, started where a message converts at ``share`` of the call.
+
+    It has the template's settings and half its prior variance.
+    """
+    learner = BayesProbit(
+        prior_variance=template.prior_variance * SHIFT_VARIANCE,
+        bias_variance=template.bias_variance * SHIFT_VARIANCE,
+        beta=template.beta,
+        decay=template.decay,
+        sample_scale=template.sample_scale,
+    )
+    learner.shift_start(probit_shift(template, learner, norm2, share))
+    return learner
