@@ -237,3 +237,18 @@ def test_the_status_says_when_the_model_learned_and_from_how_many(center: Engine
     assert status.last_learned_at == AT + dt.timedelta(minutes=2)
     assert sum(e.outcomes for e in status.evidence) == answered
     assert {w.offer_id for w in status.offers} == {"card"}
+
+
+def test_a_reset_model_is_picked_up_by_every_copy_without_a_restart(center: Engine) -> None:
+    _answer_all(center, _calls(center))
+    online = OnlineModel(sweep_seconds=1e9)
+    online.tick(center)
+    online.tick(center)
+    assert online.saved is not None
+    assert online.saved.epoch == 1
+    with center.begin() as conn:
+        fresh = load_adaptive(conn, fresh=True)
+        learn_from_log(conn, fresh, limit=3)
+        save_adaptive(conn, fresh)
+    online.tick(center)
+    assert (online.saved.epoch, online.saved.last_seq) == (2, _seqs(center)[-1])

@@ -153,7 +153,7 @@ class LiveEngine:
     def _build(self, conn: Connection, version: tuple[int, int | None]) -> Engine:
         self.gate_settings = load_gate_settings(conn)
         seed = self.seed if self.seed is not None else secrets.randbits(64)
-        model = self.online.load(conn) if version[1] is not None else None
+        model = self.online.current(conn, version[1]) if version[1] is not None else None
         return build_engine(
             conn,
             gate=self.gate_settings.build(),

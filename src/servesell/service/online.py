@@ -104,6 +104,14 @@ class OnlineModel:
         head = model_head(conn, ADAPTIVE_MODEL)
         return None if head is None else head[0]
 
+    def current(self, conn: Connection, epoch: int) -> AdaptivePropensity:
+        """The live model of ``epoch``, loaded from the checkpoint unless this copy has it."""
+        saved = self.saved
+        if saved is not None and saved.epoch == epoch:
+            self.catch_up(conn)
+            return saved.model
+        return self.load(conn)
+
     def load(self, conn: Connection) -> AdaptivePropensity:
         """Start again from the stored checkpoint (a new epoch) and catch up."""
         with self._lock:
@@ -125,9 +133,12 @@ class OnlineModel:
     def tick(self, db: Database) -> None:
         """The background chores: create the model, catch up, checkpoint, sweep, when due."""
         with db.connect() as conn:
-            if self.epoch(conn) is None and learning_head(conn) > 0:
+            epoch = self.epoch(conn)
+            if epoch is None and learning_head(conn) > 0:
                 _create(db)
-            self.catch_up(conn)
+                epoch = self.epoch(conn)
+            if epoch is not None:
+                self.current(conn, epoch)  # loads a new epoch, else catches up
         now = time.monotonic()
         saved = self.saved
         if saved is not None and self._checkpoint_due(saved, now):
