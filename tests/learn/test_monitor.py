@@ -51,3 +51,9 @@ def test_deciles_compare_prediction_with_observation_lowest_first() -> None:
     (offer,) = watch(rows, now=NOW)
     assert [round(d.predicted, 3) for d in offer.deciles][:2] == [0.045, 0.145]
     assert [d.observed for d in offer.deciles] == [0.0] * 5 + [1.0] * 5
+
+
+def test_the_delay_of_a_yes_is_reported_per_channel() -> None:
+    rows = [Answer("o", "sms", 0.1, True, NOW, delay_seconds=7200.0),
+            Answer("o", "sms", 0.1, False, NOW, delay_seconds=0.0)]  # fmt: skip
+    assert watch(rows, now=NOW)[0].accept_delay_hours == 2.0

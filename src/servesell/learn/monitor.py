@@ -45,6 +45,7 @@ class Answer:
     predicted: float
     accepted: bool
     at: dt.datetime
+    delay_seconds: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,8 @@ class OfferWatch:
     deciles: tuple[Decile, ...]
     weeks: tuple[Week, ...]
     alarms: tuple[Alarm, ...] = field(default=())
+    accept_delay_hours: float | None = None
+    """Mean time from decision to a *yes* (a digital answer arrives later than a call's)."""
 
 
 def watch(
@@ -130,6 +133,7 @@ def watch(
                 deciles(rows),
                 weeks(rows),
                 tuple(alarms),
+                _delay_hours(rows),
             )
         )
     out.sort(key=lambda w: (-w.answers, w.offer_id, w.channel))
@@ -209,6 +213,11 @@ def _shift_alarm(
         f"({abs(score):.1f} standard errors, limit {z:g})"
     )
     return Alarm("take_up_shift", offer_id, channel, message, score)
+
+
+def _delay_hours(rows: list[Answer]) -> float | None:
+    delays = [a.delay_seconds for a in rows if a.accepted]
+    return sum(delays) / len(delays) / 3600.0 if delays else None
 
 
 def _rate(rows: list[Answer]) -> float:

@@ -259,10 +259,10 @@ def _from_row(r: Any, schema: ProfileSchema) -> LearningEvent:
 
 
 def answers_since(conn: Connection, since: dt.datetime) -> list[tuple[Any, ...]]:
-    """``(offer_id, channel, predicted, accepted, recorded_at)`` of events since ``since``."""
+    """``(offer_id, channel, predicted, accepted, recorded_at, delay)`` of events since then."""
     e = learning_events.c
     query = (
-        select(e.offer_id, e.channel, e.predicted, e.accepted, e.recorded_at)
+        select(e.offer_id, e.channel, e.predicted, e.accepted, e.recorded_at, e.delay_seconds)
         .where(e.recorded_at >= since)
         .order_by(e.seq)
     )
