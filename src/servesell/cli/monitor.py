@@ -58,7 +58,14 @@ def _print(found: ModelStatus) -> None:
 
 def _print_watch(found: ModelStatus) -> None:
     table = Table(
-        "offer", "channel", "answers", "take-up", "predicted", "last weeks", title="Take-up"
+        "offer",
+        "channel",
+        "answers",
+        "take-up",
+        "predicted",
+        "last weeks",
+        "yes after",
+        title="Take-up",
     )
     for w in found.offers:
         recent = " ".join(f"{k.take_up:.1%}" for k in w.weeks[-4:])
@@ -69,6 +76,7 @@ def _print_watch(found: ModelStatus) -> None:
             f"{w.take_up:.1%}",
             f"{w.predicted:.1%}",
             recent,
+            "-" if w.accept_delay_hours is None else f"{w.accept_delay_hours:.1f} h",
         )
     if found.offers:
         console.print(table)
