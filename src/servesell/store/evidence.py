@@ -79,7 +79,8 @@ def log_outcome(conn: Connection, outcome: Outcome) -> bool:
     ).first()
     if row is None:
         return False
-    return _insert(conn, [_event_row(row, row.result == OutcomeResult.ACCEPTED.value, row.id)])
+    accepted = row.result == OutcomeResult.ACCEPTED.value
+    return _insert(conn, [_event_row(row, accepted, row.id, row.recorded_at)])
 
 
 def expire_digital(
@@ -109,7 +110,7 @@ def expire_digital(
         .order_by(decisions.c.made_at, decisions.c.id, decision_candidates.c.offer_id)
         .limit(limit)
     )
-    rows = [_expired_row(r, now) for r in conn.execute(query)]
+    rows = [_event_row(r, False, None, now) for r in conn.execute(query)]
     _insert(conn, rows)
     return len(rows)
 
@@ -202,8 +203,10 @@ _SOURCE = (
 )
 
 
-def _event_row(r: Any, accepted: bool, outcome_id: int | None) -> dict[str, Any]:
-    recorded_at: dt.datetime = r.recorded_at
+def _event_row(
+    r: Any, accepted: bool, outcome_id: int | None, recorded_at: dt.datetime
+) -> dict[str, Any]:
+    """A learning event from a joined row: the answer, and when it counts as given."""
     return {
         "decision_id": r.decision_id,
         "offer_id": r.offer_id,
@@ -222,21 +225,6 @@ def _event_row(r: Any, accepted: bool, outcome_id: int | None) -> dict[str, Any]
         "recorded_at": recorded_at,
         "delay_seconds": max(0.0, (recorded_at - r.made_at).total_seconds()),
     }
-
-
-class _Expired:
-    """A candidate row seen as an answer: *no*, recorded when it expired."""
-
-    def __init__(self, row: Any, now: dt.datetime) -> None:
-        self._row = row
-        self.recorded_at = now
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._row, name)
-
-
-def _expired_row(r: Any, now: dt.datetime) -> dict[str, Any]:
-    return _event_row(_Expired(r, now), False, None)
 
 
 def _from_row(r: Any, schema: ProfileSchema) -> LearningEvent:

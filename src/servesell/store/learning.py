@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from servesell.domain.center import CallContext
 from servesell.domain.decision import OutcomeResult
 from servesell.domain.offer import Channel
 from servesell.store.decisions import _decision_from_rows
@@ -44,17 +43,6 @@ class StoredModel:
     updated_at: dt.datetime
     last_seq: int = 0
     epoch: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """One in-call accept or decline with the call it happened in."""
-
-    outcome_id: int
-    customer_id: str
-    offer_id: str
-    accepted: bool
-    context: CallContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,17 +143,6 @@ def model_head(conn: Connection, name: str) -> tuple[int, int] | None:
     return None if row is None else (int(row.epoch), int(row.last_seq))
 
 
-def model_version(conn: Connection, name: str) -> int | None:
-    """The last outcome id a stored model has learned, ``None`` when there is no model.
-
-    A cheap read to tell whether a worker's copy of the model is stale.
-    """
-    value = conn.execute(
-        select(model_states.c.last_outcome_id).where(model_states.c.name == name)
-    ).scalar_one_or_none()
-    return None if value is None else int(value)
-
-
 def last_outcome_id(conn: Connection) -> int:
     """The id of the newest recorded outcome (0 when there is none)."""
     return int(conn.execute(select(func.max(outcomes.c.id))).scalar_one() or 0)
@@ -186,42 +163,6 @@ def load_model_state(conn: Connection, name: str) -> StoredModel | None:
         row.last_seq,
         row.epoch,
     )
-
-
-def iter_evidence(
-    conn: Connection, *, after_id: int = 0, batch_size: int = 5000
-) -> Iterator[Evidence]:
-    """In-call accepts and declines with ids above ``after_id``, oldest first."""
-    query = (
-        select(
-            outcomes.c.id,
-            outcomes.c.offer_id,
-            outcomes.c.result,
-            decisions.c.customer_id,
-            decisions.c.made_at,
-            decisions.c.reason,
-            decisions.c.queue,
-            decisions.c.agent_id,
-            decisions.c.call_id,
-        )
-        .join(decisions, decisions.c.id == outcomes.c.decision_id)
-        .where(
-            outcomes.c.channel == Channel.IN_CALL.value,
-            outcomes.c.result.in_([OutcomeResult.ACCEPTED.value, OutcomeResult.DECLINED.value]),
-        )
-        .order_by(outcomes.c.id)
-        .limit(batch_size)
-    )
-    last = after_id
-    while True:
-        rows = conn.execute(query.where(outcomes.c.id > last)).all()
-        for r in rows:
-            context = CallContext(r.made_at, r.reason, r.agent_id, r.call_id, r.queue)
-            accepted = r.result == OutcomeResult.ACCEPTED.value
-            yield Evidence(r.id, r.customer_id, r.offer_id, accepted, context)
-        if len(rows) < batch_size:
-            return
-        last = rows[-1].id
 
 
 def iter_logged_decisions(
