@@ -49,7 +49,13 @@ def _print(found: ModelStatus) -> None:
             f"of {found.log_events} in the learning log (saved {found.checkpoint_at})",
             highlight=False,
         )
-        table = Table("offer@channel", "outcomes", "accepted", "prior", title="Evidence")
+        table = Table(
+            "learner",
+            "outcomes",
+            "accepted",
+            "prior (@channel: share of the call)",
+            title="Evidence (@channel: one shift learner per channel, shared by all offers)",
+        )
         for e in found.evidence:
             table.add_row(e.learner, str(e.outcomes), str(e.accepted), f"{e.prior:.3f}")
         console.print(table)

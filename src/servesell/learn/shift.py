@@ -45,4 +45,5 @@ def shift_learner(template: BayesProbit, norm2: float, share: float) -> BayesPro
         sample_scale=template.sample_scale,
     )
     learner.shift_start(probit_shift(template, learner, norm2, share))
+    learner.prior = share  # what it starts from: the channel's share of the in-call rate
     return learner
