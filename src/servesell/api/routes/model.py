@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from servesell.api.schemas import AUTHED
+from servesell.api.schemas import AUTHED, errors
 from servesell.domain import CallContext
 from servesell.http import ConnDep, EnginesDep, SupervisorDep
 from servesell.http.ids import Id, Name
@@ -28,7 +28,7 @@ def read_model_status(
     return model_status(conn, engines.online, days=days)
 
 
-@router.get("/beliefs")
+@router.get("/beliefs", responses=errors(404))
 def read_beliefs(
     conn: ConnDep,
     engines: EnginesDep,
