@@ -13,6 +13,8 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DB_URL = "sqlite:///./servesell.db"
+MessageChannel = Literal["sms", "wechat", "email"]
+_MESSAGE_PRICES: dict[MessageChannel, float] = {"sms": 0.05, "wechat": 0.01, "email": 0.005}
 
 
 class Settings(BaseSettings):
@@ -81,6 +83,17 @@ class Settings(BaseSettings):
         if name not in ("", "aliyun", "webhook"):
             raise ValueError(f"sms_provider must be 'aliyun', 'webhook' or empty, got {name!r}")
         return name
+
+    agent_cost_per_hour: float = Field(
+        default=36.0, ge=0, description="an agent's loaded cost per hour (prices talk time)"
+    )
+    wait_cost_per_minute: float = Field(
+        default=1.0, ge=0, description="what a minute of a caller's waiting is worth"
+    )
+    message_prices: dict[MessageChannel, float] = Field(
+        default_factory=lambda: dict(_MESSAGE_PRICES),
+        description='price of one message per channel, as JSON: {"sms": 0.05, ...}',
+    )
 
     @field_validator("currency")
     @classmethod

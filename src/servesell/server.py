@@ -18,6 +18,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from servesell import __version__, api, web
 from servesell.api.errors import AllowHeader, BodyLimit
 from servesell.config import Settings, get_settings
+from servesell.decide.channel import ChannelPrices
+from servesell.domain import Channel
 from servesell.errors import ServesellError
 from servesell.http.masking import AccessLog
 from servesell.service.engines import LiveEngine
@@ -34,7 +36,7 @@ def create_app(settings: Settings | None = None, *, seed: int | None = None) -> 
     """Build the app over ``settings.db_url`` (migrated on start)."""
     settings = settings or get_settings()
     tz = ZoneInfo(settings.timezone)
-    engines = LiveEngine(tz=tz, seed=seed)
+    engines = LiveEngine(tz=tz, seed=seed, prices=channel_prices(settings))
     links = LinkBase(settings.public_url, tz)
     db = open_db(
         settings.db_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
@@ -44,10 +46,12 @@ def create_app(settings: Settings | None = None, *, seed: int | None = None) -> 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         warm(desk)
+        engines.start_learning(desk.db)
         stop = start_outbox(desk, settings) if settings.outbox_worker else None
         yield
         if stop is not None:
             stop()
+        engines.stop_learning()
         desk.db.dispose()
 
     app = FastAPI(
@@ -103,6 +107,15 @@ def start_outbox(desk: CallDesk, settings: Settings) -> Callable[[], None]:
         worker.close()
 
     return stop
+
+
+def channel_prices(settings: Settings) -> ChannelPrices:
+    """The prices channel choice weighs (talk time, waiting, messages), from the settings."""
+    return ChannelPrices(
+        agent_second=settings.agent_cost_per_hour / 3600.0,
+        wait_second=settings.wait_cost_per_minute / 60.0,
+        message={Channel(k): v for k, v in settings.message_prices.items()},
+    )
 
 
 def app_from_env() -> FastAPI:

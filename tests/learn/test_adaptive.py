@@ -90,7 +90,7 @@ def test_the_own_rng_is_seeded(customers: list[Customer], context: CallContext) 
     assert draws[0] == draws[1]
 
 
-def test_only_in_call_accepts_and_declines_are_evidence(
+def test_accepts_and_declines_teach_the_learner_of_their_channel(
     customers: list[Customer], context: CallContext
 ) -> None:
     model = AdaptivePropensity(FeatureSpace(SCHEMA), learner=BetaBernoulli())
@@ -103,5 +103,17 @@ def test_only_in_call_accepts_and_declines_are_evidence(
     assert model.observe(offer, who, context, outcome(OutcomeResult.ACCEPTED))
     assert model.observe(offer, who, context, outcome(OutcomeResult.DECLINED))
     assert not model.observe(offer, who, context, outcome(OutcomeResult.NOT_OFFERED))
-    assert not model.observe(offer, who, context, outcome(OutcomeResult.ACCEPTED, Channel.SMS))
+    assert model.observe(offer, who, context, outcome(OutcomeResult.ACCEPTED, Channel.SMS))
     assert model.learners["o1"].n == 2
+    assert model.learners["o1@sms"].n == 1
+
+
+def test_a_digital_channel_starts_at_its_share_of_the_in_call_prior(
+    customers: list[Customer], context: CallContext
+) -> None:
+    model = AdaptivePropensity(FeatureSpace(SCHEMA))
+    offer, who = make_offer("o1", prior=0.1), customers[0]
+    assert model.channel_propensity(offer, Channel.SMS, who, context) == pytest.approx(0.03)
+    assert model.channel_propensity(offer, Channel.EMAIL, who, context) == pytest.approx(0.015)
+    again = AdaptivePropensity.from_state(model.state())
+    assert again.digital_prior == model.digital_prior

@@ -58,6 +58,10 @@ def live_server(
         log.close()
 
 
+READY_SECONDS = 120
+"""Workers import the whole stack; on a busy shared machine that took over 30 s."""
+
+
 def _wait_ready(base: str, process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
     deadline = time.monotonic() + READY_SECONDS
     while time.monotonic() < deadline:

@@ -98,13 +98,20 @@ def learn(
     reset: Annotated[
         bool, typer.Option("--reset", help="Start again from the priors and replay all.")
     ] = False,
+    associations: Annotated[
+        bool,
+        typer.Option(
+            "--associations/--no-associations",
+            help="With --reset: use product associations as features of the new model.",
+        ),
+    ] = False,
     seed: SeedOption = 0,
 ) -> None:
-    """Teach the online model every in-call accept/decline logged since its last run."""
+    """Teach the online model every answer in the learning log since its last run."""
     from servesell.service.learning import learn_from_log, load_adaptive, save_adaptive
 
     with open_database(db).begin() as conn:
-        saved = load_adaptive(conn, seed=seed, fresh=reset)
+        saved = load_adaptive(conn, seed=seed, fresh=reset, associations=associations)
         report = learn_from_log(conn, saved)
         save_adaptive(conn, saved)
     console.print(
@@ -271,6 +278,27 @@ def _print_evaluation(file: Path, table: TableText, result: Evaluation) -> None:
             f"{t.share:.0%}", str(t.rows), str(t.hits), f"{t.precision:.3f}", f"{t.lift:.2f}"
         )
     console.print(lift)
+    gains = Table(
+        "decile",
+        "rows",
+        "hits",
+        "rate",
+        "lift",
+        "cumulative lift",
+        "captured",
+        title="Lift by decile",
+    )
+    for d in s.deciles:
+        gains.add_row(
+            str(d.decile),
+            str(d.rows),
+            str(d.hits),
+            f"{d.rate:.3f}",
+            f"{d.lift:.2f}",
+            f"{d.cumulative_lift:.2f}",
+            f"{d.captured:.0%}",
+        )
+    console.print(gains)
     cal = Table("bin", "rows", "scores", "predicted", "observed", title="Calibration")
     for i, b in enumerate(s.calibration, start=1):
         cal.add_row(

@@ -46,6 +46,9 @@ def serve(
         workers=workers,
         log_level=log_level,
         access_log=False,
+        # uvicorn kills a worker that has not answered its supervisor within this many
+        # seconds; its default (5 s) kills workers still importing on a busy machine.
+        timeout_worker_healthcheck=60,
     )
 
 

@@ -1,21 +1,88 @@
 """Channel fit: talk time only where it pays, otherwise a digital follow-up.
 
-An offer goes in the call when it can be made there and its expected margin per extra
-second of talk (priority / extra handle seconds) clears the policy's threshold; otherwise
-it goes to the first of its digital channels that reaches the customer (SMS needs a
-phone number, WeChat an openid, e-mail an address, and none of them an opt-out).
+Two ways, chosen by ``ContactPolicy.channel_choice``:
+
+* ``threshold`` (the default): an offer goes in the call when it can be made there and
+  its expected margin per extra second of talk (priority / extra handle seconds) clears
+  the policy's threshold; otherwise to the first of its digital channels that reaches
+  the customer (SMS needs a phone number, WeChat an openid, e-mail an address, and
+  none of them an opt-out).
+* ``learned``: every channel that reaches the customer is scored with its own learned
+  take-up and its cost — talk seconds priced at the queue's current shadow cost (agent
+  time plus the waiting it imposes on other callers), a message at its price — and the
+  channel with the best expected value net of cost wins (:func:`choose_by_net_value`);
+  none when no channel earns more than it costs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from servesell.decide.reasons import Selection, Suppression
-from servesell.domain.offer import Channel
+from servesell.domain.offer import DIGITAL_TAKE_UP_SHARE, Channel
+from servesell.domain.ports import ChannelModel
 
 if TYPE_CHECKING:
+    from servesell.domain.center import CallContext
     from servesell.domain.customer import Customer
+    from servesell.domain.decision import Scores
     from servesell.domain.offer import Offer
+    from servesell.domain.ports import PropensityModel
+
+
+def _default_messages() -> dict[Channel, float]:
+    return {Channel.SMS: 0.05, Channel.WECHAT: 0.01, Channel.EMAIL: 0.005}
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelPrices:
+    """What a contact costs, in the center's currency.
+
+    ``agent_second`` is an agent's loaded cost per second of talk (36 CNY an hour by
+    default); ``wait_second`` what one second of a caller's waiting is worth (1 CNY a
+    minute); ``message`` the price of one message per channel (SMS 0.05, WeChat 0.01,
+    e-mail 0.005 CNY). The price of a talk second is ``agent_second + wait_second × w``
+    with ``w`` the queue's extra waiting per talk second (the load gate's shadow cost).
+
+    >>> round(ChannelPrices().talk_second(0.5), 4)
+    0.0183
+    """
+
+    agent_second: float = 0.01
+    wait_second: float = 1.0 / 60.0
+    message: Mapping[Channel, float] = field(default_factory=_default_messages)
+
+    def talk_second(self, wait_per_talk_second: float) -> float:
+        """The price of one extra second of talk on a queue with that shadow cost."""
+        return self.agent_second + self.wait_second * max(0.0, wait_per_talk_second)
+
+    def cost(self, channel: Channel, offer: Offer, talk_second: float) -> float:
+        """What making ``offer`` on ``channel`` costs now."""
+        if channel is Channel.IN_CALL:
+            return offer.extra_handle_seconds * talk_second
+        return float(self.message.get(channel, 0.0))
+
+
+def choose_by_net_value(options: Mapping[Channel, Scores]) -> tuple[Channel | None, str]:
+    """The channel with the best expected value net of cost, and the reason code.
+
+    ``options`` are the channels that reach the customer, each scored with its own
+    take-up and cost; ties go to the earlier channel. ``(None, NO_NET_VALUE)`` when no
+    channel earns more than it costs.
+    """
+    best = max(options, key=lambda c: options[c].net, default=None)
+    if best is None:
+        return None, Suppression.NO_CHANNEL
+    if options[best].net <= 0:
+        return None, Selection.NO_NET_VALUE
+    return best, Selection.NET_CALL if best is Channel.IN_CALL else Selection.NET_DIGITAL
+
+
+def reachable(offer: Offer, customer: Customer) -> list[Channel]:
+    """The offer's channels that reach the customer, in the offer's order."""
+    return [c for c in offer.channels if reaches(c, customer)]
 
 
 def value_per_second(priority: float, offer: Offer) -> float:
@@ -66,3 +133,31 @@ def reaches(channel: Channel, customer: Customer) -> bool:
     if channel is Channel.EMAIL:
         return bool(customer.email)
     return True
+
+
+def net_options(
+    offer: Offer,
+    customer: Customer,
+    context: CallContext,
+    scores: Scores,
+    *,
+    model: PropensityModel,
+    prices: ChannelPrices,
+    talk_second: float,
+) -> dict[Channel, Scores]:
+    """Every channel that reaches the customer, scored with its own take-up and cost.
+
+    A model that knows take-up per channel (:class:`~servesell.domain.ChannelModel`)
+    gives it; otherwise a message converts at its share of the in-call propensity
+    (:data:`~servesell.domain.offer.DIGITAL_TAKE_UP_SHARE`).
+    """
+    out = {}
+    for channel in reachable(offer, customer):
+        if channel is Channel.IN_CALL:
+            p = scores.propensity
+        elif isinstance(model, ChannelModel):
+            p = model.channel_propensity(offer, channel, customer, context)
+        else:
+            p = scores.propensity * DIGITAL_TAKE_UP_SHARE.get(channel, 1.0)
+        out[channel] = scores.at(p, prices.cost(channel, offer, talk_second))
+    return out

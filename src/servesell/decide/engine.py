@@ -17,7 +17,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from servesell.decide.arbitrate import Contender, Sampler, arbitrate
-from servesell.decide.channel import choose_channel
+from servesell.decide.channel import (
+    ChannelPrices,
+    choose_by_net_value,
+    choose_channel,
+    net_options,
+)
 from servesell.decide.control import in_control_group
 from servesell.decide.gate import FixedBudgetGate
 from servesell.decide.policy import (
@@ -32,6 +37,7 @@ from servesell.decide.prior import PriorPropensity
 from servesell.decide.reasons import Selection, Suppression
 from servesell.domain.decision import Candidate, Decision, Fate, Mode, Scores
 from servesell.domain.offer import Channel
+from servesell.domain.ports import Affinity, PricedGate
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -88,8 +94,10 @@ class Engine:
         tz: ZoneInfo | dt.tzinfo = dt.UTC,
         seed: int = 0,
         name: str = "default",
+        prices: ChannelPrices | None = None,
     ) -> None:
         self.catalog = catalog
+        self.prices = prices or ChannelPrices()
         self.policy = policy or ContactPolicy()
         self.model: PropensityModel = model or PriorPropensity()
         self.gate: LoadGate = gate or FixedBudgetGate()
@@ -114,7 +122,7 @@ class Engine:
             work.scores[compiled.offer.id] = self._scores(compiled, customer, context)
         allowed = self._apply_policy(work, eligible)
         budget = max(0.0, float(self.gate.allowed_extra_seconds(queue_state)))
-        explored = self._route(work, allowed, budget)
+        explored = self._route(work, allowed, budget, queue_state)
         return Decision(
             id=decision_id or str(uuid.UUID(int=self.rng.getrandbits(128), version=4)),
             customer_id=customer.id,
@@ -130,10 +138,13 @@ class Engine:
 
     def _scores(self, compiled: CompiledOffer, customer: Customer, ctx: CallContext) -> Scores:
         offer = compiled.offer
+        weight = self.policy.context_weight(ctx.reason, offer.id)
+        if self.policy.association_weight and isinstance(self.model, Affinity):
+            weight *= self.model.affinity(customer, offer)[0]  # "holders of X take Y 2.5×"
         return Scores(
             propensity=self.model.propensity(offer, customer, ctx),
             value=offer.value,
-            context_weight=self.policy.context_weight(ctx.reason, offer.id),
+            context_weight=weight,
             lever=offer.lever,
         )
 
@@ -161,17 +172,29 @@ class Engine:
         work.contacts_left = left
         return allowed
 
-    def _route(self, work: _Work, allowed: list[CompiledOffer], budget: float) -> bool:
+    def _route(
+        self,
+        work: _Work,
+        allowed: list[CompiledOffer],
+        budget: float,
+        queue_state: QueueState | None,
+    ) -> bool:
         """Channel fit, then arbitration of the in-call offers and the digital ones."""
         in_call: list[CompiledOffer] = []
         digital: list[tuple[CompiledOffer, Channel, str]] = []
+        learned = self.policy.channel_choice == "learned"
+        talk = self._talk_second(queue_state) if learned else 0.0
         for compiled in allowed:
-            priority = work.scores[compiled.offer.id].priority
-            channel, reason = choose_channel(
-                compiled.offer, work.customer, priority, self.policy.min_value_per_second
-            )
+            if learned:
+                channel, reason = self._by_net_value(work, compiled, talk)
+            else:
+                priority = work.scores[compiled.offer.id].priority
+                channel, reason = choose_channel(
+                    compiled.offer, work.customer, priority, self.policy.min_value_per_second
+                )
             if channel is None:
-                work.fate(compiled.offer.id, Fate.SUPPRESSED, reason)
+                fate = Fate.NOT_SELECTED if reason == Selection.NO_NET_VALUE else Fate.SUPPRESSED
+                work.fate(compiled.offer.id, fate, reason)
             elif channel is Channel.IN_CALL:
                 in_call.append(compiled)
             else:
@@ -180,11 +203,36 @@ class Engine:
         self._route_digital(work, digital, work.contacts_left - shown)
         return explored
 
+    def _by_net_value(
+        self, work: _Work, compiled: CompiledOffer, talk_second: float
+    ) -> tuple[Channel | None, str]:
+        """The channel with the best expected value net of cost (its scores are kept)."""
+        offer_id = compiled.offer.id
+        options = net_options(
+            compiled.offer,
+            work.customer,
+            work.context,
+            work.scores[offer_id],
+            model=self.model,
+            prices=self.prices,
+            talk_second=talk_second,
+        )
+        channel, reason = choose_by_net_value(options)
+        if channel is not None:
+            work.scores[offer_id] = options[channel]
+        return channel, reason
+
+    def _talk_second(self, queue_state: QueueState | None) -> float:
+        """The price of a talk second now: agent time plus the waiting it imposes."""
+        gate = self.gate
+        wait = gate.wait_per_talk_second(queue_state) if isinstance(gate, PricedGate) else 0.0
+        return self.prices.talk_second(wait)
+
     def _arbitrate_in_call(
         self, work: _Work, in_call: list[CompiledOffer], budget: float
     ) -> tuple[int, bool]:
         contenders = [
-            Contender(c.offer.id, work.scores[c.offer.id].priority, c.offer.extra_handle_seconds)
+            Contender(c.offer.id, work.scores[c.offer.id].net, c.offer.extra_handle_seconds)
             for c in in_call
         ]
         sampler = None

@@ -28,6 +28,8 @@ def explain_candidate(c: Candidate) -> dict[str, Any]:
             "context_weight": s.context_weight,
             "lever": s.lever,
             "priority": round(s.priority, 6),
+            "cost": round(s.cost, 6),
+            "net": round(s.net, 6),
         },
     }
 
@@ -71,6 +73,9 @@ def why_not(decision: Decision, offer_id: str) -> str:
         f"priority {s.priority:.2f} = propensity {s.propensity:.3f} × value {s.value:,.0f}"
         f" × context {s.context_weight:g} × lever {s.lever:g}"
     )
+    if s.cost:
+        channel = c.channel.value if c.channel else "its channel"
+        math += f" − cost {s.cost:.2f} on {channel} = net {s.net:.2f}"
     if c.fate is Fate.SHOWN:
         return f"{offer_id}: shown in the call ({describe(c.reason)}; {math})"
     if c.fate is Fate.DIGITAL:

@@ -13,7 +13,7 @@ offer the agent did not present, or flagged long ago with no outcome, does not c
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -62,6 +62,8 @@ class ContactPolicy(BaseModel):
     min_value_per_second: float = Field(default=0.05, ge=0)
     explore_share: float = Field(default=0.05, ge=0, le=1)
     exploration: str = "epsilon_greedy"
+    channel_choice: Literal["threshold", "learned"] = "threshold"
+    association_weight: bool = False
     context_weights: dict[str, dict[str, float]] = Field(default_factory=dict)
 
     @field_validator("quiet_hours")

@@ -42,6 +42,9 @@ class Selection(StrEnum):
     OVER_BUDGET = "over_time_budget"
     GATE_CLOSED = "serve_mode"
     DIGITAL_LIMIT = "digital_limit"
+    NET_CALL = "best_net_value_in_call"
+    NET_DIGITAL = "best_net_value_digital"
+    NO_NET_VALUE = "no_channel_pays"
 
 
 DESCRIPTIONS: dict[str, str] = {
@@ -69,6 +72,9 @@ DESCRIPTIONS: dict[str, str] = {
     Selection.OVER_BUDGET: "its extra talk time exceeds what the queue can afford now",
     Selection.GATE_CLOSED: "the center is busy (serve mode): no offers in calls",
     Selection.DIGITAL_LIMIT: "digital follow-ups per call already used",
+    Selection.NET_CALL: "the call earns the most net of its talk time at the queue's price",
+    Selection.NET_DIGITAL: "a message earns more net of its price than talk time now",
+    Selection.NO_NET_VALUE: "no channel earns more than it costs for this customer now",
 }
 
 

@@ -21,17 +21,25 @@ from servesell.domain.offer import (
     OfferStatus,
     text_in,
 )
-from servesell.domain.ports import LoadGate, PropensityModel
+from servesell.domain.ports import (
+    Affinity,
+    ChannelModel,
+    LoadGate,
+    PricedGate,
+    PropensityModel,
+)
 from servesell.domain.queue import QueueState
 from servesell.domain.schema import FieldSpec, FieldType, ProfileSchema, Value
 
 __all__ = [
     "LANGUAGES",
+    "Affinity",
     "Agent",
     "Call",
     "CallContext",
     "Candidate",
     "Channel",
+    "ChannelModel",
     "Contact",
     "Customer",
     "Decision",
@@ -46,6 +54,7 @@ __all__ = [
     "OfferStatus",
     "Outcome",
     "OutcomeResult",
+    "PricedGate",
     "ProfileSchema",
     "PropensityModel",
     "QueueState",

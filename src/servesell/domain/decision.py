@@ -62,26 +62,37 @@ class Scores:
 
     ``priority`` — the expected margin of making the offer, weighted by context and the
     business lever — is computed here and nowhere else (:meth:`at` re-prices a drawn
-    propensity).
+    propensity). ``cost`` is what making it on its channel costs (talk seconds at the
+    queue's shadow price, or a message's price) when channels are chosen by net value;
+    ``net`` is priority minus cost.
 
     >>> s = Scores(propensity=0.1, value=200, context_weight=1.5)
     >>> s.priority, s.at(0.2).priority
     (30.0, 60.0)
+    >>> Scores(0.1, 200, cost=4.5).net
+    15.5
     """
 
     propensity: float
     value: float
     context_weight: float = 1.0
     lever: float = 1.0
+    cost: float = 0.0
     priority: float = field(init=False)
 
     def __post_init__(self) -> None:
         priority = self.propensity * self.value * self.context_weight * self.lever
         object.__setattr__(self, "priority", priority)
 
-    def at(self, propensity: float) -> Scores:
+    @property
+    def net(self) -> float:
+        """Priority net of the channel's cost."""
+        return self.priority - self.cost
+
+    def at(self, propensity: float, cost: float | None = None) -> Scores:
         """The same factors with another propensity (a posterior draw, another model)."""
-        return Scores(propensity, self.value, self.context_weight, self.lever)
+        cost = self.cost if cost is None else cost
+        return Scores(propensity, self.value, self.context_weight, self.lever, cost)
 
 
 @dataclass(frozen=True, slots=True)

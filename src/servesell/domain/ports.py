@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from servesell.domain.center import CallContext
     from servesell.domain.customer import Customer
-    from servesell.domain.offer import Offer
+    from servesell.domain.offer import Channel, Offer
     from servesell.domain.queue import QueueState
 
 
@@ -38,4 +38,33 @@ class LoadGate(Protocol):
 
     def allowed_extra_seconds(self, queue_state: QueueState | None) -> float:
         """Seconds of offer talk this call may add; 0 means serve only."""
+        ...
+
+
+@runtime_checkable
+class ChannelModel(Protocol):
+    """A propensity model that also knows take-up per channel (in-call, SMS, e-mail, WeChat)."""
+
+    def channel_propensity(
+        self, offer: Offer, channel: Channel, customer: Customer, context: CallContext
+    ) -> float:
+        """Point estimate in (0, 1) that ``customer`` takes ``offer`` made on ``channel``."""
+        ...
+
+
+@runtime_checkable
+class PricedGate(Protocol):
+    """A load gate that can price talk time: the queue's shadow cost of one more second."""
+
+    def wait_per_talk_second(self, queue_state: QueueState | None) -> float:
+        """Extra seconds of waiting the other callers bear per extra second of talk now."""
+        ...
+
+
+@runtime_checkable
+class Affinity(Protocol):
+    """A source of context weights from what the customer already holds (associations)."""
+
+    def affinity(self, customer: Customer, offer: Offer) -> tuple[float, str | None]:
+        """The weight for ``offer`` (1 when nothing is known) and the rule behind it."""
         ...

@@ -28,27 +28,43 @@ True
 from __future__ import annotations
 
 import random
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from servesell.domain.decision import OutcomeResult
-from servesell.domain.offer import Channel
+from servesell.domain.offer import DIGITAL_TAKE_UP_SHARE, Channel
+from servesell.learn.associations import MAX_AFFINITY, Associations, lift_bin
 from servesell.learn.base import Learner, learner_from_state
 from servesell.learn.bayes_probit import BayesProbit
 from servesell.learn.features import FeatureSpace
+from servesell.learn.shift import shift_learner
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from servesell.domain.center import CallContext
     from servesell.domain.customer import Customer
     from servesell.domain.decision import Outcome
     from servesell.domain.offer import Offer
     from servesell.domain.schema import ProfileSchema
+    from servesell.learn.associations import Rule
     from servesell.learn.features import SparseRow
 
 STATE_VERSION = 1
+
+DIGITAL_PRIOR = DIGITAL_TAKE_UP_SHARE
+"""Cold-start take-up of a digital follow-up, as a share of the offer's in-call prior."""
+
+
+def learner_key(offer_id: str, channel: Channel = Channel.IN_CALL) -> str:
+    """The key of the learner for ``offer_id`` on ``channel`` (in-call: the offer id).
+
+    >>> learner_key("car_loan"), learner_key("car_loan", Channel.SMS)
+    ('car_loan', 'car_loan@sms')
+    """
+    return offer_id if channel is Channel.IN_CALL else f"{offer_id}@{channel.value}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,14 +88,25 @@ class AdaptivePropensity:
     """Per-offer online learners over a shared feature space; see the module docstring."""
 
     def __init__(
-        self, space: FeatureSpace, *, learner: Learner | None = None, seed: int = 0
+        self,
+        space: FeatureSpace,
+        *,
+        learner: Learner | None = None,
+        seed: int = 0,
+        digital_prior: Mapping[Channel, float] | None = None,
+        associations: Associations | None = None,
+        min_evidence: int = 30,
     ) -> None:
         self.space = space
+        self.associations = associations
+        self.min_evidence = min_evidence
         self.template = learner or BayesProbit()
         self.seed = seed
         self.rng = random.Random(seed)
+        self.digital_prior = dict(DIGITAL_PRIOR if digital_prior is None else digital_prior)
         self.learners: dict[str, Learner] = {}
         self._last: tuple[object, object, SparseRow] | None = None
+        self._lock = threading.RLock()
 
     @classmethod
     def for_customers(
@@ -90,52 +117,99 @@ class AdaptivePropensity:
         at: dt.date,
         learner: Learner | None = None,
         seed: int = 0,
+        associations: Associations | None = None,
     ) -> AdaptivePropensity:
         """A model whose number bins are fitted to a sample of ``customers``."""
-        return cls(FeatureSpace.fit(schema, customers, at=at), learner=learner, seed=seed)
+        space = FeatureSpace.fit(schema, customers, at=at)
+        return cls(space, learner=learner, seed=seed, associations=associations)
 
     def propensity(self, offer: Offer, customer: Customer, context: CallContext) -> float:
         """Posterior mean probability that ``customer`` accepts ``offer`` on this call."""
-        return self._learner(offer).predict_one(self._row(customer, context))
+        return self._learner(offer).predict_one(self._offer_row(offer, customer, context))
 
     def sample(
         self, offer: Offer, customer: Customer, context: CallContext, rng: random.Random
     ) -> float:
         """A posterior draw of the propensity (Thompson sampling), from ``rng``."""
-        return self._learner(offer).sample_one(self._row(customer, context), rng)
+        return self._learner(offer).sample_one(self._offer_row(offer, customer, context), rng)
 
     def draw(self, offer: Offer, customer: Customer, context: CallContext) -> float:
         """A posterior draw from the model's own seeded RNG."""
         return self.sample(offer, customer, context, self.rng)
 
+    def channel_propensity(
+        self, offer: Offer, channel: Channel, customer: Customer, context: CallContext
+    ) -> float:
+        """Posterior mean take-up of ``offer`` made on ``channel`` (in-call or a message).
+
+        With probit learners a message's score is the offer's in-call score plus the
+        channel's learned shift for this customer (one learner per channel, shared by
+        every offer): each answer on a channel teaches it about all offers, so a channel
+        is learned from far fewer answers than one learner per offer and channel needs.
+        """
+        row = self._offer_row(offer, customer, context)
+        if channel is Channel.IN_CALL:
+            return self._learner(offer).predict_one(row)
+        shift = self._shift(channel)
+        if shift is None:
+            return self._learner(offer, channel).predict_one(row)
+        base = self._learner(offer)
+        assert isinstance(base, BayesProbit)
+        return shift.predict_with(row, base.score(row))
+
+    def evidence(self, offer: Offer, channel: Channel = Channel.IN_CALL) -> int:
+        """How many answers the learner behind ``offer`` on ``channel`` has seen."""
+        key = learner_key(offer.id, channel)
+        if channel is not Channel.IN_CALL and isinstance(self.template, BayesProbit):
+            key = f"@{channel.value}"
+        learner = self.learners.get(key)
+        return 0 if learner is None else learner.n
+
     def update(
-        self, offer: Offer, customer: Customer, context: CallContext, accepted: bool
+        self,
+        offer: Offer,
+        customer: Customer,
+        context: CallContext,
+        accepted: bool,
+        channel: Channel = Channel.IN_CALL,
     ) -> None:
-        """Learn from one in-call outcome: ``customer`` accepted ``offer`` or declined it."""
-        self._learner(offer).learn_one(self._row(customer, context), accepted)
+        """Learn from one answer: ``customer`` took ``offer`` made on ``channel``, or not.
+
+        Thread-safe against predictions in other threads: a learner is never replaced
+        (cold start) while it is being taught.
+        """
+        row = self._offer_row(offer, customer, context)
+        with self._lock:
+            shift = None if channel is Channel.IN_CALL else self._shift(channel)
+            if shift is None:
+                self._learner(offer, channel).learn_one(row, accepted)
+                return
+            base = self._learner(offer)
+            assert isinstance(base, BayesProbit)
+            shift.learn_with(row, accepted, base.score(row))
 
     def observe(
         self, offer: Offer, customer: Customer, context: CallContext, outcome: Outcome
     ) -> bool:
         """Learn from a recorded outcome when it is evidence; ``True`` when it was used.
 
-        Only in-call accepts and declines teach the model: ``not_offered`` says nothing
-        about the customer, and digital follow-ups report acceptances only.
+        Accepts and declines teach the learner of the outcome's channel; ``not_offered``
+        says nothing about the customer. A digital send nobody answers becomes a *no*
+        only when its attribution window ends (the learning log's sweep), not here.
         """
-        if outcome.channel is not Channel.IN_CALL or outcome.offer_id != offer.id:
+        if outcome.offer_id != offer.id or outcome.result is OutcomeResult.NOT_OFFERED:
             return False
-        if outcome.result is OutcomeResult.NOT_OFFERED:
-            return False
-        self.update(offer, customer, context, outcome.result is OutcomeResult.ACCEPTED)
+        accepted = outcome.result is OutcomeResult.ACCEPTED
+        self.update(offer, customer, context, accepted, outcome.channel)
         return True
 
     def predict_expectations(
         self, offers: Iterable[Offer], customer: Customer, context: CallContext
     ) -> dict[str, Expectation]:
         """Per offer id: the propensity, its uncertainty and the evidence behind it."""
-        row = self._row(customer, context)
         out = {}
         for offer in offers:
+            row = self._offer_row(offer, customer, context)
             learner = self._learner(offer)
             out[offer.id] = Expectation(
                 offer_id=offer.id,
@@ -154,6 +228,9 @@ class AdaptivePropensity:
             "seed": self.seed,
             "space": self.space.state(),
             "template": self.template.state(),
+            "digital_prior": {c.value: f for c, f in sorted(self.digital_prior.items())},
+            "associations": None if self.associations is None else self.associations.state(),
+            "min_evidence": self.min_evidence,
             "learners": {k: v.state() for k, v in sorted(self.learners.items())},
         }
 
@@ -166,8 +243,16 @@ class AdaptivePropensity:
                 f"(expected {STATE_VERSION})"
             )
         template = learner_from_state(state["template"]).clone()
+        prior = state.get("digital_prior")
         model = cls(
-            FeatureSpace.from_state(state["space"]), learner=template, seed=int(state["seed"])
+            FeatureSpace.from_state(state["space"]),
+            learner=template,
+            seed=int(state["seed"]),
+            digital_prior=None if prior is None else {Channel(c): f for c, f in prior.items()},
+            associations=Associations.from_state(found)
+            if (found := state.get("associations"))
+            else None,
+            min_evidence=int(state.get("min_evidence", 30)),
         )
         model.learners = {k: learner_from_state(v) for k, v in state["learners"].items()}
         return model
@@ -178,13 +263,75 @@ class AdaptivePropensity:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(AdaptivePropensity.from_state(state).__dict__)
 
-    def _learner(self, offer: Offer) -> Learner:
-        learner = self.learners.get(offer.id)
-        if learner is None or (learner.n == 0 and learner.prior != offer.prior_propensity):
-            learner = self.template.clone()
-            learner.cold_start(offer.prior_propensity, self.space.norm2)
-            self.learners[offer.id] = learner
+    def _learner(self, offer: Offer, channel: Channel = Channel.IN_CALL) -> Learner:
+        key = offer.id if channel is Channel.IN_CALL else learner_key(offer.id, channel)
+        prior = offer.prior_propensity
+        if channel is not Channel.IN_CALL:
+            prior *= self.digital_prior.get(channel, 1.0)
+        learner = self.learners.get(key)
+        if learner is not None and (learner.n or learner.prior == prior):
+            return learner
+        with self._lock:  # create or restart it once, never under a concurrent update
+            learner = self.learners.get(key)
+            if learner is None or (learner.n == 0 and learner.prior != prior):
+                learner = self.template.clone()
+                learner.cold_start(prior, self.norm2)
+                self.learners[key] = learner
+            return learner
+
+    def _shift(self, channel: Channel) -> BayesProbit | None:
+        """The channel's shift learner (probit templates only), started at its share."""
+        template = self.template
+        if not isinstance(template, BayesProbit):
+            return None
+        key = f"@{channel.value}"
+        learner = self.learners.get(key)
+        if learner is None:
+            with self._lock:
+                return self._new_shift(key, channel, template)
+        assert isinstance(learner, BayesProbit)
         return learner
+
+    def _new_shift(self, key: str, channel: Channel, template: BayesProbit) -> BayesProbit:
+        learner = self.learners.get(key)
+        if learner is None:
+            share = self.digital_prior.get(channel, 1.0)
+            learner = self.learners[key] = shift_learner(template, self.norm2, share)
+        assert isinstance(learner, BayesProbit)
+        return learner
+
+    @property
+    def norm2(self) -> float:
+        """Squared norm of every row: the space's, plus the association feature when on."""
+        return self.space.norm2 + (1.0 if self.associations is not None else 0.0)
+
+    def affinity(self, customer: Customer, offer: Offer) -> tuple[float, str | None]:
+        """The context weight associations give ``offer`` for ``customer``, and why.
+
+        The lift of the strongest rule from what the customer holds into the offer's
+        product (capped at :data:`MAX_AFFINITY`), with its sentence; ``(1.0, None)``
+        when associations are off or no rule has enough evidence.
+        """
+        rule = self._rule(customer, offer)
+        if rule is None:
+            return 1.0, None
+        return min(rule.lift, MAX_AFFINITY), rule.describe()
+
+    def _rule(self, customer: Customer, offer: Offer) -> Rule | None:
+        if self.associations is None:
+            return None
+        return self.associations.strongest(
+            customer.holdings, offer.product, min_count=self.min_evidence
+        )
+
+    def _offer_row(self, offer: Offer, customer: Customer, context: CallContext) -> SparseRow:
+        """The customer's row plus, when associations are on, the offer's lift feature."""
+        row = self._row(customer, context)
+        if self.associations is None:
+            return row
+        rule = self._rule(customer, offer)
+        token = "assoc:none" if rule is None else f"assoc:lift{lift_bin(rule.lift)}"
+        return [*row[0], self.space.feature(token)], [*row[1], 1.0]
 
     def _row(self, customer: Customer, context: CallContext) -> SparseRow:
         last = self._last

@@ -1,11 +1,14 @@
 """Batch propensity models for any table: LightGBM or regularised logistic regression.
 
 :func:`fit_batch` plans the columns on the training rows (:mod:`servesell.learn.prepare`),
-then chooses between gradient-boosted trees and L2-regularised logistic regression (three
-strengths) by stratified cross-validated AUC on the training rows only, and refits the
-winner on all of them. Classes are not re-weighted: strong imbalance (a few per cent of
-positives) is handled by stratified folds and ranking metrics, and probabilities stay
-calibrated to the real base rate. Single-threaded (``n_jobs=1``) and seeded.
+then searches gradient-boosted trees (three shapes, from small shallow trees to larger
+ones, each early-stopped on the inner validation fold) and L2-regularised logistic
+regression (three strengths) by stratified cross-validated AUC on the training rows
+only — never the test rows — and refits the winner on all of them with the tree count
+the inner folds chose. Its probabilities are then calibrated (Platt scaling, fitted on
+the winner's out-of-fold predictions of the training rows, so calibration too sees no
+row it is judged on). Classes are not re-weighted: strong imbalance is handled by
+stratified folds and ranking metrics. Single-threaded (``n_jobs=1``) and seeded.
 """
 
 from __future__ import annotations
@@ -31,6 +34,15 @@ from servesell.learn.prepare import OTHER, Preparation
 MIN_CLASS_ROWS = 5
 """Fewest positive (and negative) training rows a model is fitted on."""
 LOGISTIC_C = (0.03, 0.3, 3.0)
+TREE_SHAPES: dict[str, dict[str, float]] = {
+    "lightgbm small": {"num_leaves": 7, "min_child_samples": 50, "colsample_bytree": 0.5,
+                       "reg_lambda": 10.0},
+    "lightgbm": {"num_leaves": 15, "min_child_samples": 20, "colsample_bytree": 0.7,
+                 "reg_lambda": 5.0},
+    "lightgbm large": {"num_leaves": 31, "min_child_samples": 20, "colsample_bytree": 0.8,
+                       "reg_lambda": 1.0},
+}  # fmt: skip
+"""The gradient-boosting shapes searched (all at learning rate 0.03, early-stopped)."""
 _MAX_TREES = 2000
 
 
@@ -46,9 +58,15 @@ class BatchModel:
     rows: int = 0
     positives: int = 0
     selection: dict[str, float] = field(default_factory=dict)
+    calibration: tuple[float, float] | None = None
+    trees: int | None = None
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
-        """Probability of the positive class for every row of ``frame`` (text cells)."""
+        """Calibrated probability of the positive class for every row of ``frame``."""
+        return calibrate(self.raw(frame), getattr(self, "calibration", None))
+
+    def raw(self, frame: pd.DataFrame) -> np.ndarray:
+        """The estimator's own probability, before calibration."""
         x = _model_input(self.preparation, frame, self.kind)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
@@ -58,7 +76,21 @@ class BatchModel:
     def describe(self) -> str:
         """Which model was chosen, and the cross-validated AUC of every candidate."""
         tried = ", ".join(f"{k} {v:.3f}" for k, v in self.selection.items())
-        return f"model: {self.kind} (cross-validated AUC on the training rows: {tried})"
+        trees = f", {self.trees} trees" if getattr(self, "trees", None) else ""
+        calibrated = ", Platt-calibrated" if getattr(self, "calibration", None) else ""
+        return (
+            f"model: {self.kind}{trees}{calibrated} "
+            f"(cross-validated AUC on the training rows: {tried})"
+        )
+
+
+def calibrate(p: np.ndarray, platt: tuple[float, float] | None) -> np.ndarray:
+    """Platt scaling ``σ(a·logit(p) + b)``; ``p`` unchanged without a fit."""
+    if platt is None:
+        return p
+    a, b = platt
+    q = np.clip(p, 1e-9, 1 - 1e-9)
+    return np.asarray(1.0 / (1.0 + np.exp(-(a * np.log(q / (1 - q)) + b))), dtype=float)
 
 
 def fit_batch(
@@ -78,12 +110,39 @@ def fit_batch(
             f"negative training rows (need at least {MIN_CLASS_ROWS} of each)"
         )
     plan = Preparation.fit(frame)
-    names = candidates or ("lightgbm", *(f"logistic C={c:g}" for c in LOGISTIC_C))
-    selection, trees = _select(plan, frame, y, names, seed=seed, folds=folds)
-    kind = max(selection, key=lambda k: (selection[k], k.startswith("logistic")))
-    estimator = _build(kind, plan, seed=seed, trees=trees)
+    names = candidates or (*TREE_SHAPES, *(f"logistic C={c:g}" for c in LOGISTIC_C))
+    found = _select(plan, frame, y, names, seed=seed, folds=folds)
+    kind = max(found.auc, key=lambda k: (found.auc[k], k.startswith("logistic")))
+    trees = found.trees.get(kind)
+    estimator = _build(kind, plan, seed=seed, trees=trees or 100)
     _fit(estimator, _model_input(plan, frame, kind), y)
-    return BatchModel(plan, kind, estimator, rows=len(y), positives=positives, selection=selection)
+    return BatchModel(
+        plan,
+        kind,
+        estimator,
+        rows=len(y),
+        positives=positives,
+        selection=found.auc,
+        calibration=_platt(found.oof[kind], y),
+        trees=trees,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Search:
+    """Cross-validated AUC, out-of-fold predictions and tree counts per candidate."""
+
+    auc: dict[str, float]
+    oof: dict[str, np.ndarray]
+    trees: dict[str, int]
+
+
+def _platt(oof: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Fit ``σ(a·logit(p) + b)`` to the labels of the out-of-fold predictions."""
+    q = np.clip(oof, 1e-9, 1 - 1e-9)
+    logit = np.log(q / (1 - q)).reshape(-1, 1)
+    fit = LogisticRegression(C=1e6, max_iter=1000).fit(logit, y)
+    return float(fit.coef_[0][0]), float(fit.intercept_[0])
 
 
 def _select(
@@ -94,38 +153,40 @@ def _select(
     *,
     seed: int,
     folds: int,
-) -> tuple[dict[str, float], int]:
+) -> _Search:
     k = max(2, min(folds, int(min(y.sum(), len(y) - y.sum()) // 2)))
     splitter = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
     aucs: dict[str, list[float]] = {name: [] for name in names}
-    best_trees: list[int] = []
+    oof = {name: np.zeros(len(y)) for name in names}
+    best: dict[str, list[int]] = {name: [] for name in names if name in TREE_SHAPES}
     for train, val in splitter.split(np.zeros(len(y)), y):
         for name in names:
             x_train = _model_input(plan, frame.iloc[train], name)
             x_val = _model_input(plan, frame.iloc[val], name)
             estimator = _build(name, plan, seed=seed, trees=_MAX_TREES)
             _fit(estimator, x_train, y[train], validation=(x_val, y[val]))
-            if name == "lightgbm":
-                best_trees.append(max(1, int(estimator.best_iteration_ or _MAX_TREES)))
-            proba = estimator.predict_proba(x_val)[:, 1]
-            aucs[name].append(float(roc_auc_score(y[val], proba)))
-    trees = int(np.mean(best_trees) * 1.1) + 1 if best_trees else 100
-    return {name: float(np.mean(v)) for name, v in aucs.items()}, trees
+            if name in best:
+                best[name].append(max(1, int(estimator.best_iteration_ or _MAX_TREES)))
+            oof[name][val] = estimator.predict_proba(x_val)[:, 1]
+            aucs[name].append(float(roc_auc_score(y[val], oof[name][val])))
+    trees = {name: int(np.mean(v) * 1.1) + 1 for name, v in best.items()}
+    return _Search({name: float(np.mean(v)) for name, v in aucs.items()}, oof, trees)
 
 
 def _build(name: str, plan: Preparation, *, seed: int, trees: int) -> Any:
-    if name == "lightgbm":
+    if name in TREE_SHAPES:
         from lightgbm import LGBMClassifier
 
+        shape = TREE_SHAPES[name]
         return LGBMClassifier(
             n_estimators=trees,
             learning_rate=0.03,
-            num_leaves=15,
-            min_child_samples=20,
+            num_leaves=int(shape["num_leaves"]),
+            min_child_samples=int(shape["min_child_samples"]),
             subsample=0.8,
             subsample_freq=1,
-            colsample_bytree=0.7,
-            reg_lambda=5.0,
+            colsample_bytree=shape["colsample_bytree"],
+            reg_lambda=shape["reg_lambda"],
             random_state=seed,
             n_jobs=1,
             deterministic=True,
@@ -161,7 +222,7 @@ def _linear_columns(plan: Preparation) -> ColumnTransformer:
 
 def _model_input(plan: Preparation, frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     x = plan.transform(frame)
-    if kind == "lightgbm":
+    if kind in TREE_SHAPES:
         for name, levels in plan.categories.items():
             x[name] = pd.Categorical(x[name], categories=[*levels, OTHER])
     return x

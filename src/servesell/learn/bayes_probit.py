@@ -85,6 +85,30 @@ class BayesProbit(Learner):
         """Posterior standard deviation of the row's score."""
         return math.sqrt(self._score(row)[1])
 
+    def score(self, row: SparseRow) -> tuple[float, float]:
+        """Mean and variance of the row's linear score (an offset for another learner)."""
+        return self._score(row)
+
+    def shift_start(self, shift: float) -> None:
+        """Forget everything; start the bias at ``shift`` (a learner of an offset's change)."""
+        self.n = 0
+        self.positives = 0
+        self.bias_mean = shift
+        self.mean = [shift]
+        self.var = [self.bias_variance]
+
+    def predict_with(self, row: SparseRow, offset: tuple[float, float]) -> float:
+        """Take-up when this learner's score adds to ``offset`` (mean, variance)."""
+        m, v = self._score(row)
+        p = _cdf((offset[0] + m) / math.sqrt(self.beta * self.beta + offset[1] + v))
+        return min(max(p, 1e-6), 1.0 - 1e-6)
+
+    def learn_with(self, row: SparseRow, accepted: bool, offset: tuple[float, float]) -> None:
+        """Update on one answer whose score is ``offset`` plus this learner's (offset fixed)."""
+        self._update(row, accepted, offset)
+        self.n += 1
+        self.positives += bool(accepted)
+
     def _cold_start(self, prior: float, norm2: float) -> None:
         total = self.beta**2 + self.bias_variance + (norm2 - 1.0) * self.prior_variance
         self.bias_mean = NormalDist().inv_cdf(prior) * math.sqrt(total)
@@ -114,14 +138,16 @@ class BayesProbit(Learner):
         return _cdf((m + spread * rng.gauss(0.0, 1.0)) / self.beta)
 
     def _learn_one(self, row: SparseRow, accepted: bool) -> None:
+        self._update(row, accepted, (0.0, 0.0))
+
+    def _update(self, row: SparseRow, accepted: bool, offset: tuple[float, float]) -> None:
         ids, values = row
         mean, var = self.mean, self.var
         if max(ids) >= len(mean):
             self._grow(max(ids) + 1)
         if self.decay:
             self._forget(ids)
-        m = 0.0
-        v = 0.0
+        m, v = offset
         for i, x in zip(ids, values):  # noqa: B905 - hot path; rows are built in pairs
             m += mean[i] * x
             v += var[i] * x * x

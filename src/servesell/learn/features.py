@@ -127,6 +127,10 @@ class FeatureSpace:
         values.append(1.0)
         return ids, values
 
+    def feature(self, token: str) -> int:
+        """The id of a feature outside the profile (``assoc:lift[2,3)``), made on first use."""
+        return self._index(token)
+
     def name_of(self, feature_id: int) -> str:
         """The readable name of a feature id (``age[20,50)``, ``segment=mass``, ...)."""
         names = self.__dict__.get("_names")

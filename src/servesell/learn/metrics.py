@@ -47,6 +47,23 @@ class CalibrationBin:
 
 
 @dataclass(frozen=True, slots=True)
+class LiftDecile:
+    """One tenth of the rows by score, best first, as a marketer reads a gains table.
+
+    ``lift`` is the decile's rate over the base rate; ``cumulative_lift`` and
+    ``captured`` (the share of all positives) count every decile down to this one.
+    """
+
+    decile: int
+    rows: int
+    hits: int
+    rate: float
+    lift: float
+    cumulative_lift: float
+    captured: float
+
+
+@dataclass(frozen=True, slots=True)
 class Scores:
     """Every figure ``servesell model evaluate`` reports."""
 
@@ -58,6 +75,7 @@ class Scores:
     brier: float
     top: tuple[TopShare, ...]
     calibration: tuple[CalibrationBin, ...]
+    deciles: tuple[LiftDecile, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON."""
@@ -78,7 +96,33 @@ def score(y: np.ndarray, p: np.ndarray, *, bins: int = 10) -> Scores:
         brier=float(np.mean((p - y) ** 2)),
         top=tuple(top_share(y, p, share, base) for share in TOP_SHARES),
         calibration=calibration(y, p, bins),
+        deciles=gains(y, p),
     )
+
+
+def gains(y: np.ndarray, p: np.ndarray, groups: int = 10) -> tuple[LiftDecile, ...]:
+    """Lift and capture per decile of the ranking, best scores first."""
+    order = np.argsort(-p, kind="stable")
+    total, base = float(y.sum()), float(y.mean())
+    out, seen, hits_so_far = [], 0, 0.0
+    for i, g in enumerate(np.array_split(order, min(groups, len(p))), start=1):
+        if not len(g):
+            continue
+        hits = float(y[g].sum())
+        seen, hits_so_far = seen + len(g), hits_so_far + hits
+        rate = hits / len(g)
+        out.append(
+            LiftDecile(
+                i,
+                len(g),
+                int(hits),
+                rate,
+                rate / base if base > 0 else math.nan,
+                (hits_so_far / seen) / base if base > 0 else math.nan,
+                hits_so_far / total if total > 0 else math.nan,
+            )
+        )
+    return tuple(out)
 
 
 def top_share(y: np.ndarray, p: np.ndarray, share: float, base: float) -> TopShare:

@@ -42,6 +42,7 @@ from servesell.store import (
     upsert_offers,
     upsert_teams,
 )
+from servesell.store.evidence import learning_head
 from servesell.store.learning import last_outcome_id
 from servesell.store.meta import clear_data
 from servesell.synth import (
@@ -141,7 +142,8 @@ def run_demo(db: Engine, config: DemoConfig, progress: Progress | None = None) -
         center.play(calls, day, profile)
     if model is not None:
         with db.begin() as conn:
-            save_adaptive(conn, Saved(model, center.learned, last_outcome_id(conn)))
+            head = learning_head(conn)  # the model learned every event of the log, in order
+            save_adaptive(conn, Saved(model, center.learned, last_outcome_id(conn), head))
     with db.connect() as conn:
         total = kpis_by(conn, tz=tz).get(TOTAL) or kpis(Tallies())
     return DemoResult(

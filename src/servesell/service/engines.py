@@ -1,9 +1,11 @@
 """The decision engine in force in one process, rebuilt when what it was built from changes.
 
 At most every half second a request checks the catalog version and the stored model's
-version (two indexed reads); when an admin changed the catalog, the policy, the gate or
-the schema, or the model learned — in this worker, another worker or the CLI — the engine
-is rebuilt with its rules compiled once.
+epoch (two indexed reads); when an admin changed the catalog, the policy, the gate or
+the schema, or the model was started again (``servesell model learn --reset``), the
+engine is rebuilt with its rules compiled once. Between rebuilds the model learns in
+place: the same check applies the learning log's new events to the engine's model
+(:mod:`servesell.service.online`), with no recompiling.
 """
 
 from __future__ import annotations
@@ -18,14 +20,16 @@ from typing import TYPE_CHECKING, Protocol
 
 from servesell.decide import Catalog, Engine
 from servesell.queueing.settings import GateSettings
+from servesell.service.online import Learning, OnlineModel
 from servesell.store import list_offers, load_gate_settings, load_policy, require_schema
-from servesell.store.learning import ADAPTIVE_MODEL, model_version
 from servesell.store.meta import catalog_version
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
+    from sqlalchemy import Engine as Database
 
     from servesell.decide import ContactPolicy
+    from servesell.decide.channel import ChannelPrices
     from servesell.domain import LoadGate, PropensityModel
 
 RECHECK_SECONDS = 0.5
@@ -40,11 +44,12 @@ def build_engine(
     gate: LoadGate | None = None,
     tz: dt.tzinfo = dt.UTC,
     seed: int = 0,
+    prices: ChannelPrices | None = None,
 ) -> Engine:
     """An engine over the store's catalog and policy (unless given), rules compiled once."""
     catalog = Catalog(list_offers(conn), require_schema(conn))
     policy = policy or load_policy(conn)
-    return Engine(catalog, policy=policy, model=model, gate=gate, tz=tz, seed=seed)
+    return Engine(catalog, policy=policy, model=model, gate=gate, tz=tz, seed=seed, prices=prices)
 
 
 class EngineSource(Protocol):
@@ -75,19 +80,43 @@ class FixedEngine:
 class LiveEngine:
     """The current decision engine of a process (API worker, web app, CLI command).
 
-    The propensity model is the stored adaptive model once one exists (written by
-    ``servesell model learn``, the single writer); until then the offers' priors. ``seed``
+    The propensity model is the stored adaptive model once one exists, kept current
+    from the learning log by :attr:`online`; until then the offers' priors. ``seed``
     fixes the engine's exploration draws (tests); by default every build draws a new one.
+    A server also calls :meth:`start_learning`, so the model is created, checkpointed
+    and kept current even between requests.
     """
 
-    def __init__(self, *, tz: dt.tzinfo = dt.UTC, seed: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        tz: dt.tzinfo = dt.UTC,
+        seed: int | None = None,
+        online: OnlineModel | None = None,
+        prices: ChannelPrices | None = None,
+    ) -> None:
         self.tz = tz
         self.seed = seed
+        self.prices = prices
         self.gate_settings = GateSettings()
+        self.online = online or OnlineModel()
         self._lock = threading.Lock()
         self._version: tuple[int, int | None] | None = None
         self._engine: Engine | None = None
         self._checked = 0.0
+        self._learning: Learning | None = None
+
+    def start_learning(self, db: Database, *, period: float = RECHECK_SECONDS) -> None:
+        """Keep the model current in a background thread (the server's workers do)."""
+        if self._learning is None:
+            self._learning = Learning(self.online, db, period=period)
+            self._learning.start()
+
+    def stop_learning(self) -> None:
+        """Stop the background thread, if any."""
+        if self._learning is not None:
+            self._learning.stop()
+            self._learning = None
 
     @property
     def built(self) -> bool:
@@ -109,9 +138,10 @@ class LiveEngine:
         now = time.monotonic()
         if engine is not None and now - self._checked < RECHECK_SECONDS:
             return engine
-        version = (catalog_version(conn), model_version(conn, ADAPTIVE_MODEL))
+        version = (catalog_version(conn), self.online.epoch(conn))
         self._checked = now
         if engine is not None and version == self._version:
+            self.online.catch_up(conn)
             return engine
         with self._lock:
             if self._engine is None or version != self._version:
@@ -121,13 +151,16 @@ class LiveEngine:
             return self._engine
 
     def _build(self, conn: Connection, version: tuple[int, int | None]) -> Engine:
-        from servesell.service.learning import load_adaptive
-
         self.gate_settings = load_gate_settings(conn)
         seed = self.seed if self.seed is not None else secrets.randbits(64)
-        model = load_adaptive(conn).model if version[1] is not None else None
+        model = self.online.current(conn, version[1]) if version[1] is not None else None
         return build_engine(
-            conn, gate=self.gate_settings.build(), model=model, tz=self.tz, seed=seed
+            conn,
+            gate=self.gate_settings.build(),
+            model=model,
+            tz=self.tz,
+            seed=seed,
+            prices=self.prices,
         )
 
 

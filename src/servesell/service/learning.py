@@ -1,10 +1,14 @@
 """The learners wired to the store: the adaptive model's life cycle and analyses of the log.
 
 The decision engine's online model lives in the ``model_states`` table under
-:data:`ADAPTIVE_MODEL`. :func:`load_adaptive` gives the saved model (or a new one whose
-number bins are fitted to a sample of the stored customers); :func:`learn_from_log`
-replays in-call outcomes it has not seen yet, so one writer (``servesell model learn``,
-or a worker after recording outcomes) keeps it current; :func:`save_adaptive` stores it.
+:data:`ADAPTIVE_MODEL`, as a checkpoint: the state after applying the learning log
+(:mod:`servesell.store.evidence`) up to its ``last_seq``. :func:`load_adaptive` gives the
+checkpoint (or a new model whose number bins are fitted to a sample of the stored
+customers); :func:`learn_from_log` applies the events after it, each exactly once, in
+``seq`` order; :func:`save_adaptive` stores it — a compare-and-set over an older
+checkpoint of the same epoch, or a new epoch for a new model. Every API worker keeps its
+own copy current the same way (:mod:`servesell.service.online`); so can
+``servesell model learn``.
 """
 
 from __future__ import annotations
@@ -26,17 +30,19 @@ from servesell.learn.uplift import ALL, UpliftRow, measure_uplift
 from servesell.store import (
     get_customer,
     iter_customers,
-    iter_evidence,
     iter_logged_decisions,
     list_offers,
     load_model_state,
     require_schema,
     save_model_state,
 )
-from servesell.store.learning import ADAPTIVE_MODEL
+from servesell.store.evidence import iter_events
+from servesell.store.learning import ADAPTIVE_MODEL, model_head, save_checkpoint
 from servesell.store.offers import control_starts
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from sqlalchemy import Connection
 
     from servesell.domain.customer import Customer
@@ -45,6 +51,7 @@ if TYPE_CHECKING:
     from servesell.domain.schema import ProfileSchema
     from servesell.learn.ope import Estimate, TargetPolicy
     from servesell.learn.uplift import Uplift
+    from servesell.store.evidence import LearningEvent
 
 KIND = "adaptive_propensity"
 SAMPLE = 5000
@@ -60,31 +67,70 @@ class LearnReport:
     skipped: int
     total: int
     last_outcome_id: int
+    last_seq: int = 0
 
 
 @dataclass(slots=True)
 class Saved:
-    """The adaptive model with its place in the outcome log."""
+    """The adaptive model with its place in the learning log.
+
+    ``epoch`` is 0 for a model not stored yet (saving it starts a new epoch);
+    ``learned_at`` is when the newest applied event was recorded.
+    """
 
     model: AdaptivePropensity
     outcomes: int = 0
     last_outcome_id: int = 0
+    last_seq: int = 0
+    epoch: int = 0
+    learned_at: dt.datetime | None = None
 
 
-def load_adaptive(conn: Connection, *, seed: int = 0, fresh: bool = False) -> Saved:
-    """The stored adaptive model, or a new one fitted to a sample of the customers."""
+def load_adaptive(
+    conn: Connection, *, seed: int = 0, fresh: bool = False, associations: bool = False
+) -> Saved:
+    """The stored adaptive model, or a new one fitted to a sample of the customers.
+
+    A new model with ``associations`` uses product → product rules from the stored
+    holdings as features (and as context weights when the policy says so).
+    """
     stored = None if fresh else load_model_state(conn, ADAPTIVE_MODEL)
     if stored is not None:
         model = AdaptivePropensity.from_state(stored.state)
-        return Saved(model, stored.outcomes, stored.last_outcome_id)
+        return Saved(model, stored.outcomes, stored.last_outcome_id, stored.last_seq, stored.epoch)
+    return Saved(new_adaptive(conn, seed=seed, associations=associations))
+
+
+def new_adaptive(
+    conn: Connection, *, seed: int = 0, associations: bool = False
+) -> AdaptivePropensity:
+    """A model that knows nothing yet, its number bins fitted to a sample of the customers."""
     schema = require_schema(conn)
     sample = list(islice(iter_customers(conn, schema), SAMPLE))
     today = dt.datetime.now(dt.UTC).date()
-    return Saved(AdaptivePropensity.for_customers(schema, sample, at=today, seed=seed))
+    rules = associations_in_store(conn) if associations else None
+    return AdaptivePropensity.for_customers(schema, sample, at=today, seed=seed, associations=rules)
 
 
-def save_adaptive(conn: Connection, saved: Saved) -> None:
-    """Store the model and its place in the log."""
+def save_adaptive(conn: Connection, saved: Saved) -> bool:
+    """Store the model and its place in the log; ``False`` when a newer one is stored.
+
+    A model loaded from the store is written over an older checkpoint of its epoch only
+    (compare-and-set); a new model (``epoch`` 0) replaces whatever is stored and starts
+    the next epoch, which makes every worker reload it.
+    """
+    if saved.epoch:
+        return save_checkpoint(
+            conn,
+            ADAPTIVE_MODEL,
+            saved.model.state(),
+            outcomes=saved.outcomes,
+            last_outcome_id=saved.last_outcome_id,
+            last_seq=saved.last_seq,
+            epoch=saved.epoch,
+        )
+    head = model_head(conn, ADAPTIVE_MODEL)
+    saved.epoch = (head[0] if head else 0) + 1
     save_model_state(
         conn,
         ADAPTIVE_MODEL,
@@ -92,25 +138,41 @@ def save_adaptive(conn: Connection, saved: Saved) -> None:
         saved.model.state(),
         outcomes=saved.outcomes,
         last_outcome_id=saved.last_outcome_id,
+        last_seq=saved.last_seq,
+        epoch=saved.epoch,
     )
+    return True
 
 
-def learn_from_log(conn: Connection, saved: Saved) -> LearnReport:
-    """Update the model on every in-call accept/decline after its last one; see module doc."""
+def learn_from_log(conn: Connection, saved: Saved, *, limit: int | None = None) -> LearnReport:
+    """Apply every learning event after the model's place in the log, in order, once."""
     offers = {o.id: o for o in list_offers(conn)}
-    schema = saved.model.space.schema
     used = skipped = 0
-    for evidence in iter_evidence(conn, after_id=saved.last_outcome_id):
-        offer = offers.get(evidence.offer_id)
-        if offer is None:
-            skipped += 1
-        else:
-            customer = get_customer(conn, evidence.customer_id, schema)
-            saved.model.update(offer, customer, evidence.context, evidence.accepted)
+    for event in iter_events(conn, saved.model.space.schema, after=saved.last_seq, limit=limit):
+        if apply_event(saved, event, offers):
             used += 1
-        saved.last_outcome_id = evidence.outcome_id
-    saved.outcomes += used
-    return LearnReport(used, skipped, saved.outcomes, saved.last_outcome_id)
+        else:
+            skipped += 1
+    return LearnReport(used, skipped, saved.outcomes, saved.last_outcome_id, saved.last_seq)
+
+
+def apply_event(saved: Saved, event: LearningEvent, offers: Mapping[str, Offer]) -> bool:
+    """Teach ``saved`` one event and move its place in the log; ``False`` if skipped.
+
+    An event must come right after the model's place (``seq`` has no gaps), so an event
+    is never applied twice nor one skipped; an offer no longer in the catalog is passed.
+    """
+    if event.seq != saved.last_seq + 1:
+        raise ValueError(f"learning event {event.seq} does not follow {saved.last_seq}")
+    saved.last_seq = event.seq
+    saved.last_outcome_id = max(saved.last_outcome_id, event.outcome_id or 0)
+    saved.learned_at = event.recorded_at
+    offer = offers.get(event.offer_id)
+    if offer is None:
+        return False
+    saved.model.update(offer, event.customer, event.context, event.accepted, event.channel)
+    saved.outcomes += 1
+    return True
 
 
 def associations_in_store(conn: Connection, *, min_support: float = 0.01) -> Associations:

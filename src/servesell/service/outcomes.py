@@ -1,9 +1,11 @@
 """Recording what happened to an offer: the API, the agent desktop and the demo share it.
 
 The outcome and what follows from it are written in one transaction: a "call me later"
-decline becomes a callback request for the outbound journeys, and an in-call decline whose
+decline becomes a callback request for the outbound journeys, an in-call decline whose
 offer can follow up digitally queues its message (the bill and a link to say yes later)
-in the outbox — each kept once however often the click is retried.
+in the outbox, and an accept or decline enters the learning log the online model learns
+from (:mod:`servesell.store.evidence`) — each exactly once however often the click is
+retried.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from servesell.store import record_outcome
 from servesell.store.callbacks import CallbackRequest, request_callback
 from servesell.store.db import write_transaction
 from servesell.store.decisions import decision_owner
+from servesell.store.evidence import log_outcome
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -42,6 +45,8 @@ def record_in(conn: Connection, outcome: Outcome, *, links: LinkBase | None = No
     created = record_outcome(conn, outcome)
     if created and links is not None:
         enqueue_decline_follow_up(conn, outcome, base_url=links.base_url, tz=links.tz)
+    if created:
+        log_outcome(conn, outcome)  # the online model's evidence, in this same transaction
     if created and is_callback_request(outcome):
         customer_id, agent_id = decision_owner(conn, outcome.decision_id)
         request = CallbackRequest(

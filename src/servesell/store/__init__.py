@@ -20,10 +20,8 @@ from servesell.store.customers import (
 from servesell.store.db import head_revision, make_engine, open_db, upgrade
 from servesell.store.decisions import contact_history, get_decision, insert_decision
 from servesell.store.learning import (
-    Evidence,
     LoggedDecision,
     StoredModel,
-    iter_evidence,
     iter_logged_decisions,
     load_model_state,
     save_model_state,
@@ -41,7 +39,6 @@ from servesell.store.profile import load_schema, require_schema, save_schema
 from servesell.store.tags import clear_tags, insert_tags, tag_counts, tagged_customers
 
 __all__ = [
-    "Evidence",
     "LoggedDecision",
     "StoredModel",
     "clear_tags",
@@ -56,7 +53,6 @@ __all__ = [
     "insert_decision",
     "insert_tags",
     "iter_customers",
-    "iter_evidence",
     "iter_logged_decisions",
     "list_agents",
     "list_offers",

@@ -1,7 +1,11 @@
 """What the learners read and write: saved model states and the decision log as evidence.
 
-A saved model remembers the id of the last outcome it learned from, so replaying the
-log into it (``servesell model learn``) is incremental and never counts an outcome twice.
+A saved model (a checkpoint) remembers the ``seq`` of the last learning event it applied
+(:mod:`servesell.store.evidence`), so replaying the log into it is incremental and never
+counts an event twice. Its ``epoch`` changes only when the model starts again (a reset),
+which is when every worker must reload it; a checkpoint is written only over an older
+one of the same epoch (:func:`save_checkpoint`, a compare-and-set), so concurrent
+learners never move a model backwards or mix two epochs.
 """
 
 from __future__ import annotations
@@ -12,9 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
-from servesell.domain.center import CallContext
 from servesell.domain.decision import OutcomeResult
 from servesell.domain.offer import Channel
 from servesell.store.decisions import _decision_from_rows
@@ -37,17 +41,8 @@ class StoredModel:
     outcomes: int
     last_outcome_id: int
     updated_at: dt.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """One in-call accept or decline with the call it happened in."""
-
-    outcome_id: int
-    customer_id: str
-    offer_id: str
-    accepted: bool
-    context: CallContext
+    last_seq: int = 0
+    epoch: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +65,10 @@ def save_model_state(
     *,
     outcomes: int,
     last_outcome_id: int,
+    last_seq: int = 0,
+    epoch: int = 0,
 ) -> None:
-    """Store (or replace) the state of model ``name``."""
+    """Store (or replace) the state of model ``name``, whatever is stored."""
     row = {
         "name": name,
         "kind": kind,
@@ -79,19 +76,71 @@ def save_model_state(
         "outcomes": outcomes,
         "last_outcome_id": last_outcome_id,
         "updated_at": dt.datetime.now(dt.UTC),
+        "last_seq": last_seq,
+        "epoch": epoch,
     }
     upsert(conn, model_states, [row])
 
 
-def model_version(conn: Connection, name: str) -> int | None:
-    """The last outcome id a stored model has learned, ``None`` when there is no model.
+def save_checkpoint(
+    conn: Connection,
+    name: str,
+    state: dict[str, Any],
+    *,
+    outcomes: int,
+    last_outcome_id: int,
+    last_seq: int,
+    epoch: int,
+) -> bool:
+    """Replace the stored state only if it is the same epoch and older; ``True`` if written.
 
-    A cheap read to tell whether a worker's copy of the model is stale.
+    The compare-and-set that lets every worker checkpoint the model it keeps current:
+    a writer that lost the race (someone stored a newer state, or reset the model) leaves
+    the stored state alone.
     """
-    value = conn.execute(
-        select(model_states.c.last_outcome_id).where(model_states.c.name == name)
-    ).scalar_one_or_none()
-    return None if value is None else int(value)
+    written = conn.execute(
+        update(model_states)
+        .where(
+            model_states.c.name == name,
+            model_states.c.epoch == epoch,
+            model_states.c.last_seq < last_seq,
+        )
+        .values(
+            state=state,
+            outcomes=outcomes,
+            last_outcome_id=last_outcome_id,
+            last_seq=last_seq,
+            updated_at=dt.datetime.now(dt.UTC),
+        )
+    ).rowcount
+    return bool(written)
+
+
+def create_model_state(
+    conn: Connection, name: str, kind: str, state: dict[str, Any], *, epoch: int
+) -> bool:
+    """Store a new model at ``seq`` 0 unless one exists (the first worker to need it wins)."""
+    row = {
+        "name": name,
+        "kind": kind,
+        "state": state,
+        "outcomes": 0,
+        "last_outcome_id": 0,
+        "updated_at": dt.datetime.now(dt.UTC),
+        "last_seq": 0,
+        "epoch": epoch,
+    }
+    dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
+    done = conn.execute(dialect.insert(model_states).values(row).on_conflict_do_nothing())
+    return bool(done.rowcount)
+
+
+def model_head(conn: Connection, name: str) -> tuple[int, int] | None:
+    """``(epoch, last_seq)`` of the stored model ``name``, ``None`` when there is none."""
+    row = conn.execute(
+        select(model_states.c.epoch, model_states.c.last_seq).where(model_states.c.name == name)
+    ).first()
+    return None if row is None else (int(row.epoch), int(row.last_seq))
 
 
 def last_outcome_id(conn: Connection) -> int:
@@ -105,44 +154,15 @@ def load_model_state(conn: Connection, name: str) -> StoredModel | None:
     if row is None:
         return None
     return StoredModel(
-        row.name, row.kind, row.state, row.outcomes, row.last_outcome_id, row.updated_at
+        row.name,
+        row.kind,
+        row.state,
+        row.outcomes,
+        row.last_outcome_id,
+        row.updated_at,
+        row.last_seq,
+        row.epoch,
     )
-
-
-def iter_evidence(
-    conn: Connection, *, after_id: int = 0, batch_size: int = 5000
-) -> Iterator[Evidence]:
-    """In-call accepts and declines with ids above ``after_id``, oldest first."""
-    query = (
-        select(
-            outcomes.c.id,
-            outcomes.c.offer_id,
-            outcomes.c.result,
-            decisions.c.customer_id,
-            decisions.c.made_at,
-            decisions.c.reason,
-            decisions.c.queue,
-            decisions.c.agent_id,
-            decisions.c.call_id,
-        )
-        .join(decisions, decisions.c.id == outcomes.c.decision_id)
-        .where(
-            outcomes.c.channel == Channel.IN_CALL.value,
-            outcomes.c.result.in_([OutcomeResult.ACCEPTED.value, OutcomeResult.DECLINED.value]),
-        )
-        .order_by(outcomes.c.id)
-        .limit(batch_size)
-    )
-    last = after_id
-    while True:
-        rows = conn.execute(query.where(outcomes.c.id > last)).all()
-        for r in rows:
-            context = CallContext(r.made_at, r.reason, r.agent_id, r.call_id, r.queue)
-            accepted = r.result == OutcomeResult.ACCEPTED.value
-            yield Evidence(r.id, r.customer_id, r.offer_id, accepted, context)
-        if len(rows) < batch_size:
-            return
-        last = rows[-1].id
 
 
 def iter_logged_decisions(

@@ -168,6 +168,7 @@ decision_candidates = Table(
     Column("context_weight", Float, nullable=False),
     Column("lever", Float, nullable=False),
     Column("probability", Float, nullable=False),
+    Column("cost", Float, nullable=False, default=0.0),  # issue 22: channel cost
     Column("rank", Integer),
 )
 
@@ -255,6 +256,8 @@ model_states = Table(
     Column("outcomes", Integer, nullable=False, default=0),
     Column("last_outcome_id", Integer, nullable=False, default=0),
     Column("updated_at", UtcDateTime, nullable=False),
+    Column("last_seq", Integer, nullable=False, default=0),  # learning_events applied
+    Column("epoch", Integer, nullable=False, default=0),  # bumped when the model restarts
 )
 
 # --- channels (issue 16): the outbox of digital follow-ups, their status history,
@@ -342,3 +345,41 @@ channel_opt_outs = Table(
 """Customers who asked a channel to stop (link, reply keyword or an admin)."""
 
 Index("ix_customers_phone", customers.c.phone)
+# --- online learning (issue 22): the learning log, its clock, model checkpoints --------
+
+learning_events = Table(
+    "learning_events",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("decision_id", ID, nullable=False),
+    Column("offer_id", ID, nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("accepted", Boolean, nullable=False),
+    Column("outcome_id", Integer, unique=True),
+    Column("customer_id", ID, nullable=False),
+    Column("attributes", JSON, nullable=False),
+    Column("holdings", JSON, nullable=False),
+    Column("made_at", UtcDateTime, nullable=False),
+    Column("reason", String(64), nullable=False),
+    Column("queue", String(64), nullable=False),
+    Column("agent_id", ID),
+    Column("call_id", ID),
+    Column("predicted", Float, nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    Column("delay_seconds", Float, nullable=False),
+    UniqueConstraint("decision_id", "offer_id", "channel", name="uq_learning_events_once"),
+    Index("ix_learning_events_offer_recorded", "offer_id", "recorded_at"),
+)
+"""Every piece of evidence for the online model, once, in commit order (``seq`` has no gaps).
+
+Written in the transaction that stores the outcome (or, for a digital send nobody
+answered within the attribution window, by the sweep that expires it), with the
+customer's profile as it was then, so every worker and every replay learns the same."""
+
+learning_clock = Table(
+    "learning_clock",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("seq", Integer, nullable=False),
+)
+"""The last ``seq`` handed out; its row lock makes ``seq`` follow commit order."""

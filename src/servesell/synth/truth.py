@@ -70,6 +70,19 @@ _REASON_EFFECTS: dict[str, dict[str, float]] = {
 }
 
 
+CHANNEL_SHARE = {"sms": 0.3, "wechat": 0.4, "email": 0.15}
+"""Take-up odds of a message relative to the call, for a typical customer (the catalog's
+assumption, :data:`~servesell.domain.offer.DIGITAL_TAKE_UP_SHARE`)."""
+
+_CHANNEL_EFFECTS: dict[str, dict[str, float]] = {
+    "sms": {"age_z": 0.5, "young_professional": -0.5},
+    "wechat": {"young_professional": 1.0, "app_user": 0.6, "age_z": -0.7},
+    "email": {"affluent": 0.9, "age_z": 0.2, "app_user": -0.3},
+}
+"""Who answers which channel: older customers read SMS, young app users WeChat, affluent
+customers e-mail (log-odds per centred feature, on top of the channel's share)."""
+
+
 class LatentPropensity:
     """The true probability that a customer accepts an offer in a call context."""
 
@@ -85,6 +98,24 @@ class LatentPropensity:
             logit += weight * features.get(name, 0.0)
         reason = _REASON_EFFECTS.get(context.reason, {})
         logit += reason.get(offer_id, reason.get("*", 0.0))
+        return 1.0 / (1.0 + math.exp(-logit))
+
+    def channel_probability(
+        self, offer_id: str, channel: str, customer: Customer, context: CallContext
+    ) -> float:
+        """True take-up of ``offer_id`` made on ``channel`` (``in_call`` or a message).
+
+        A message's log-odds are the call's plus the log of the channel's share and the
+        channel's effects of who the customer is (:data:`_CHANNEL_EFFECTS`): the same
+        offer reaches an older customer best by SMS and a young app user by WeChat.
+        """
+        p = self.probability(offer_id, customer, context)
+        if channel == "in_call":
+            return p
+        features = customer_features(customer)
+        logit = math.log(p / (1 - p)) + math.log(CHANNEL_SHARE.get(channel, 1.0))
+        for name, weight in _CHANNEL_EFFECTS.get(channel, {}).items():
+            logit += weight * features.get(name, 0.0)
         return 1.0 / (1.0 + math.exp(-logit))
 
     def propensity(self, offer: Offer, customer: Customer, context: CallContext) -> float:

@@ -118,6 +118,30 @@ class GatePolicy(ABC):
             load, state.agents_staffed, self.target.seconds, self.patience_seconds
         ).service_level
 
+    def wait_per_talk_second(self, queue_state: QueueState | None, step: float = 10.0) -> float:
+        """The queue's shadow cost of talk: extra caller waiting per extra talk second.
+
+        If every call added ``step`` seconds, the Erlang A mean wait would rise from
+        ``W(aht)`` to ``W(aht + step)``; each call then imposes ``(W₁ − W₀) / step``
+        seconds of waiting on the others per second it adds. Near 0 on a quiet queue,
+        large on a busy one; 0 when the state lacks a rate or handle time.
+        """
+        state = queue_state
+        if state is None or state.arrival_rate_per_hour is None or state.aht_seconds is None:
+            return 0.0
+        if state.agents_staffed == 0 or state.arrival_rate_per_hour <= 0:
+            return 0.0
+        waits = [
+            erlang_a(
+                Load(state.arrival_rate_per_hour, state.aht_seconds + extra),
+                state.agents_staffed,
+                self.target.seconds,
+                self.patience_seconds,
+            ).asa_seconds
+            for extra in (0.0, step)
+        ]
+        return max(0.0, (waits[1] - waits[0]) / step)
+
     def reset(self) -> None:
         """Forget the mode and hysteresis (start of a new simulation run)."""
         self._mode = Mode.SERVE
