@@ -16,9 +16,11 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from servesell.campaigns.holdout import GOVERNING, govern
 from servesell.decide import Catalog, Engine
 from servesell.queueing.settings import GateSettings
 from servesell.store import list_offers, load_gate_settings, load_policy, require_schema
+from servesell.store.campaigns import list_campaigns
 from servesell.store.learning import ADAPTIVE_MODEL, model_version
 from servesell.store.meta import catalog_version
 
@@ -41,8 +43,13 @@ def build_engine(
     tz: dt.tzinfo = dt.UTC,
     seed: int = 0,
 ) -> Engine:
-    """An engine over the store's catalog and policy (unless given), rules compiled once."""
-    catalog = Catalog(list_offers(conn), require_schema(conn))
+    """An engine over the store's catalog and policy (unless given), rules compiled once.
+
+    Offers of a running or paused campaign are made as the campaign says (its audience,
+    channels, dates and hold-out; see :mod:`servesell.campaigns.holdout`).
+    """
+    offers = govern(list_offers(conn), list_campaigns(conn, states=GOVERNING))
+    catalog = Catalog(offers, require_schema(conn))
     policy = policy or load_policy(conn)
     return Engine(catalog, policy=policy, model=model, gate=gate, tz=tz, seed=seed)
 

@@ -1,0 +1,126 @@
+"""A campaign evaluated from the store: its units, the service it cost, the verdict.
+
+The service guardrail is computed, not observed (the log keeps no waits): Erlang A at the
+peak hour of the campaign's own days, with the handle time seen and with that handle time
+less the campaign's talk per call, on the staffing the queues report (else what the
+target needs without the campaign).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from servesell.campaigns.evaluate import ServiceImpact, evaluate
+from servesell.errors import CampaignError
+from servesell.queueing.abandonment import erlang_a
+from servesell.queueing.load import Load, Target
+from servesell.queueing.staffing import agents_required
+from servesell.store import list_offers, load_gate_settings, load_schema
+from servesell.store.campaign_units import campaign_units
+from servesell.store.campaigns import get_campaign
+from servesell.store.load_history import load_history
+from servesell.store.queues import list_queue_states
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from servesell.campaigns.evaluate import Evaluation, Unit
+    from servesell.domain.campaign import CampaignRecord
+    from servesell.report.costs import CostModel
+
+DEFAULT_SEGMENT = "segment"
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignEvaluation:
+    """A campaign, the window evaluated, its segment field and the evaluation."""
+
+    record: CampaignRecord
+    since: dt.datetime
+    until: dt.datetime
+    segment: str | None
+    evaluation: Evaluation
+    currency: str
+
+
+def evaluate_campaign(
+    conn: Connection,
+    campaign_id: str,
+    costs: CostModel,
+    *,
+    tz: dt.tzinfo,
+    currency: str = "CNY",
+    now: dt.datetime | None = None,
+    segment: str | None = DEFAULT_SEGMENT,
+) -> CampaignEvaluation:
+    """Evaluate ``campaign_id`` from its start to its end (or now)."""
+    record = get_campaign(conn, campaign_id)
+    now = now or dt.datetime.now(dt.UTC)
+    window = record.window(now)
+    if window is None:
+        raise CampaignError("it has not started yet: nothing to evaluate", campaign_id=campaign_id)
+    since, until = window
+    segment = _segment_field(conn, segment)
+    offers = {o.id: o for o in list_offers(conn)}
+    units = campaign_units(conn, record, offers, until=until, segment=segment)
+    days = max((until - since).total_seconds() / 86_400, 1 / 24)
+    evaluation = evaluate(
+        units,
+        control_share=record.campaign.control_share,
+        costs=costs,
+        days=round(days, 2),
+        budget=record.campaign.budget,
+        service=service_impact(conn, record, units, since=since, until=until, tz=tz),
+    )
+    return CampaignEvaluation(record, since, until, segment, evaluation, currency)
+
+
+def service_impact(
+    conn: Connection,
+    record: CampaignRecord,
+    units: list[Unit],
+    *,
+    since: dt.datetime,
+    until: dt.datetime,
+    tz: dt.tzinfo,
+) -> ServiceImpact | None:
+    """Peak-hour service level with and without the campaign's talk (module doc)."""
+    history = load_history(conn, since=since, until=until, tz=tz)
+    if history is None:
+        return None
+    added = sum(u.added_seconds for u in units) / history.calls
+    gate = load_gate_settings(conn)
+    targets = record.campaign.targets
+    target = Target(targets.service_level, targets.service_seconds)
+    with_talk = Load(history.peak_calls_per_hour, history.aht_seconds)
+    without = with_talk.with_aht(max(history.aht_seconds - added, 1.0))
+    staffed = sum(s.agents_staffed for s in list_queue_states(conn))
+    agents = staffed or agents_required(without, target, patience_seconds=gate.patience_seconds)
+    before = erlang_a(without, agents, target.seconds, gate.patience_seconds)
+    after = erlang_a(with_talk, agents, target.seconds, gate.patience_seconds)
+    return ServiceImpact(
+        calls_per_hour=round(history.peak_calls_per_hour, 1),
+        aht_seconds=round(history.aht_seconds, 1),
+        added_seconds_per_call=round(added, 2),
+        agents=agents,
+        target_level=target.level,
+        target_seconds=target.seconds,
+        service_level_without=before.service_level,
+        service_level_with=after.service_level,
+        abandon_without=before.abandon_share or 0.0,
+        abandon_with=after.abandon_share or 0.0,
+    )
+
+
+def _segment_field(conn: Connection, segment: str | None) -> str | None:
+    if segment is None:
+        return None
+    schema = load_schema(conn)
+    names = {f.name for f in schema.fields} if schema else set()
+    if segment in names:
+        return segment
+    if segment == DEFAULT_SEGMENT:
+        return None
+    raise CampaignError(f"there is no profile field {segment!r} to segment by")
