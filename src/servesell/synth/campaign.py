@@ -35,7 +35,7 @@ class CampaignTruth:
 
     organic_share: float = 0.25
     skip_rate: float = 0.04
-    pre_scale: float = 8.0
+    pre_scale: float = 30.0
     """Mean pre-period purchases per unit of summed propensity."""
 
     def __post_init__(self) -> None:
