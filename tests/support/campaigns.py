@@ -107,7 +107,7 @@ def _units(ledger: MemoryLedger, world: CampaignWorld) -> list[Unit]:
             sold[d.customer_id][world.offers[o.offer_id].product] = value
     values = {world.offers[o].product: world.offers[o].value for o in ours}
     pre: dict[str, int] = {}
-    for cid, product, at, source in ledger.purchases:
+    for cid, product, at, _ in ledger.purchases:
         if at < world.start:
             pre[cid] = pre.get(cid, 0) + 1
         elif cid in first and product in values and first[cid].made_at <= at < world.end:

@@ -6,6 +6,7 @@ is never contacted by any channel of the campaign.
 """
 
 from servesell.campaigns.evaluate import (
+    CampaignEvaluation,
     CostBenefit,
     Evaluation,
     Guardrail,
@@ -30,6 +31,7 @@ from servesell.campaigns.stats import (
 )
 
 __all__ = [
+    "CampaignEvaluation",
     "CampaignPlan",
     "CostBenefit",
     "Estimate",

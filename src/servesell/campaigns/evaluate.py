@@ -29,6 +29,9 @@ from servesell.campaigns.stats import (
 )
 
 if TYPE_CHECKING:
+    import datetime as dt
+
+    from servesell.domain.campaign import CampaignRecord
     from servesell.report.costs import CostModel
 
 
@@ -152,6 +155,18 @@ class Evaluation:
     satisfaction: Satisfaction
     service: ServiceImpact | None = None
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignEvaluation:
+    """A campaign, the window evaluated, its segment field and the evaluation."""
+
+    record: CampaignRecord
+    since: dt.datetime
+    until: dt.datetime
+    segment: str | None
+    evaluation: Evaluation
+    currency: str
 
 
 def evaluate(

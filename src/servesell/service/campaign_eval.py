@@ -9,10 +9,10 @@ target needs without the campaign).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import json
 from typing import TYPE_CHECKING
 
-from servesell.campaigns.evaluate import ServiceImpact, evaluate
+from servesell.campaigns.evaluate import CampaignEvaluation, ServiceImpact, evaluate
 from servesell.errors import CampaignError
 from servesell.queueing.abandonment import erlang_a
 from servesell.queueing.load import Load, Target
@@ -24,25 +24,15 @@ from servesell.store.load_history import load_history
 from servesell.store.queues import list_queue_states
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sqlalchemy import Connection
 
-    from servesell.campaigns.evaluate import Evaluation, Unit
+    from servesell.campaigns.evaluate import Unit
     from servesell.domain.campaign import CampaignRecord
     from servesell.report.costs import CostModel
 
 DEFAULT_SEGMENT = "segment"
-
-
-@dataclass(frozen=True, slots=True)
-class CampaignEvaluation:
-    """A campaign, the window evaluated, its segment field and the evaluation."""
-
-    record: CampaignRecord
-    since: dt.datetime
-    until: dt.datetime
-    segment: str | None
-    evaluation: Evaluation
-    currency: str
 
 
 def evaluate_campaign(
@@ -112,6 +102,29 @@ def service_impact(
         abandon_without=before.abandon_share or 0.0,
         abandon_with=after.abandon_share or 0.0,
     )
+
+
+def write_report(
+    ce: CampaignEvaluation, out: Path, *, made_at: dt.datetime | None = None
+) -> list[Path]:
+    """Write ``report.html``, ``report.json`` and ``charts/*.png`` into ``out``; the paths."""
+    from servesell.report.campaign_charts import campaign_charts
+    from servesell.report.campaign_report import report_html, report_json
+
+    charts = campaign_charts(ce)
+    (out / "charts").mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, png in charts.items():
+        path = out / "charts" / f"{name}.png"
+        path.write_bytes(png)
+        written.append(path)
+    made_at = made_at or dt.datetime.now(dt.UTC)
+    html = out / "report.html"
+    html.write_text(report_html(ce, list(charts), made_at=made_at), encoding="utf-8")
+    twin = out / "report.json"
+    data = report_json(ce)
+    twin.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return [html, twin, *written]
 
 
 def _segment_field(conn: Connection, segment: str | None) -> str | None:
