@@ -44,7 +44,14 @@ def kpis_command(
     if start and end and end <= start:
         raise ServesellError(f"--to ({until}) must be after --from ({since})")
     with open_database(db).connect() as conn:
-        rows = kpis_by(conn, tz=tz, since=start, until=end, group_by=group_by)
+        rows = kpis_by(
+            conn,
+            tz=tz,
+            since=start,
+            until=end,
+            group_by=group_by,
+            costs=settings.cost_model(),
+        )
     if json_out:
         data = {"currency": settings.currency, "rows": {g: asdict(k) for g, k in rows.items()}}
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))

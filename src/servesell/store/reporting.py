@@ -22,6 +22,7 @@ from servesell.domain.decision import Fate, OutcomeResult
 from servesell.domain.offer import Channel
 from servesell.errors import ServesellError
 from servesell.report.kpis import TOTAL, Tallies
+from servesell.store.reporting_sources import add_source_tallies
 from servesell.store.tables import (
     agents,
     calls,
@@ -83,6 +84,7 @@ def tallies(
         part[f"timed_calls_{side}"] = part.get(f"timed_calls_{side}", 0) + int(count)
         total = part.get(f"handle_seconds_{side}", 0.0) + float(seconds or 0.0)
         part[f"handle_seconds_{side}"] = total
+    add_source_tallies(conn, parts, group_by, window, offset, since=since, until=until, tz=tz)
     return {str(key): Tallies(**values) for key, values in sorted(parts.items(), key=_sort_key)}
 
 
@@ -111,13 +113,15 @@ def _key(group_by: str | None, dialect: str, offset: dt.timedelta) -> Any:
     return literal(TOTAL)
 
 
-def _local_bucket(unit: str, dialect: str, offset: dt.timedelta) -> Any:
+def _local_bucket(unit: str, dialect: str, offset: dt.timedelta, column: Any = None) -> Any:
+    """``HH`` or ``YYYY-MM-DD`` of ``column`` (default ``decisions.made_at``) in local time."""
+    column = decisions.c.made_at if column is None else column
     seconds = int(offset.total_seconds())
     if dialect == "postgresql":
-        shifted = decisions.c.made_at + text(f"interval '{seconds} seconds'")
+        shifted = column + text(f"interval '{seconds} seconds'")
         return func.to_char(shifted, "HH24" if unit == "hour" else "YYYY-MM-DD")
     pattern = "%H" if unit == "hour" else "%Y-%m-%d"
-    return func.strftime(pattern, decisions.c.made_at, f"{seconds:+d} seconds")
+    return func.strftime(pattern, column, f"{seconds:+d} seconds")
 
 
 def _base(group_by: str | None, key: Any, *columns: Any) -> Select[Any]:
