@@ -100,7 +100,8 @@ def test_service_below_the_gate_withholds_commission(center: Engine) -> None:
         save_surveys(conn, [Survey("C1", 2, True, AT), Survey("C2", 3, False, AT)], source="t")
     s = statement_of(center)
     assert (s.gross_commission, s.commission_paid, s.total) == (16.0, 0.0, 0.0)
-    assert not s.gate.passed and "CSAT 2.50 below 4" in s.gate.reasons[0]
+    assert not s.gate.passed
+    assert "CSAT 2.50 below 4" in s.gate.reasons[0]
 
 
 def test_too_few_surveys_do_not_judge_satisfaction() -> None:
@@ -123,7 +124,8 @@ def test_a_sale_cancelled_within_the_window_is_clawed_back(center: Engine) -> No
         s = pay_statement(
             conn, "A1", since=now - dt.timedelta(hours=1), until=now + dt.timedelta(hours=1), tz=TZ
         )
-    assert s.clawbacks == -8.0 and s.total == -8.0  # the old sale was past the window
+    assert s.clawbacks == -8.0
+    assert s.total == -8.0
 
 
 def test_competition_ranks_by_its_metric_and_pays_the_winner(center: Engine) -> None:
@@ -138,7 +140,8 @@ def test_competition_ranks_by_its_metric_and_pays_the_winner(center: Engine) -> 
     )  # fmt: skip
     with center.connect() as conn:
         _, ranked, frozen = competition_standings(conn, "march", tz=TZ)
-    assert [(s.key, s.value) for s in ranked] == [("A2", 2.0), ("A1", 1.0)] and frozen is None
+    assert [(s.key, s.value) for s in ranked] == [("A2", 2.0), ("A1", 1.0)]
+    assert frozen is None
     with center.begin() as conn:
         close_competition(conn, "march", [{"rank": 1, "key": "A2", "value": 2.0, "calls": 2}])
     assert statement_of(center, "A2").prizes == 100.0

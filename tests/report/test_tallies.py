@@ -68,13 +68,20 @@ def test_agent_time_activations_and_outbound_are_tallied(any_db_url: str) -> Non
         ]
         calls.append(Call("k9", "C9", DAY, "other", 0.0, "A2", "outbound"))  # no answer
         insert_calls(conn, calls)
-        conn.execute(insert(sale_events), {"decision_id": "d0", "offer_id": "card",
-                                           "kind": "activated", "at": DAY, "recorded_at": DAY})  # fmt: skip
-        conn.execute(insert(agent_shifts), [
-            {"agent_id": "A1", "day": dt.date(2026, 3, 2), "paid_seconds": 28800.0, "logged_in_seconds": 25200.0},
-            {"agent_id": "A2", "day": dt.date(2026, 3, 2), "paid_seconds": 28800.0, "logged_in_seconds": 21600.0},
-            {"agent_id": "A2", "day": dt.date(2026, 3, 3), "paid_seconds": 99.0, "logged_in_seconds": 99.0},
-        ])  # fmt: skip
+        event = {"decision_id": "d0", "offer_id": "card", "kind": "activated"}
+        conn.execute(insert(sale_events), {**event, "at": DAY, "recorded_at": DAY})
+        shifts = [
+            ("A1", dt.date(2026, 3, 2), 28800.0, 25200.0),
+            ("A2", dt.date(2026, 3, 2), 28800.0, 21600.0),
+            ("A2", dt.date(2026, 3, 3), 99.0, 99.0),
+        ]
+        conn.execute(
+            insert(agent_shifts),
+            [
+                {"agent_id": a, "day": d, "paid_seconds": p, "logged_in_seconds": li}
+                for a, d, p, li in shifts
+            ],
+        )
     since = dt.datetime(2026, 3, 2, tzinfo=TZ)
     costs = CostModel(agent_hour=36.0, supervisor_hour=60.0, message=0.0)
     with db.connect() as conn:
@@ -84,7 +91,8 @@ def test_agent_time_activations_and_outbound_are_tallied(any_db_url: str) -> Non
     k = total["all"]
     assert (k.calls, k.accepted, k.sales) == (5, 2, 2)
     assert k.contacts_per_hour == round(5 / 13, 2)  # 7 h + 6 h logged in
-    assert k.occupancy == round(1000 / 46800, 4) and k.utilisation == round(1000 / 57600, 4)
+    assert k.occupancy == round(1000 / 46800, 4)
+    assert k.utilisation == round(1000 / 57600, 4)
     assert k.cost_per_activation == round(k.selling_cost / 1, 2)
     assert k.selling_cost == round(240 * 42 / 3600 + 10.0, 2)
     assert k.gross_margin_per_agent == round((200 - k.selling_cost) / 2, 2)
