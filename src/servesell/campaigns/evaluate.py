@@ -142,6 +142,8 @@ class Evaluation:
 
     treated: int
     control: int
+    offered: int
+    """Treated customers to whom a campaign offer was made (in the call or digitally)."""
     srm: SrmCheck
     conversion: Estimate
     conversion_sequence: Sequence95
@@ -189,6 +191,7 @@ def evaluate(
     return Evaluation(
         treated=len(t),
         control=len(c),
+        offered=sum(u.offered for u in t),
         srm=srm(len(t), len(c), control_share=control_share),
         conversion=conversion,
         conversion_sequence=confidence_sequence(conversion, planned=planned_units),

@@ -68,6 +68,8 @@ class CampaignDemoConfig:
     agents: int = 20
     timezone: str = "Asia/Shanghai"
     world: WorldConfig = field(default_factory=WorldConfig)
+    end: bool = True
+    """End the campaign after its days (else it stays running, for the live dashboard)."""
 
     def campaign(self) -> Campaign:
         """The campaign this demo runs."""
@@ -114,7 +116,8 @@ def play_campaign(db: Database, config: CampaignDemoConfig, costs: CostModel) ->
         ledger = StoreLedger(conn, CallDesk(db, FixedEngine(engine)))
         shadow = shadow_engine(engine, campaign, list(world.offers.values()))
         insert_calls(conn, world.play(calls, ledger, shadow))
-    lifecycle.change_state(db, campaign.id, CampaignState.ENDED, actor=ACTOR, at=world.end)
+    if config.end:
+        lifecycle.change_state(db, campaign.id, CampaignState.ENDED, actor=ACTOR, at=world.end)
     truths = list(world.truths.values())
     n = len(truths)
     return CampaignRun(

@@ -67,6 +67,19 @@ def evaluate_campaign(
     return CampaignEvaluation(record, since, until, segment, evaluation, currency)
 
 
+def running_campaigns(
+    conn: Connection, costs: CostModel, *, tz: dt.tzinfo, currency: str = "CNY"
+) -> list[CampaignEvaluation]:
+    """Every running campaign evaluated so far (what the supervisor watches)."""
+    from servesell.domain.campaign import CampaignState
+    from servesell.store.campaigns import list_campaigns
+
+    return [
+        evaluate_campaign(conn, r.id, costs, tz=tz, currency=currency)
+        for r in list_campaigns(conn, states=(CampaignState.RUNNING,))
+    ]
+
+
 def service_impact(
     conn: Connection,
     record: CampaignRecord,
