@@ -14,6 +14,7 @@ from servesell.api.routes import (
     offers,
     policy,
     queues,
+    surveys,
 )
 
 if TYPE_CHECKING:
@@ -34,5 +35,5 @@ these endpoints (state-changing calls then need the `X-CSRF-Token` header).
 def mount(app: FastAPI) -> None:
     """Add the ``/v1`` endpoints, health checks and the JSON error handlers to ``app``."""
     errors.install(app)
-    for module in (admin, decisions, queues, customers, offers, policy, kpis, channels):
+    for module in (admin, decisions, queues, customers, offers, policy, kpis, channels, surveys):
         app.include_router(module.router)

@@ -10,6 +10,7 @@ from servesell.cli import (  # noqa: F401  (registers the commands)
     db,
     decide,
     demo,
+    incentives,
     kpis,
     model,
     queueing,
