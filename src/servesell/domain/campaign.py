@@ -26,6 +26,16 @@ MAX_MONEY = 100_000_000.0
 """The largest budget or revenue target a campaign may name."""
 
 
+def check_slug(value: str) -> str:
+    """``value`` when it is a slug id (as offer ids are), else ``ValueError`` saying so."""
+    if not _ID.match(value):
+        raise ValueError(
+            f"{value!r} must be 1-64 lower-case letters, digits, '_', '.' or '-', "
+            "starting with a letter or digit"
+        )
+    return value
+
+
 class CampaignState(StrEnum):
     """Where a campaign is in its life."""
 
@@ -101,12 +111,7 @@ class Campaign(BaseModel):
     @field_validator("id")
     @classmethod
     def _slug(cls, value: str) -> str:
-        if not _ID.match(value):
-            raise ValueError(
-                f"{value!r} must be 1-64 lower-case letters, digits, '_', '.' or '-', "
-                "starting with a letter or digit"
-            )
-        return value
+        return check_slug(value)
 
     @field_validator("offers")
     @classmethod

@@ -13,11 +13,12 @@ lucky calls must not win), ties go to the earlier id.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from servesell.domain.campaign import check_slug
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -33,7 +34,6 @@ METRICS = (
     "gross_margin_contribution",
 )
 """KPIs a competition may rank by (higher is better)."""
-_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
 
 class Competition(BaseModel):
@@ -54,9 +54,7 @@ class Competition(BaseModel):
     @field_validator("id")
     @classmethod
     def _slug(cls, value: str) -> str:
-        if not _ID.match(value):
-            raise ValueError(f"{value!r} must be 1-64 lower-case letters, digits, '_', '.' or '-'")
-        return value
+        return check_slug(value)
 
     @field_validator("metric")
     @classmethod
