@@ -42,8 +42,8 @@ TZ = dt.UTC
 
 
 @pytest.fixture
-def center(db_url: str) -> Iterator[Engine]:
-    db = open_db(db_url)
+def center(any_db_url: str) -> Iterator[Engine]:
+    db = open_db(any_db_url)
     with db.begin() as conn:
         save_schema(conn, SCHEMA)
         upsert_offers(conn, [offer("card", piece_rate=8.0, value=180.0, extra_handle_seconds=60)])

@@ -15,28 +15,16 @@ from servesell.service.campaign_demo import CampaignDemoConfig, play_campaign
 from servesell.service.campaign_eval import evaluate_campaign, write_report
 from servesell.store import open_db
 from servesell.store.users import Role, add_user
-from support.browser import ARGS, VIEWPORT, require_chromium, screenshot_path
+from support.browser import VIEWPORT, require_chromium, screenshot_path
 from support.server import live_server
 from web.conftest import PASSWORD
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
 
     from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from servesell.errors import ServesellError
 from servesell.report.competitions import Competition, Standing, standings, winners
@@ -134,7 +134,7 @@ def agent_service(
             func.count(surveys.c.csat),
             func.avg(surveys.c.csat),
             func.count(surveys.c.resolved),
-            func.sum(func.cast(surveys.c.resolved, calls.c.handle_seconds.type)),
+            func.sum(case((surveys.c.resolved.is_(True), 1), else_=0)),
         )
         .join(calls, calls.c.id == surveys.c.call_id)
         .where(*mine)
