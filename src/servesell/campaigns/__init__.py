@@ -7,7 +7,6 @@ is never contacted by any channel of the campaign.
 
 from servesell.campaigns.evaluate import (
     CampaignEvaluation,
-    CostBenefit,
     Evaluation,
     Guardrail,
     Satisfaction,
@@ -17,6 +16,7 @@ from servesell.campaigns.evaluate import (
     evaluate,
 )
 from servesell.campaigns.holdout import govern, in_holdout, split_audience
+from servesell.campaigns.money import CostBenefit, cost_benefit
 from servesell.campaigns.plan import CampaignPlan, OfferForecast, OfferPlan, PlanInputs, plan
 from servesell.campaigns.stats import (
     Estimate,
@@ -48,6 +48,7 @@ __all__ = [
     "Unit",
     "benjamini_hochberg",
     "confidence_sequence",
+    "cost_benefit",
     "cuped_lift",
     "evaluate",
     "govern",

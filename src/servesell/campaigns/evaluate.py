@@ -9,12 +9,12 @@ revenue is the gross margin of those conversions, each product once.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from servesell.campaigns.money import CostBenefit, cost_benefit
 from servesell.campaigns.stats import (
     Estimate,
     Sequence95,
@@ -99,29 +99,6 @@ class Guardrail:
     lift: Estimate | None
     worse_if_higher: bool
     breached: bool
-
-
-@dataclass(frozen=True, slots=True)
-class CostBenefit:
-    """Money of the treated group: what the campaign brought in and what it cost."""
-
-    revenue: float
-    incremental_revenue: float
-    incremental_revenue_low: float
-    incremental_revenue_high: float
-    incremental_sales: float
-    piece_rate_cost: float
-    talk_seconds: float
-    talk_cost: float
-    messages: int
-    message_cost: float
-    total_cost: float
-    incremental_profit: float
-    roi: float | None
-    days: float
-    profit_per_day: float
-    budget: float | None
-    budget_used: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,44 +220,6 @@ def guardrails(
     return rails
 
 
-def cost_benefit(
-    t: Sequence[Unit],
-    conversion: Estimate,
-    revenue: Estimate,
-    *,
-    costs: CostModel,
-    days: float,
-    budget: float | None,
-) -> CostBenefit:
-    """Incremental revenue (lift × treated) against piece rates, talk time and messages."""
-    n = len(t)
-    incremental = _finite(revenue.estimate) * n
-    commission = sum(u.commission for u in t)
-    seconds = sum(u.added_seconds for u in t)
-    messages = sum(u.messages for u in t)
-    total = commission + costs.talk(seconds) + costs.messages(messages)
-    profit = incremental - total
-    return CostBenefit(
-        revenue=round(sum(u.revenue for u in t), 2),
-        incremental_revenue=round(incremental, 2),
-        incremental_revenue_low=round(_finite(revenue.low) * n, 2),
-        incremental_revenue_high=round(_finite(revenue.high) * n, 2),
-        incremental_sales=round(_finite(conversion.estimate) * n, 1),
-        piece_rate_cost=round(commission, 2),
-        talk_seconds=round(seconds, 1),
-        talk_cost=round(costs.talk(seconds), 2),
-        messages=messages,
-        message_cost=round(costs.messages(messages), 2),
-        total_cost=round(total, 2),
-        incremental_profit=round(profit, 2),
-        roi=round(profit / total, 4) if total > 0 else None,
-        days=days,
-        profit_per_day=round(profit / days, 2) if days > 0 else 0.0,
-        budget=budget,
-        budget_used=round(total / budget, 4) if budget else None,
-    )
-
-
 def satisfaction(units: Sequence[Unit]) -> Satisfaction:
     """CSAT and resolution of answered surveys, split by whether an offer was made."""
     parts = []
@@ -330,7 +269,3 @@ def _rail(name: str, lift: Estimate | None, *, worse_if_higher: bool) -> Guardra
 
 def _avg(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
-
-
-def _finite(value: float) -> float:
-    return 0.0 if math.isnan(value) else value
