@@ -45,13 +45,16 @@ def evaluate_campaign(
     now: dt.datetime | None = None,
     segment: str | None = DEFAULT_SEGMENT,
 ) -> CampaignEvaluation:
-    """Evaluate ``campaign_id`` from its start to its end (or now)."""
+    """Evaluate ``campaign_id`` from its start to its end (or now, or its last day's end)."""
     record = get_campaign(conn, campaign_id)
     now = now or dt.datetime.now(dt.UTC)
     window = record.window(now)
     if window is None:
         raise CampaignError("it has not started yet: nothing to evaluate", campaign_id=campaign_id)
     since, until = window
+    if record.campaign.ends_on is not None:  # still running after its last day: stop there
+        last = record.campaign.ends_on + dt.timedelta(days=1)
+        until = max(since, min(until, dt.datetime.combine(last, dt.time(0), tzinfo=tz)))
     segment = _segment_field(conn, segment)
     offers = {o.id: o for o in list_offers(conn)}
     units = campaign_units(conn, record, offers, until=until, segment=segment)
