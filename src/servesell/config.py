@@ -7,10 +7,13 @@ The core packages never read the environment: the CLI, the API and the web app b
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from servesell.report.costs import CostModel
 
 DEFAULT_DB_URL = "sqlite:///./servesell.db"
 MessageChannel = Literal["sms", "wechat", "email"]
@@ -76,6 +79,24 @@ class Settings(BaseSettings):
     wechat_app_id: str = ""
     wechat_app_secret: SecretStr | None = None
     wechat_api_base: str = "https://api.weixin.qq.com"
+
+    # Cost model of the money KPIs and campaign reports (report.costs.CostModel); the
+    # supervisor ratio is seeds/003's one per ten agents.
+    cost_agent_hour: float = Field(default=40.0, ge=0, le=1e6, description="agent cost per hour")
+    cost_supervisor_hour: float = Field(default=60.0, ge=0, le=1e6)
+    agents_per_supervisor: float = Field(default=10.0, ge=1, le=1000)
+    cost_per_message: float = Field(default=0.05, ge=0, le=1e3, description="one SMS/e-mail")
+
+    def cost_model(self) -> CostModel:
+        """The cost model these settings describe."""
+        from servesell.report.costs import CostModel
+
+        return CostModel(
+            agent_hour=self.cost_agent_hour,
+            supervisor_hour=self.cost_supervisor_hour,
+            agents_per_supervisor=self.agents_per_supervisor,
+            message=self.cost_per_message,
+        )
 
     @field_validator("sms_provider")
     @classmethod

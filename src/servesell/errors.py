@@ -18,6 +18,7 @@ HTTP status in ``api/``; nothing else knows about status codes.
      ├── OutcomeError           an outcome that contradicts the decision log
      ├── TemplateError          message templates that do not validate (has lines)
      ├── ChannelError           a follow-up channel refused or misconfigured (no secrets)
+     ├── CampaignError          a campaign or a change of its state that is refused
      └── StoreError             the database refused (not migrated, locked, foreign data)
 """
 
@@ -172,3 +173,16 @@ class ChannelError(ServesellError):
 
     The message never contains a credential.
     """
+
+
+class CampaignError(ServesellError):
+    """A campaign that does not validate, or a change of its state that is not allowed.
+
+    ``field`` names the part of the campaign at fault when there is one.
+    """
+
+    def __init__(self, message: str, *, campaign_id: str | None = None, field: str | None = None):
+        self.campaign_id = campaign_id
+        self.field = field
+        where = [p for p in (f"campaign {campaign_id!r}" if campaign_id else "", field or "") if p]
+        super().__init__(f"{', '.join(where)}: {message}" if where else message)

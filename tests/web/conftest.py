@@ -13,10 +13,13 @@ from servesell.decide import ContactPolicy
 from servesell.server import create_app
 from servesell.store import open_db, save_policy
 from servesell.store.users import Role, add_user
+from support.browser import ARGS, require_chromium
 from support.center import fill_small_bank
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from playwright.sync_api import Browser
 
 PASSWORD = "secret-pass"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -31,6 +34,18 @@ def prepare_center(db_url: str) -> None:
         for role in Role:
             add_user(conn, f"{role.value}1", role, password=PASSWORD)
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One Debian Chromium for every browser test of the session (one Playwright loop)."""
+    executable = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=ARGS)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture

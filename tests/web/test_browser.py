@@ -24,7 +24,7 @@ from servesell.store import insert_calls, open_db, upsert_agents, upsert_teams
 from servesell.store.db import write_transaction
 from servesell.store.offers import find_offer
 from servesell.store.queues import save_queue_state
-from support.browser import ARGS, VIEWPORT, require_chromium, screenshot_path
+from support.browser import VIEWPORT, require_chromium, screenshot_path
 from support.server import live_server
 from web.conftest import PASSWORD, prepare_center
 
@@ -45,17 +45,6 @@ class Center:
     base: str
     db_url: str
     customers: list[str]
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    executable = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from servesell.api.routes import (
     offers,
     policy,
     queues,
+    surveys,
 )
 
 if TYPE_CHECKING:
@@ -45,5 +46,6 @@ def mount(app: FastAPI) -> None:
         kpis,
         channels,
         model,
+        surveys,
     ):
         app.include_router(module.router)

@@ -4,12 +4,14 @@ Each capability's commands live in their own module and attach to :data:`app` on
 """
 
 from servesell.cli import (  # noqa: F401  (registers the commands)
+    campaign,
     channels,
     data,
     db,
     decide,
     demo,
     export,
+    incentives,
     kpis,
     model,
     monitor,

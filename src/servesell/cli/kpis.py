@@ -56,7 +56,14 @@ def kpis_command(
         raise InputFileError("use --engine database, or --engine spark with --log FOLDER")
     with open_database(db).connect() as conn:
         if log is None:
-            rows = kpis_by(conn, tz=tz, since=start, until=end, group_by=group_by)
+            rows = kpis_by(
+                conn,
+                tz=tz,
+                since=start,
+                until=end,
+                group_by=group_by,
+                costs=settings.cost_model(),
+            )
         else:
             catalog = {o.id: o for o in list_offers(conn)}
     if log is not None:

@@ -1,5 +1,6 @@
 """Plain typed models of the contact center: customers, offers, calls, decisions, queues."""
 
+from servesell.domain.campaign import Campaign, CampaignRecord, CampaignState, Reach, Targets
 from servesell.domain.center import Agent, Call, CallContext, Team
 from servesell.domain.customer import Customer
 from servesell.domain.decision import (
@@ -37,6 +38,9 @@ __all__ = [
     "Agent",
     "Call",
     "CallContext",
+    "Campaign",
+    "CampaignRecord",
+    "CampaignState",
     "Candidate",
     "Channel",
     "ChannelModel",
@@ -58,7 +62,9 @@ __all__ = [
     "ProfileSchema",
     "PropensityModel",
     "QueueState",
+    "Reach",
     "Scores",
+    "Targets",
     "Team",
     "Value",
     "text_in",

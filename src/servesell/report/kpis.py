@@ -51,11 +51,43 @@ commission_in_call / commission_digital / commission
 aht_with_offer_seconds / aht_without_offer_seconds
     Mean handle time (as the CTI reported it at call end) of calls in which an offer was
     presented, and of the other calls; ``None`` without reported handle times.
+
+The source documents' KPIs (seeds/000, /003, /004; formulas in ``docs/kpis.md``). Money
+uses a :class:`~servesell.report.costs.CostModel`; a KPI whose denominator is missing
+(no agent time imported, no activation reported) is ``None``, never 0.
+
+selling_cost
+    ``added_handle_seconds × loaded cost per agent-second + commission + messages_sent ×
+    cost per message``: what selling added to serving.
+contacts_per_hour
+    ``calls / logged-in agent hours``.
+occupancy
+    ``handle seconds / logged-in seconds``: of the time agents were available for calls,
+    the share spent on calls.
+utilisation
+    ``handle seconds / paid seconds``: of the time paid for, the share spent on calls
+    (breaks, training and meetings lower it; occupancy does not see them).
+cost_per_sale
+    ``selling_cost / sales``.
+cost_per_activation
+    ``selling_cost / activations`` (sales the core systems report activated).
+gross_margin_contribution
+    ``revenue − selling_cost``.
+gross_margin_per_agent
+    ``gross_margin_contribution / agents`` (agents who took calls in the slice).
+profit_per_day
+    ``gross_margin_contribution / days`` (local days with calls in the slice).
+calls_per_agent_day (outbound)
+    ``outbound calls dialled / agent-days on outbound``.
+close_rate (outbound)
+    ``outbound sales / outbound calls connected``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+
+from servesell.report.costs import CostModel
 
 TOTAL = "all"
 """The group key of ungrouped KPIs."""
@@ -86,6 +118,18 @@ class Tallies:
     handle_seconds_with_offer: float = 0.0
     timed_calls_without_offer: int = 0
     handle_seconds_without_offer: float = 0.0
+    agents: int = 0
+    """Distinct agents with calls in the slice (adding two slices that share an agent
+    counts the agent twice)."""
+    days: int = 0
+    """Distinct local days with calls in the slice (same caveat as ``agents``)."""
+    logged_in_seconds: float = 0.0
+    paid_seconds: float = 0.0
+    activations: int = 0
+    outbound_calls: int = 0
+    outbound_connects: int = 0
+    outbound_sales: int = 0
+    outbound_agent_days: int = 0
 
     def __add__(self, other: Tallies) -> Tallies:
         return Tallies(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
@@ -119,11 +163,32 @@ class Kpis:
     commission: float
     aht_with_offer_seconds: float | None
     aht_without_offer_seconds: float | None
+    selling_cost: float = 0.0
+    contacts_per_hour: float | None = None
+    occupancy: float | None = None
+    utilisation: float | None = None
+    cost_per_sale: float | None = None
+    cost_per_activation: float | None = None
+    gross_margin_contribution: float = 0.0
+    gross_margin_per_agent: float | None = None
+    profit_per_day: float | None = None
+    calls_per_agent_day: float | None = None
+    close_rate: float | None = None
 
 
-def kpis(t: Tallies, group: str = TOTAL) -> Kpis:
-    """Compute every KPI of ``group`` from ``t``; ratios with a zero denominator are 0."""
+def kpis(t: Tallies, group: str = TOTAL, costs: CostModel | None = None) -> Kpis:
+    """Compute every KPI of ``group`` from ``t``; see the module docstring.
+
+    The historical ratios (conversion, offer rate, ...) are 0 with a zero denominator;
+    the source documents' KPIs are ``None`` when their denominator is missing.
+    """
     revenue = t.revenue_in_call + t.revenue_digital
+    costs = costs or CostModel()
+    commission = t.commission_in_call + t.commission_digital
+    selling = costs.talk(t.added_handle_seconds) + commission + costs.messages(t.messages_sent)
+    contribution = revenue - selling
+    handled = t.handle_seconds_with_offer + t.handle_seconds_without_offer
+    sales = t.accepted + t.digital_accepted
     return Kpis(
         group=group,
         calls=t.calls,
@@ -151,11 +216,27 @@ def kpis(t: Tallies, group: str = TOTAL) -> Kpis:
         aht_without_offer_seconds=_mean(
             t.handle_seconds_without_offer, t.timed_calls_without_offer
         ),
+        selling_cost=round(selling, 2),
+        contacts_per_hour=_per(t.calls, t.logged_in_seconds / 3600, 2),
+        occupancy=_per(handled, t.logged_in_seconds, 4),
+        utilisation=_per(handled, t.paid_seconds, 4),
+        cost_per_sale=_per(selling, sales, 2),
+        cost_per_activation=_per(selling, t.activations, 2),
+        gross_margin_contribution=round(contribution, 2),
+        gross_margin_per_agent=_per(contribution, t.agents, 2),
+        profit_per_day=_per(contribution, t.days, 2),
+        calls_per_agent_day=_per(t.outbound_calls, t.outbound_agent_days, 1),
+        close_rate=_per(t.outbound_sales, t.outbound_connects, 4),
     )
 
 
 def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator else 0.0
+
+
+def _per(numerator: float, denominator: float, digits: int) -> float | None:
+    """``numerator / denominator`` rounded, ``None`` when the denominator is missing."""
+    return round(numerator / denominator, digits) if denominator > 0 else None
 
 
 def _mean(total: float, count: int) -> float | None:

@@ -18,10 +18,12 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from servesell.campaigns.holdout import GOVERNING, govern
 from servesell.decide import Catalog, Engine
 from servesell.queueing.settings import GateSettings
 from servesell.service.online import Learning, OnlineModel
 from servesell.store import list_offers, load_gate_settings, load_policy, require_schema
+from servesell.store.campaigns import list_campaigns
 from servesell.store.meta import catalog_version
 
 if TYPE_CHECKING:
@@ -46,8 +48,13 @@ def build_engine(
     seed: int = 0,
     prices: ChannelPrices | None = None,
 ) -> Engine:
-    """An engine over the store's catalog and policy (unless given), rules compiled once."""
-    catalog = Catalog(list_offers(conn), require_schema(conn))
+    """An engine over the store's catalog and policy (unless given), rules compiled once.
+
+    Offers of a running or paused campaign are made as the campaign says (its audience,
+    channels, dates and hold-out; see :mod:`servesell.campaigns.holdout`).
+    """
+    offers = govern(list_offers(conn), list_campaigns(conn, states=GOVERNING))
+    catalog = Catalog(offers, require_schema(conn))
     policy = policy or load_policy(conn)
     return Engine(catalog, policy=policy, model=model, gate=gate, tz=tz, seed=seed, prices=prices)
 

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy import Connection
 
+    from servesell.report.costs import CostModel
     from servesell.report.kpis import Kpis
 
 
@@ -23,8 +24,12 @@ def kpis_by(
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
     group_by: str | None = None,
+    costs: CostModel | None = None,
 ) -> dict[str, Kpis]:
-    """KPIs of decisions made in [since, until) per group key (``{"all": ...}`` ungrouped)."""
+    """KPIs of decisions made in [since, until) per group key (``{"all": ...}`` ungrouped).
+
+    ``costs`` prices the money KPIs (default: :class:`~servesell.report.costs.CostModel`'s).
+    """
     catalog = {o.id: o for o in list_offers(conn)}
     groups = tallies(conn, catalog, since=since, until=until, group_by=group_by, tz=tz)
-    return {group: kpis(t, group) for group, t in groups.items()}
+    return {group: kpis(t, group, costs) for group, t in groups.items()}

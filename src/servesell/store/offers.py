@@ -98,6 +98,20 @@ def find_offer(conn: Connection, offer_id: str) -> Offer | None:
 
 
 def piece_rate_now(conn: Connection, offer_id: str) -> float:
-    """The commission per sale of ``offer_id`` in force now (0 for an unknown offer)."""
+    """The commission per sale of ``offer_id`` in force now (0 for an unknown offer).
+
+    The offer's catalog rate weighted by the incentive plan in force
+    (:func:`servesell.report.incentives.piece_rate`).
+    """
+    from servesell.report.incentives import piece_rate
+    from servesell.store.incentives import current_plan
+
     offer = find_offer(conn, offer_id)
-    return offer.piece_rate if offer is not None else 0.0
+    if offer is None:
+        return 0.0
+    return piece_rate(
+        base=offer.piece_rate,
+        offer_id=offer.id,
+        extra_handle_seconds=offer.extra_handle_seconds,
+        plan=current_plan(conn),
+    )

@@ -22,6 +22,7 @@ from servesell.domain.decision import Fate, OutcomeResult
 from servesell.domain.offer import Channel
 from servesell.errors import ServesellError
 from servesell.report.kpis import TOTAL, Tallies
+from servesell.store.reporting_sources import add_source_tallies
 from servesell.store.tables import (
     agents,
     calls,
@@ -55,6 +56,12 @@ def tallies(
     tz: dt.tzinfo = dt.UTC,
 ) -> dict[str, Tallies]:
     """Tallies per group key for decisions made in [since, until); ``{"all": ...}`` ungrouped."""
+
+    def sources(
+        parts: dict[Any, dict[str, Any]], window: ColumnElement[bool], offset: dt.timedelta
+    ) -> None:
+        add_source_tallies(conn, parts, group_by, window, offset, since=since, until=until, tz=tz)
+
     return tallies_with(
         conn.execute,
         conn.dialect.name,
@@ -63,6 +70,7 @@ def tallies(
         until=until,
         group_by=group_by,
         tz=tz,
+        sources=sources,
     )
 
 
@@ -75,11 +83,15 @@ def tallies_with(
     until: dt.datetime | None = None,
     group_by: str | None = None,
     tz: dt.tzinfo = dt.UTC,
+    sources: Callable[[dict[Any, dict[str, Any]], ColumnElement[bool], dt.timedelta], None]
+    | None = None,
 ) -> dict[str, Tallies]:
     """:func:`tallies` with the queries run by ``run`` (``dialect`` names their SQL).
 
     The same sums then run elsewhere: Spark over an exported log renders these queries
-    for PostgreSQL and transpiles them (:mod:`servesell.batch.kpis`).
+    for PostgreSQL and transpiles them (:mod:`servesell.batch.kpis`). ``sources`` adds the
+    tallies of the inputs beside the log (surveys, sale events, agent time, purchases),
+    which only the database holds.
     """
     if group_by is not None and group_by not in GROUPS:
         raise ServesellError(
@@ -109,6 +121,8 @@ def tallies_with(
         part[f"timed_calls_{side}"] = part.get(f"timed_calls_{side}", 0) + int(count)
         total = part.get(f"handle_seconds_{side}", 0.0) + float(seconds or 0.0)
         part[f"handle_seconds_{side}"] = total
+    if sources is not None:
+        sources(parts, window, offset)
     return {str(key): Tallies(**values) for key, values in sorted(parts.items(), key=_sort_key)}
 
 
@@ -137,13 +151,15 @@ def _key(group_by: str | None, dialect: str, offset: dt.timedelta) -> Any:
     return literal(TOTAL)
 
 
-def _local_bucket(unit: str, dialect: str, offset: dt.timedelta) -> Any:
+def _local_bucket(unit: str, dialect: str, offset: dt.timedelta, column: Any = None) -> Any:
+    """``HH`` or ``YYYY-MM-DD`` of ``column`` (default ``decisions.made_at``) in local time."""
+    column = decisions.c.made_at if column is None else column
     seconds = int(offset.total_seconds())
     if dialect == "postgresql":
-        shifted = decisions.c.made_at + text(f"interval '{seconds} seconds'")
+        shifted = column + text(f"interval '{seconds} seconds'")
         return func.to_char(shifted, "HH24" if unit == "hour" else "YYYY-MM-DD")
     pattern = "%H" if unit == "hour" else "%Y-%m-%d"
-    return func.strftime(pattern, decisions.c.made_at, f"{seconds:+d} seconds")
+    return func.strftime(pattern, column, f"{seconds:+d} seconds")
 
 
 def _base(group_by: str | None, key: Any, *columns: Any) -> Select[Any]:

@@ -383,3 +383,88 @@ learning_clock = Table(
     Column("seq", Integer, nullable=False),
 )
 """The last ``seq`` handed out; its row lock makes ``seq`` follow commit order."""
+
+# --- campaigns (issue 18): campaigns, surveys, sale events, purchases, agent time,
+# incentive plans and competitions. ---
+
+campaigns = Table(
+    "campaigns",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("spec", JSON, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("started_at", UtcDateTime),
+    Column("ended_at", UtcDateTime),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+"""A campaign (the validated JSON of ``domain.campaign.Campaign``) and its life: the hold-out
+starts at ``started_at`` (first start) and measurement stops at ``ended_at``."""
+
+surveys = Table(
+    "surveys",
+    metadata,
+    Column("call_id", ID, primary_key=True),
+    Column("csat", Integer),
+    Column("resolved", Boolean),
+    Column("answered_at", UtcDateTime, nullable=False),
+    Column("source", String(32), nullable=False),
+)
+"""Post-call survey of one call: satisfaction 1-5 and whether the request was resolved."""
+
+sale_events = Table(
+    "sale_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("decision_id", ID, ForeignKey("decisions.id"), nullable=False),
+    Column("offer_id", ID, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    UniqueConstraint("decision_id", "offer_id", "kind", name="uq_sale_events_once"),
+)
+"""What became of a sale later, from the core systems: ``activated`` or ``cancelled``."""
+
+purchases = Table(
+    "purchases",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("customer_id", ID, nullable=False),
+    Column("product", String(64), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("amount", Float, nullable=False),
+    Column("source", String(32), nullable=False),
+    Index("ix_purchases_customer_at", "customer_id", "at"),
+)
+"""Purchases the core systems report, through any channel (organic ones too): the control
+group's conversions and the pre-period covariate of CUPED."""
+
+agent_shifts = Table(
+    "agent_shifts",
+    metadata,
+    Column("agent_id", ID, primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("paid_seconds", Float, nullable=False),
+    Column("logged_in_seconds", Float, nullable=False),
+)
+"""Agent time per local day from the workforce system: paid, and logged in for contacts."""
+
+incentive_plans = Table(
+    "incentive_plans",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("valid_from", UtcDateTime, nullable=False, index=True),
+    Column("plan", JSON, nullable=False),
+    Column("actor", String(64), nullable=False),
+)
+"""Every version of the incentive plan (append-only): the one in force is the newest."""
+
+competitions = Table(
+    "competitions",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("spec", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("closed_at", UtcDateTime),
+    Column("winners", JSON),
+)
+"""Sales competitions; ``winners`` is frozen when the competition is closed."""

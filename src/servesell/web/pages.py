@@ -49,6 +49,7 @@ class Pages:
 
     def __init__(self, settings: Settings) -> None:
         self.currency = settings.currency
+        self.costs = settings.cost_model()
         self.tz = ZoneInfo(settings.timezone)
         self.env = Environment(
             loader=PackageLoader("servesell.web", "templates"),

@@ -32,7 +32,9 @@ def read_kpis(
         raise ServesellError(
             f"'to' ({until.isoformat()}) must be after 'from' ({since.isoformat()})"
         )
-    groups = kpis_by(conn, tz=tz, since=since, until=until, group_by=group_by)
+    groups = kpis_by(
+        conn, tz=tz, since=since, until=until, group_by=group_by, costs=settings.cost_model()
+    )
     return KpisOut(
         since=since,
         until=until,

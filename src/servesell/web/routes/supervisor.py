@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from servesell.http import ConnDep, DeskDep, EnginesDep
 from servesell.queueing.settings import GateSettings
+from servesell.service.campaign_eval import running_campaigns
 from servesell.service.gate import change_gate
 from servesell.store import list_offers, load_gate_settings
 from servesell.store.audit import list_audit
@@ -88,6 +89,7 @@ def _dashboard(desk: CallDesk, conn: Connection, pages: Pages, language: str) ->
         "by_hour": conversion_by_hour(conn, since=since, tz=tz),
         "by_offer": conversion_by_offer(conn, names, since=since, tz=tz),
         "audit": list_audit(conn, limit=AUDIT_ROWS),
+        "campaigns": running_campaigns(conn, pages.costs, tz=tz, currency=pages.currency),
         "since": since,
     }
 
