@@ -22,7 +22,7 @@ from servesell.domain.decision import Fate, OutcomeResult
 from servesell.domain.offer import Channel
 from servesell.errors import ServesellError
 from servesell.report.kpis import TOTAL, Tallies
-from servesell.store.reporting_sources import add_source_tallies
+from servesell.store.reporting_sources import add_distinct_tallies, add_source_tallies
 from servesell.store.tables import (
     agents,
     calls,
@@ -121,6 +121,9 @@ def tallies_with(
         part[f"timed_calls_{side}"] = part.get(f"timed_calls_{side}", 0) + int(count)
         total = part.get(f"handle_seconds_{side}", 0.0) + float(seconds or 0.0)
         part[f"handle_seconds_{side}"] = total
+    add_distinct_tallies(
+        run, parts, group_by=group_by, key=key, window=window, dialect=dialect, offset=offset
+    )
     if sources is not None:
         sources(parts, window, offset)
     return {str(key): Tallies(**values) for key, values in sorted(parts.items(), key=_sort_key)}

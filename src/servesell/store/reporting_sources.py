@@ -2,7 +2,8 @@
 
 Called by :func:`servesell.store.reporting.tallies` with the same grouping and window:
 
-* ``agents`` / ``days``: distinct agents and local days of the window's decisions;
+* ``agents`` / ``days``: distinct agents and local days of the window's decisions
+  (:func:`add_distinct_tallies`, run with the log's own sums, on Spark too);
 * ``logged_in_seconds`` / ``paid_seconds``: ``agent_shifts`` of the window's local days
   (grouped by agent, team or day; none for hour and offer groups);
 * ``activations``: sales of the window's decisions the core systems report activated;
@@ -24,7 +25,9 @@ from servesell.report.kpis import TOTAL
 from servesell.store.tables import agent_shifts, agents, calls, decisions, outcomes, sale_events
 
 if TYPE_CHECKING:
-    from sqlalchemy import ColumnElement, Connection
+    from collections.abc import Callable, Iterable
+
+    from sqlalchemy import ColumnElement, Connection, Select
 
 OUTBOUND_QUEUES = ("outbound",)
 """Queue names whose calls the center placed (promotional lists, follow-ups)."""
@@ -48,9 +51,6 @@ def add_source_tallies(
     dialect = conn.dialect.name
     if group_by != "offer":
         key = _key(group_by, dialect, offset)
-        _distinct(
-            conn, parts, group_by=group_by, key=key, window=window, dialect=dialect, offset=offset
-        )
         _activations(conn, parts, group_by, key, window)
         _outbound(
             conn, parts, group_by=group_by, dialect=dialect, offset=offset, since=since, until=until
@@ -59,8 +59,8 @@ def add_source_tallies(
         _shifts(conn, parts, group_by=group_by, since=since, until=until, tz=tz)
 
 
-def _distinct(
-    conn: Connection,
+def add_distinct_tallies(
+    run: Callable[[Select[Any]], Iterable[Any]],
     parts: dict[Any, dict[str, Any]],
     *,
     group_by: str | None,
@@ -69,8 +69,15 @@ def _distinct(
     dialect: str,
     offset: dt.timedelta,
 ) -> None:
+    """Add the distinct agents and local days of the window's decisions (not for offers).
+
+    They come from the decision log alone, so they run wherever the log's sums run
+    (the database, or Spark over an export).
+    """
     from servesell.store.reporting import _local_bucket
 
+    if group_by == "offer":
+        return
     day = _local_bucket("day", dialect, offset)
     source: Any = decisions
     if group_by == "team":
@@ -83,7 +90,7 @@ def _distinct(
         .where(window)
         .group_by("key")
     )
-    for group, n_agents, n_days in conn.execute(query):
+    for group, n_agents, n_days in run(query):
         parts[group].update(agents=int(n_agents), days=int(n_days))
 
 
