@@ -34,6 +34,7 @@ from sqlalchemy import select
 from servesell.channels.adapters.aliyun import AliyunSms
 from servesell.channels.adapters.smtp import Smtp
 from servesell.channels.backoff import RetryPolicy
+from servesell.channels.sinks import provider as fake
 from servesell.decide import ContactPolicy
 from servesell.domain import Channel
 from servesell.service.delivery import Worker, WorkerSettings
@@ -43,14 +44,13 @@ from servesell.store.follow_ups import outbox_counts
 from servesell.store.outbox import NewMessage, enqueue
 from servesell.store.tables import outbox_messages
 from support import channels as center
-from support import provider as fake
 
 Queue = multiprocessing.Queue  # type: ignore[type-arg]
 
 
 def sms_sink(report: Queue, stop: multiprocessing.Event) -> None:  # type: ignore[type-arg]
     """Run the SMS provider until ``stop``; report its URL, then the ids it took and its CPU."""
-    from support.provider import running_provider
+    from servesell.channels.sinks.provider import running_provider
 
     with running_provider() as (base, state):
         report.put(base)
@@ -61,7 +61,7 @@ def sms_sink(report: Queue, stop: multiprocessing.Event) -> None:  # type: ignor
 
 def mail_sink(report: Queue, stop: multiprocessing.Event) -> None:  # type: ignore[type-arg]
     """Run the SMTP server until ``stop``; report its port, then the ids it took and its CPU."""
-    from support.smtp_sink import running_sink
+    from servesell.channels.sinks.smtp import running_sink
 
     with running_sink() as (port, box):
         report.put(port)
