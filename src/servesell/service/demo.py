@@ -143,7 +143,7 @@ def run_demo(db: Engine, config: DemoConfig, progress: Progress | None = None) -
         model,
     )
     profile = TrafficProfile(calls_per_day=config.customers * config.calls_per_customer_day)
-    people = People(center.customers, offers, center.truth)
+    people = People(center.customers, offers, center.truth, center.contexts)
     with Postman(db, people, tz=tz, seed=config.seed, model=model) as postman:
         for day_index in range(config.days):
             day = config.start + dt.timedelta(days=day_index)
@@ -262,6 +262,8 @@ class _Center:
     model: AdaptivePropensity | None = None
     truth: LatentPropensity = field(default_factory=LatentPropensity)
     learned: int = 0
+    contexts: dict[str, CallContext] = field(default_factory=dict)
+    """The call of each decision with an offer: what its follow-ups' answers are judged on."""
 
     def play(self, calls: list[Call], day: dt.date, profile: TrafficProfile) -> None:
         """First-come-first-served: each call waits for the earliest free agent."""
@@ -305,6 +307,8 @@ class _Center:
         )
         pop = self.desk.pop_in(conn, call.customer_id, context, queue_state=state)
         decision, customer = pop.decision, pop.customer
+        if decision.shown or decision.digital:
+            self.contexts[decision.id] = decision.context
         extra = 0.0
         for outcome in respond(
             decision, customer, agent, offers=self.offers, truth=self.truth, rng=self.rng

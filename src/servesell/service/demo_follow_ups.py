@@ -34,7 +34,6 @@ from servesell.domain import Channel, Outcome, OutcomeResult
 from servesell.service.delivery import Worker, WorkerSettings
 from servesell.service.links import LinkError, answer, open_link
 from servesell.service.receipts import apply_receipts, parse_receipts
-from servesell.store import get_decision
 from servesell.store.channel_templates import load_templates
 from servesell.store.db import write_transaction
 from servesell.store.follow_ups import outbox_counts, reached_between
@@ -49,7 +48,7 @@ if TYPE_CHECKING:
 
     from servesell.channels.adapters.base import Adapter
     from servesell.channels.sinks import ProviderState
-    from servesell.domain import Customer, Offer
+    from servesell.domain import CallContext, Customer, Offer
     from servesell.learn.adaptive import AdaptivePropensity
     from servesell.store.follow_ups import Reached
     from servesell.synth.truth import LatentPropensity
@@ -108,6 +107,8 @@ class People:
     customers: Mapping[str, Customer]
     offers: Mapping[str, Offer]
     truth: LatentPropensity
+    contexts: Mapping[str, CallContext]
+    """The call of each decision that may have follow-ups (filled as the days are played)."""
     behaviour: Behaviour = field(default_factory=Behaviour)
 
 
@@ -194,7 +195,7 @@ class Postman:
     def _customer_reads(self, conn: Connection, message: Reached) -> int:
         """Open the message's link (and accept) if the customer does; 1 when learned from."""
         customer = self.people.customers[message.customer_id]
-        context = get_decision(conn, message.decision_id).context
+        context = self.people.contexts[message.decision_id]
         visit = answer_follow_up(
             message.offer_id, customer, context, message.sent_at,
             truth=self.people.truth, rng=self.rng, behaviour=self.people.behaviour,
