@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from servesell.channels.sinks import ProviderState, free_port, running_provider
 from servesell.channels.sinks import provider as fake
@@ -29,6 +30,7 @@ from servesell.service.engines import LiveEngine
 from servesell.service.screen import CallDesk
 from servesell.store import list_offers, open_db, require_schema, save_policy
 from servesell.store.channel_templates import save_templates
+from servesell.store.tables import outbox_messages
 from servesell.synth import bank_templates_path
 from support.browser import VIEWPORT, require_chromium, screenshot_path
 from support.server import live_server
@@ -52,10 +54,12 @@ class Loop:
     """The server, the local SMS provider, and a customer whose offer has an SMS follow-up."""
 
     base: str
+    db_url: str
     sms: ProviderState
     customer: str
     phone: str
     offer: str
+    offer_name_zh: str
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +70,7 @@ def loop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loop]:
     base = f"http://127.0.0.1:{port}"
     prepare_center(db_url)
     sms_offers = _load_templates(db_url, base)
-    customer, phone, offer = _customer_with_sms_offer(db_url, sms_offers)
+    customer, phone, offer, name = _customer_with_sms_offer(db_url, sms_offers)
     state = ProviderState(receipt_mode="once")
     with running_provider(state) as (provider_base, sms):
         sms.receipt_url = f"{base}/v1/channels/sms/receipts?token={RECEIPT_SECRET}"
@@ -80,7 +84,7 @@ def loop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loop]:
             "SERVESELL_SMS_SIGN_NAME": "示例银行",
         }
         with live_server(db_url, workers=1, port=port, args=["--outbox"], env=env):
-            yield Loop(base, sms, customer, phone, offer)
+            yield Loop(base, db_url, sms, customer, phone, offer, name)
 
 
 def _load_templates(db_url: str, base: str) -> set[str]:
@@ -101,7 +105,7 @@ def _load_templates(db_url: str, base: str) -> set[str]:
     return {t.offer for t in templates.file.templates if t.channel.value == "sms"}
 
 
-def _customer_with_sms_offer(db_url: str, sms_offers: set[str]) -> tuple[str, str, str]:
+def _customer_with_sms_offer(db_url: str, sms_offers: set[str]) -> tuple[str, str, str, str]:
     """A customer shown (in the call) an offer whose decline follow-up is an SMS."""
     db = open_db(db_url)
     desk = CallDesk(db, LiveEngine(tz=ZoneInfo("Asia/Shanghai"), seed=0))
@@ -114,7 +118,7 @@ def _customer_with_sms_offer(db_url: str, sms_offers: set[str]) -> tuple[str, st
                 offer = pop.offers[shown.offer_id]
                 sms = follow_up_channel(offer, pop.customer) is Channel.SMS
                 if sms and shown.offer_id in sms_offers and pop.customer.phone:
-                    return customer_id, pop.customer.phone, shown.offer_id
+                    return customer_id, pop.customer.phone, offer.id, offer.name_in("zh")
     finally:
         db.dispose()
     pytest.fail("the small bank has no customer shown an offer with an SMS follow-up")
@@ -148,16 +152,30 @@ def _sign_in(page: Page, name: str) -> None:
     page.wait_for_load_state()
 
 
-def _sms_for(sms: ProviderState, phone: str, *, seconds: float = 30) -> dict[str, object]:
-    """The message the provider took for ``phone``, waiting for the outbox worker."""
+def _sms_for(loop: Loop, *, seconds: float = 30) -> dict[str, object]:
+    """The SMS of the decline's follow-up as the provider took it (waits for the worker).
+
+    The call may have routed other offers to SMS as well: the decline's message is found
+    by its id, which the provider got as ``OutId``.
+    """
+    db = open_db(loop.db_url)
+    with db.connect() as conn:
+        message_id = conn.execute(
+            select(outbox_messages.c.id).where(
+                outbox_messages.c.customer_id == loop.customer,
+                outbox_messages.c.offer_id == loop.offer,
+            )
+        ).scalar_one()
+    db.dispose()
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        with sms.lock:
-            found = [r for r in sms.accepted.values() if r.get("phone") == phone]
-        if found:
-            return found[0]
+        with loop.sms.lock:
+            found = loop.sms.accepted.get(message_id)
+        if found is not None:
+            assert found["phone"] == loop.phone
+            return found
         time.sleep(0.2)
-    pytest.fail(f"no SMS reached the provider for {phone} within {seconds:.0f} s")
+    pytest.fail(f"the follow-up SMS did not reach the provider within {seconds:.0f} s")
 
 
 def _show_sms(page: Page, record: dict[str, object]) -> None:
@@ -193,7 +211,7 @@ def test_a_declined_offer_accepted_from_the_sms_link_is_the_agents_digital_sale(
     expect(card.locator(".result-declined")).to_be_visible()
     agent.screenshot(path=screenshot_path("30-digital-agent-declines"), full_page=True)
 
-    record = _sms_for(loop.sms, loop.phone)
+    record = _sms_for(loop)
     link = LINK.search(str(record["params"]))
     assert link is not None, record
     assert link.group(0).startswith(loop.base)
@@ -206,7 +224,7 @@ def test_a_declined_offer_accepted_from_the_sms_link_is_the_agents_digital_sale(
 
     phone = _page(browser, viewport=PHONE, locale="zh-CN")
     phone.goto(link.group(0))
-    expect(phone.locator("#link-title")).to_be_visible()
+    expect(phone.locator("#link-title")).to_have_text(loop.offer_name_zh)
     phone.screenshot(path=screenshot_path("33-digital-offer-page-phone"), full_page=True)
     phone.locator("form[action$='/accept'] button").click()
     expect(phone.locator(".link-done.ok")).to_be_visible()
@@ -220,6 +238,7 @@ def test_a_declined_offer_accepted_from_the_sms_link_is_the_agents_digital_sale(
     row.scroll_into_view_if_needed()
     supervisor.screenshot(path=screenshot_path("35-digital-supervisor-credits-agent"))
     _wait_for_status(agent, loop, "accepted")
+    expect(agent.locator(f".offer[data-offer={loop.offer}]")).to_contain_text("accepted")
 
     for page in (supervisor, agent, sms_view, phone):
         page.context.close()
