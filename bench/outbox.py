@@ -1,14 +1,14 @@
 """Outbox delivery throughput: 20,000 follow-ups to a local SMTP server and a local SMS provider.
 
 Half the messages are e-mails to an aiosmtpd server, half SMS to the Aliyun-shaped HTTP
-provider of the tests (signature checked, deduped by OutId); each sink runs in a process
-of its own and reports the ids it received. One worker on SQLite claims in batches,
-checks each message at send time and sends a whole batch on the channel loop over kept
-connections. Prints one JSON line ``{"messages", "seconds", "messages_per_s", "lost",
-"duplicates", ...}``: ``lost`` counts queued messages whose id no sink received,
-``duplicates`` the copies a sink received twice; then diagnostics (statuses, CPU per
-message of the worker and of each sink, the load average). Goal: >= 1,000/s, 0 lost,
-0 duplicates.
+provider (signature checked, deduped by OutId), both from ``servesell.channels.sinks``;
+each sink runs in a process of its own and reports the ids it received. One worker on
+SQLite claims in batches, checks each message at send time and sends a whole batch on
+the channel loop over kept connections. Prints one JSON line ``{"messages", "seconds",
+"messages_per_s", "lost", "duplicates", ...}``: ``lost`` counts queued messages whose id
+no sink received, ``duplicates`` the copies a sink received twice; then diagnostics
+(statuses, CPU per message of the worker and of each sink, the load average). Goal:
+>= 1,000/s, 0 lost, 0 duplicates.
 """
 
 from __future__ import annotations
