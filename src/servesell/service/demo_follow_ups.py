@@ -6,7 +6,7 @@ follow-up of an in-call *no*), at the played call's time. After each played day 
 
 1. starts local sinks that stand in for the providers (an HTTP server in the shape of the
    Aliyun SMS API and WeChat's, a real SMTP server), with receipts kept for the demo;
-2. runs the delivery worker (the one ``servesell outbox run`` runs) hour by hour over the
+2. runs the delivery worker (the one ``servesell outbox run`` runs) every two hours of the
    played day on a simulated clock, so quiet hours, caps and validity apply as they would;
 3. applies the provider's receipts through the receipt endpoint's parser and state machine
    (a few numbers are out of service: those receipts say undelivered);
@@ -55,6 +55,9 @@ if TYPE_CHECKING:
 
 SEND_HOURS = 34
 """Hours of a played day the worker runs: to 10:00 the next morning (after quiet hours)."""
+SEND_EVERY_HOURS = 2
+"""The worker's passes on the played clock: a message goes out within two hours of its
+call (in production it runs every second; fewer passes keep the demo fast)."""
 RECEIPT_DELAY = dt.timedelta(seconds=5)
 
 
@@ -169,7 +172,7 @@ class Postman:
     def deliver(self, day: dt.date) -> int:
         """Send ``day``'s follow-ups, apply receipts, play the answers; outcomes learned."""
         start = dt.datetime.combine(day, dt.time(), self.tz).astimezone(dt.UTC)
-        for hour in range(1, SEND_HOURS + 1):
+        for hour in range(SEND_EVERY_HOURS, SEND_HOURS + 1, SEND_EVERY_HOURS):
             self._send_at(start + dt.timedelta(hours=hour))
         with self.db.connect() as conn:
             reached = reached_between(conn, start, start + dt.timedelta(days=1))

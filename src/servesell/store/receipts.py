@@ -70,4 +70,3 @@ def apply_report(
             add_events(conn, [(message_id, new, source, detail or None)], now)
             return Applied.CHANGED
     return Applied.IGNORED  # pragma: no cover - five concurrent changes in a row
-
