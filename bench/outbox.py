@@ -1,14 +1,14 @@
 """Outbox delivery throughput: 20,000 follow-ups to a local SMTP server and a local SMS provider.
 
 Half the messages are e-mails to an aiosmtpd server, half SMS to the Aliyun-shaped HTTP
-provider of the tests (signature checked, deduped by OutId); each sink runs in a process
-of its own and reports the ids it received. One worker on SQLite claims in batches,
-checks each message at send time and sends a whole batch on the channel loop over kept
-connections. Prints one JSON line ``{"messages", "seconds", "messages_per_s", "lost",
-"duplicates", ...}``: ``lost`` counts queued messages whose id no sink received,
-``duplicates`` the copies a sink received twice; then diagnostics (statuses, CPU per
-message of the worker and of each sink, the load average). Goal: >= 1,000/s, 0 lost,
-0 duplicates.
+provider (signature checked, deduped by OutId), both from ``servesell.channels.sinks``;
+each sink runs in a process of its own and reports the ids it received. One worker on
+SQLite claims in batches, checks each message at send time and sends a whole batch on
+the channel loop over kept connections. Prints one JSON line ``{"messages", "seconds",
+"messages_per_s", "lost", "duplicates", ...}``: ``lost`` counts queued messages whose id
+no sink received, ``duplicates`` the copies a sink received twice; then diagnostics
+(statuses, CPU per message of the worker and of each sink, the load average). Goal:
+>= 1,000/s, 0 lost, 0 duplicates.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from sqlalchemy import select
 from servesell.channels.adapters.aliyun import AliyunSms
 from servesell.channels.adapters.smtp import Smtp
 from servesell.channels.backoff import RetryPolicy
+from servesell.channels.sinks import provider as fake
 from servesell.decide import ContactPolicy
 from servesell.domain import Channel
 from servesell.service.delivery import Worker, WorkerSettings
@@ -43,14 +44,13 @@ from servesell.store.follow_ups import outbox_counts
 from servesell.store.outbox import NewMessage, enqueue
 from servesell.store.tables import outbox_messages
 from support import channels as center
-from support import provider as fake
 
 Queue = multiprocessing.Queue  # type: ignore[type-arg]
 
 
 def sms_sink(report: Queue, stop: multiprocessing.Event) -> None:  # type: ignore[type-arg]
     """Run the SMS provider until ``stop``; report its URL, then the ids it took and its CPU."""
-    from support.provider import running_provider
+    from servesell.channels.sinks.provider import running_provider
 
     with running_provider() as (base, state):
         report.put(base)
@@ -61,7 +61,7 @@ def sms_sink(report: Queue, stop: multiprocessing.Event) -> None:  # type: ignor
 
 def mail_sink(report: Queue, stop: multiprocessing.Event) -> None:  # type: ignore[type-arg]
     """Run the SMTP server until ``stop``; report its port, then the ids it took and its CPU."""
-    from support.smtp_sink import running_sink
+    from servesell.channels.sinks.smtp import running_sink
 
     with running_sink() as (port, box):
         report.put(port)

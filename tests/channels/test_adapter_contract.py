@@ -15,12 +15,12 @@ from servesell.channels.adapters.smtp import Smtp
 from servesell.channels.adapters.webhook import Webhook
 from servesell.channels.adapters.wechat import WeChatTemplate
 from servesell.channels.message import OutboundMessage, Result
+from servesell.channels.sinks import free_port
+from servesell.channels.sinks import provider as fake
+from servesell.channels.sinks.provider import ProviderState, running_provider
+from servesell.channels.sinks.smtp import PASSWORD, USER, running_sink
 from servesell.channels.status import Status
 from servesell.domain import Channel
-from support import provider as fake
-from support.provider import ProviderState, running_provider
-from support.server import free_port
-from support.smtp_sink import PASSWORD, USER, running_sink
 
 SECRETS = (
     fake.KEY_SECRET,

@@ -13,6 +13,8 @@ from sqlalchemy import Engine
 
 from servesell.channels import OutboundMessage, Result, parse_templates
 from servesell.channels.adapters.aliyun import AliyunSms
+from servesell.channels.sinks import provider as fake
+from servesell.channels.sinks.provider import running_provider
 from servesell.domain import Channel, OutcomeResult, ProfileSchema
 from servesell.errors import TemplateError
 from servesell.service.links import LinkError, LinkProblem, answer, open_link
@@ -25,9 +27,7 @@ from servesell.service.receipts import (
 )
 from servesell.store.db import write_transaction
 from support import channels as center
-from support import provider as fake
 from support.channels import BASE_URL
-from support.provider import running_provider
 
 SCHEMA = ProfileSchema.from_mapping({"name": "str", "balance": "float"})
 

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from servesell.channels.adapters.smtp import Smtp
 from servesell.channels.message import OutboundMessage, Result
+from servesell.channels.sinks.smtp import PASSWORD, USER, running_sink
 from servesell.domain import Channel
-from support.smtp_sink import PASSWORD, USER, running_sink
 
 
 def _mail(to: str = "good@example.cn", **fields: str) -> OutboundMessage:

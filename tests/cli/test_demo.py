@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from servesell.cli import app
+from servesell.store import open_db
+from servesell.store.tables import outbox_messages
 
 runner = CliRunner()
 
@@ -17,6 +21,16 @@ def test_demo_plays_a_small_center_end_to_end(db_url: str) -> None:
     assert "calls answered" in result.output
     assert "conversion rate" in result.output
     assert "done in" in result.output
+    stages = _follow_up_counts(result.output)
+    assert stages["queued"] >= stages["sent"] >= stages["delivered"] >= stages["link opened"]
+    assert stages["link opened"] >= stages["accepted on the offer page"] > 0
+    assert stages["sent"] == stages["delivered"] + stages["undelivered"]
+    routed_accepted = re.search(r"routed / accepted\D+([\d,]+) / ([\d,]+)", result.output)
+    assert routed_accepted is not None
+    assert int(routed_accepted.group(2)) == stages["accepted on the offer page"]
+    with open_db(db_url).connect() as conn:  # the sink really took them: each was sent once
+        sent = conn.execute(select(func.count()).where(outbox_messages.c.sent_at.is_not(None)))
+        assert sent.scalar_one() == stages["sent"]
 
     decided = runner.invoke(app, ["decide", "C0000001", "--json", "--db", db_url])
     assert decided.exit_code == 0, decided.output
@@ -61,3 +75,9 @@ def test_kpis_command_matches_the_demo_table(tmp_path) -> None:
     everything = json.loads(total.output)["rows"]["all"]
     assert sum(r["accepted"] for r in rows.values()) == everything["accepted"]
     assert f"{everything['calls']:,}" in demo.output
+
+
+def _follow_up_counts(output: str) -> dict[str, int]:
+    """The demo's follow-up table as ``{stage: count}`` (the stage without its note)."""
+    rows = re.findall(r"│ ([^│(]+?)\s*(?:\([^│]*\))?\s*│\s*([\d,]+) │", output)
+    return {name.strip(): int(n.replace(",", "")) for name, n in rows}

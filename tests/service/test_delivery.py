@@ -13,6 +13,9 @@ from sqlalchemy import Engine, select
 from servesell.channels.adapters.aliyun import AliyunSms
 from servesell.channels.adapters.smtp import Smtp
 from servesell.channels.backoff import RetryPolicy
+from servesell.channels.sinks import provider as fake
+from servesell.channels.sinks.provider import ProviderState, running_provider
+from servesell.channels.sinks.smtp import Mailbox, running_sink
 from servesell.channels.status import Status
 from servesell.domain import Channel
 from servesell.service.delivery import Worker, WorkerSettings
@@ -21,10 +24,7 @@ from servesell.store.db import write_transaction
 from servesell.store.optouts import set_opt_out
 from servesell.store.tables import outbox_messages
 from support import channels as center
-from support import provider as fake
 from support.channels import BASE_URL, MORNING
-from support.provider import ProviderState, running_provider
-from support.smtp_sink import Mailbox, running_sink
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 

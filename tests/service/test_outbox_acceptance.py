@@ -20,6 +20,8 @@ from collections import Counter
 import pytest
 from sqlalchemy import Engine, func, select
 
+from servesell.channels.sinks import provider as fake
+from servesell.channels.sinks.provider import running_provider
 from servesell.channels.status import Status
 from servesell.decide import ContactPolicy
 from servesell.domain import Channel
@@ -28,8 +30,6 @@ from servesell.store.db import write_transaction
 from servesell.store.outbox import NewMessage, enqueue
 from servesell.store.tables import outbox_events, outbox_messages
 from support import channels as center
-from support import provider as fake
-from support.provider import running_provider
 from support.server import live_server
 
 MESSAGES = 2000

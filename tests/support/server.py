@@ -3,40 +3,40 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import IO
 
 import httpx
 
-READY_SECONDS = 60
-"""How long workers may take to start (a loaded 2-core machine: tens of seconds)."""
+from servesell.channels.sinks import free_port
 
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+__all__ = ["free_port", "live_server"]
 
 
 @contextmanager
 def live_server(
-    db_url: str, *, workers: int = 2, env: dict[str, str] | None = None
+    db_url: str,
+    *,
+    workers: int = 2,
+    env: dict[str, str] | None = None,
+    port: int | None = None,
+    args: Sequence[str] = (),
 ) -> Iterator[str]:
     """Start the server, wait until /readyz answers, yield its base URL, stop it.
 
-    ``env`` adds environment variables (``SERVESELL_*`` settings) for this server only.
+    ``env`` adds environment variables (``SERVESELL_*`` settings) for this server only;
+    ``port`` serves on a chosen port (known before the start, e.g. for the public URL) and
+    ``args`` adds options of ``servesell serve`` (``--outbox``).
     """
-    port = free_port()
+    port = port or free_port()
     cmd = [
         sys.executable, "-m", "servesell.cli", "serve", "--db", db_url,
-        "--port", str(port), "--workers", str(workers),
+        "--port", str(port), "--workers", str(workers), *args,
     ]  # fmt: skip
     env = {**os.environ, "PYTHONWARNINGS": "ignore", **(env or {})}
     # The server's log goes to a file, not a pipe: an unread pipe that fills up would stall

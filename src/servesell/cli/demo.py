@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, get_args
+from typing import TYPE_CHECKING, Annotated, get_args
 
 import typer
 from rich.progress import (
@@ -21,6 +21,9 @@ from servesell.cli.options import DbOption, SeedOption, open_database
 from servesell.config import get_settings
 from servesell.queueing.settings import GateKind
 from servesell.service.demo import DemoConfig, DemoResult, run_demo
+
+if TYPE_CHECKING:
+    from servesell.service.demo_follow_ups import FollowUpTally
 
 GATE_KINDS = get_args(GateKind)
 
@@ -72,6 +75,7 @@ def demo(
 
         result = run_demo(engine, config, progress)
     console.print(kpi_table(result, settings.currency))
+    console.print(follow_up_table(result.follow_ups))
     console.print(
         f"{result.config.customers:,} customers, {result.agents} agents, "
         f"{result.config.days} day(s) from {result.config.start}, seed {result.config.seed}; "
@@ -107,6 +111,34 @@ def kpi_table(result: DemoResult, currency: str) -> Table:
     ]
     for name, value in rows:
         table.add_row(name, value)
+    return table
+
+
+def follow_up_table(tally: FollowUpTally) -> Table:
+    """What became of the digital follow-ups, stage by stage, as a Rich table.
+
+    The messages really went out over SMTP and HTTP, but to local sinks the demo started;
+    the receipts and the customers' clicks are simulated (seeded): the title says so.
+    """
+    table = Table(
+        title="digital follow-ups: sent to local sinks (receipts and customer clicks simulated)",
+        title_justify="left",
+    )
+    table.add_column("messages")
+    table.add_column("count", justify="right")
+    rows = [
+        ("queued (written to the outbox)", tally.queued),
+        ("sent (taken by the local provider)", tally.sent),
+        ("delivered (provider receipt)", tally.delivered),
+        ("undelivered (provider receipt)", tally.undelivered),
+        ("link opened", tally.opened),
+        ("accepted on the offer page", tally.accepted),
+        ("failed or dead-lettered", tally.failed),
+        ("not sent: opted out, do-not-market, expired", tally.held_back),
+        ("still waiting (send window not open yet)", tally.waiting),
+    ]
+    for name, count in rows:
+        table.add_row(name, f"{count:,}")
     return table
 
 

@@ -3,8 +3,10 @@
 Generates the center into the store, then plays each day's calls in time order through a
 first-come-first-served queue of agents: when an agent answers, servesell decides (with
 the live number of calls waiting), the synthetic agent and customer respond from the
-latent truth, outcomes are recorded, and offer talk time lengthens the call. KPIs come
-from the decision log like in production.
+latent truth, outcomes are recorded, and offer talk time lengthens the call. The day's
+digital follow-ups are then really sent to local sinks and answered by the customers who
+receive them (:mod:`servesell.service.demo_follow_ups`). KPIs come from the decision log
+like in production.
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from servesell.channels.template_check import parse_templates
 from servesell.domain import CallContext, QueueState
 from servesell.errors import StoreError
 from servesell.ingest import read_catalog, read_schema_file
 from servesell.learn.adaptive import AdaptivePropensity
 from servesell.queueing.settings import GateKind, GateSettings
 from servesell.report.kpis import TOTAL, Kpis, Tallies, kpis
+from servesell.service.demo_follow_ups import FollowUpTally, People, Postman, tally_follow_ups
 from servesell.service.engines import FixedEngine, build_engine
 from servesell.service.kpis import kpis_by
 from servesell.service.learning import Saved, save_adaptive
@@ -42,6 +46,7 @@ from servesell.store import (
     upsert_offers,
     upsert_teams,
 )
+from servesell.store.channel_templates import save_templates
 from servesell.store.evidence import learning_head
 from servesell.store.learning import last_outcome_id
 from servesell.store.meta import clear_data
@@ -50,6 +55,7 @@ from servesell.synth import (
     TrafficProfile,
     bank_catalog_path,
     bank_schema_path,
+    bank_templates_path,
     generate_calls,
     generate_customers,
     generate_staff,
@@ -105,6 +111,7 @@ class DemoResult:
     gate: str
     model: str
     learned_outcomes: int
+    follow_ups: FollowUpTally
 
 
 def run_demo(db: Engine, config: DemoConfig, progress: Progress | None = None) -> DemoResult:
@@ -126,7 +133,7 @@ def run_demo(db: Engine, config: DemoConfig, progress: Progress | None = None) -
     queue = _QueueStats()
     center = _Center(
         db,
-        CallDesk(db, FixedEngine(engine), links=LinkBase(config.public_url, tz)),
+        CallDesk(db, FixedEngine(engine), links=LinkBase(config.public_url, tz, event_time=True)),
         {c.id: c for c in customers},
         agents,
         offers,
@@ -136,16 +143,22 @@ def run_demo(db: Engine, config: DemoConfig, progress: Progress | None = None) -
         model,
     )
     profile = TrafficProfile(calls_per_day=config.customers * config.calls_per_customer_day)
-    for day_index in range(config.days):
-        day = config.start + dt.timedelta(days=day_index)
-        calls = generate_calls(profile, customers, day, tz, seed=config.seed * 1000 + day_index)
-        center.play(calls, day, profile)
+    people = People(center.customers, offers, center.truth, center.contexts)
+    with Postman(db, people, tz=tz, seed=config.seed, model=model) as postman:
+        for day_index in range(config.days):
+            day = config.start + dt.timedelta(days=day_index)
+            calls = generate_calls(profile, customers, day, tz, seed=config.seed * 1000 + day_index)
+            center.play(calls, day, profile)
+            report(f"follow-ups {day}", 0, 1)
+            center.learned += postman.deliver(day)
+            report(f"follow-ups {day}", 1, 1)
     if model is not None:
         with db.begin() as conn:
             head = learning_head(conn)  # the model learned every event of the log, in order
             save_adaptive(conn, Saved(model, center.learned, last_outcome_id(conn), head))
     with db.connect() as conn:
         total = kpis_by(conn, tz=tz).get(TOTAL) or kpis(Tallies())
+        follow_ups = tally_follow_ups(conn)
     return DemoResult(
         config=config,
         agents=len(agents),
@@ -157,6 +170,7 @@ def run_demo(db: Engine, config: DemoConfig, progress: Progress | None = None) -
         gate=config.gate,
         model="adaptive (learning from every outcome)" if model else "offer priors",
         learned_outcomes=center.learned,
+        follow_ups=follow_ups,
     )
 
 
@@ -185,6 +199,14 @@ def _prepare(
     if catalog.errors:  # pragma: no cover - the shipped catalog is tested
         raise StoreError(f"the demo catalog is invalid: {catalog.errors[0]}")
     upsert_offers(conn, catalog.offers)
+    templates = parse_templates(
+        bank_templates_path().read_text(encoding="utf-8"),
+        source=str(bank_templates_path()),
+        schema=schema,
+        base_url=config.public_url,
+        offers={o.id: o for o in catalog.offers},
+    )
+    save_templates(conn, templates)
     report("customers", 0, config.customers)
     customers = generate_customers(config.customers, seed=config.seed, as_of=config.start)
     upsert_customers(conn, customers)
@@ -240,6 +262,8 @@ class _Center:
     model: AdaptivePropensity | None = None
     truth: LatentPropensity = field(default_factory=LatentPropensity)
     learned: int = 0
+    contexts: dict[str, CallContext] = field(default_factory=dict)
+    """The call of each decision with an offer: what its follow-ups' answers are judged on."""
 
     def play(self, calls: list[Call], day: dt.date, profile: TrafficProfile) -> None:
         """First-come-first-served: each call waits for the earliest free agent."""
@@ -283,6 +307,8 @@ class _Center:
         )
         pop = self.desk.pop_in(conn, call.customer_id, context, queue_state=state)
         decision, customer = pop.decision, pop.customer
+        if decision.shown or decision.digital:
+            self.contexts[decision.id] = decision.context
         extra = 0.0
         for outcome in respond(
             decision, customer, agent, offers=self.offers, truth=self.truth, rng=self.rng

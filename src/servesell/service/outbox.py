@@ -44,10 +44,16 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class LinkBase:
-    """Where tracked links point and the zone dates in messages are written in."""
+    """Where tracked links point and the zone dates in messages are written in.
+
+    ``event_time`` queues each message at the time of its cause (the decision, the
+    recorded *no*) instead of the wall clock: for ``servesell demo``, which plays a past
+    or future day, so validity, link expiry and quiet hours follow the played day.
+    """
 
     base_url: str
     tz: dt.tzinfo = dt.UTC
+    event_time: bool = False
 
 
 @dataclass(frozen=True, slots=True)

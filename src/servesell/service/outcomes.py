@@ -44,7 +44,8 @@ def record_in(conn: Connection, outcome: Outcome, *, links: LinkBase | None = No
     """:func:`record` inside the caller's write transaction."""
     created = record_outcome(conn, outcome)
     if created and links is not None:
-        enqueue_decline_follow_up(conn, outcome, base_url=links.base_url, tz=links.tz)
+        now = outcome.recorded_at if links.event_time else None
+        enqueue_decline_follow_up(conn, outcome, base_url=links.base_url, tz=links.tz, now=now)
     if created:
         log_outcome(conn, outcome)  # the online model's evidence, in this same transaction
     if created and is_callback_request(outcome):

@@ -205,7 +205,9 @@ class CallDesk:
         if self.links is None or not decision.digital:
             return ()
         base, tz = self.links.base_url, self.links.tz
-        enqueue_follow_ups(conn, decision, customer, engine.catalog.by_id, base_url=base, tz=tz)
+        now = decision.made_at if self.links.event_time else None
+        offers = engine.catalog.by_id
+        enqueue_follow_ups(conn, decision, customer, offers, base_url=base, tz=tz, now=now)
         return tuple(follow_ups_of(conn, decision.id))
 
     def _pop(

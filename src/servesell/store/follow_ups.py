@@ -87,6 +87,35 @@ def outbox_counts(conn: Connection) -> dict[Status, int]:
     return {Status(status): int(n) for status, n in rows}
 
 
+@dataclass(frozen=True, slots=True)
+class Reached:
+    """A follow-up the provider took and did not report undelivered: its link can be used."""
+
+    message_id: str
+    decision_id: str
+    offer_id: str
+    channel: Channel
+    customer_id: str
+    link: str
+    sent_at: dt.datetime
+
+
+def reached_between(conn: Connection, start: dt.datetime, end: dt.datetime) -> list[Reached]:
+    """Messages queued in ``[start, end)`` now ``sent`` or ``delivered``, in queue order."""
+    rows = conn.execute(
+        select(M.c.id, M.c.decision_id, M.c.offer_id, M.c.channel, M.c.customer_id, M.c.link,
+               M.c.sent_at)
+        .where(M.c.created_at >= start, M.c.created_at < end, M.c.sent_at.is_not(None),
+               M.c.status.in_([Status.SENT.value, Status.DELIVERED.value]))
+        .order_by(M.c.created_at, M.c.decision_id, M.c.offer_id)
+    ).all()  # fmt: skip
+    return [
+        Reached(r.id, r.decision_id, r.offer_id, Channel(r.channel), r.customer_id, r.link,
+                _aware(r.sent_at) or start)
+        for r in rows
+    ]  # fmt: skip
+
+
 def send_facts(
     conn: Connection, held: Sequence[Claimed], *, zone_field: str, since: dt.datetime
 ) -> dict[tuple[str, Channel], SendFacts]:

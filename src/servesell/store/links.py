@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import distinct, func, insert, select, update
 
 from servesell.domain.offer import Channel
 from servesell.store.tables import decisions, link_events, link_tokens, outbox_messages
@@ -86,3 +86,13 @@ def answer_link(conn: Connection, token_hash: str, answer: str, at: dt.datetime)
 def record_link_event(conn: Connection, message_id: str, kind: str, at: dt.datetime) -> None:
     """Append what the customer did with the link (``opened``, ``accepted``, ...)."""
     conn.execute(insert(link_events), {"message_id": message_id, "kind": kind, "at": at})
+
+
+def link_event_counts(conn: Connection) -> dict[str, int]:
+    """How many messages had each link event (``opened``, ``accepted``, ...), each once."""
+    rows = conn.execute(
+        select(link_events.c.kind, func.count(distinct(link_events.c.message_id))).group_by(
+            link_events.c.kind
+        )
+    )
+    return {kind: int(n) for kind, n in rows}

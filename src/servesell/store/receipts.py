@@ -12,7 +12,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from servesell.channels.status import Status, after_receipt
 from servesell.store.outbox import add_events
@@ -58,6 +58,8 @@ def apply_report(
             "lease_owner": None,
             "lease_expires": None,
             "updated_at": now,
+            # when it went out, for a message a report shows was sent (if not known yet)
+            "sent_at": func.coalesce(M.c.sent_at, now),
         }
         if provider_id:
             values["provider_id"] = provider_id
@@ -65,12 +67,6 @@ def apply_report(
             values["last_error"] = detail[:500]
         stmt = update(M).where(M.c.id == message_id, M.c.status == current).values(**values)
         if conn.execute(stmt).rowcount == 1:
-            _stamp_sent(conn, message_id, now)
             add_events(conn, [(message_id, new, source, detail or None)], now)
             return Applied.CHANGED
     return Applied.IGNORED  # pragma: no cover - five concurrent changes in a row
-
-
-def _stamp_sent(conn: Connection, message_id: str, now: dt.datetime) -> None:
-    """Record when it went out, for a message a report shows was sent (if not known yet)."""
-    conn.execute(update(M).where(M.c.id == message_id, M.c.sent_at.is_(None)).values(sent_at=now))

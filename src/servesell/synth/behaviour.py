@@ -1,8 +1,10 @@
 """How synthetic agents and customers respond to a decision: the demo's ground truth at work.
 
 An agent skips a flagged offer now and then (``not_offered``); otherwise the customer
-accepts with the latent true propensity scaled by the agent's selling skill. Digital
-follow-ups convert at a fraction of the in-call rate, hours later.
+accepts with the latent true propensity scaled by the agent's selling skill. A digital
+follow-up is answered only if it reaches the customer: some numbers are out of service,
+some customers open the link hours later, and those accept at a fraction of the in-call
+rate (:func:`answer_follow_up`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from servesell.domain.decision import DECLINE_REASONS, Outcome, OutcomeResult
 if TYPE_CHECKING:
     import random
 
-    from servesell.domain.center import Agent
+    from servesell.domain.center import Agent, CallContext
     from servesell.domain.customer import Customer
     from servesell.domain.decision import Decision
     from servesell.domain.offer import Offer
@@ -29,6 +31,11 @@ class Behaviour:
 
     skip_rate: float = 0.04
     digital_factor: float = 0.25
+    """A delivered follow-up is accepted at this fraction of the latent in-call propensity."""
+    open_rate: float = 0.4
+    """Share of delivered follow-ups whose link is opened."""
+    unreachable_rate: float = 0.03
+    """Share of phone numbers out of service (the provider reports them undelivered)."""
     accepted_talk_factor: float = 1.2
     declined_talk_factor: float = 0.6
 
@@ -43,7 +50,7 @@ def respond(
     rng: random.Random,
     behaviour: Behaviour = Behaviour(),
 ) -> list[Outcome]:
-    """Outcomes for every offer the decision made (shown in the call or sent digitally)."""
+    """Outcomes of the offers shown in the call (digital ones: :func:`answer_follow_up`)."""
     skill = agent.skill if agent else 1.0
     out: list[Outcome] = []
     for c in decision.shown:
@@ -58,14 +65,39 @@ def respond(
         result = OutcomeResult.ACCEPTED if accepted else OutcomeResult.DECLINED
         reason = None if accepted else rng.choice(DECLINE_REASONS)
         out.append(_outcome(decision, c.offer_id, result, reason, seconds))
-    for c in decision.digital:
-        p = truth.probability(c.offer_id, customer, decision.context) * behaviour.digital_factor
-        if rng.random() < p and c.channel is not None:
-            later = decision.made_at + dt.timedelta(hours=rng.uniform(0.5, 48))
-            out.append(
-                Outcome(decision.id, c.offer_id, OutcomeResult.ACCEPTED, later, channel=c.channel)
-            )
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class LinkVisit:
+    """When a customer opened a follow-up's link, and accepted on its page (or not)."""
+
+    opened_at: dt.datetime
+    accepted_at: dt.datetime | None
+
+
+def answer_follow_up(
+    offer_id: str,
+    customer: Customer,
+    context: CallContext,
+    received_at: dt.datetime,
+    *,
+    truth: LatentPropensity,
+    rng: random.Random,
+    behaviour: Behaviour = Behaviour(),
+) -> LinkVisit | None:
+    """Whether the customer opens a delivered follow-up's link (and when), and accepts.
+
+    Opened with ``open_rate`` within a day; accepted with the latent propensity times
+    ``digital_factor`` overall, so with that divided by ``open_rate`` once opened.
+    """
+    if rng.random() >= behaviour.open_rate:
+        return None
+    opened = received_at + dt.timedelta(minutes=rng.uniform(2, 20 * 60))
+    p = truth.probability(offer_id, customer, context) * behaviour.digital_factor
+    if rng.random() < min(1.0, p / behaviour.open_rate):
+        return LinkVisit(opened, opened + dt.timedelta(minutes=rng.uniform(0.5, 5)))
+    return LinkVisit(opened, None)
 
 
 def _outcome(

@@ -3,9 +3,10 @@
 Real enough to test against: it checks Aliyun's RPC signature, answers ``SendSms`` and
 ``QuerySendDetails`` in Aliyun's JSON shape, dedupes by ``OutId`` (counting repeats as
 duplicates), and pushes receipts to a URL late, twice or out of order. Per phone number
-it can reject, throttle, time out after taking the message, answer garbage or fail with
-HTTP 500. Served by uvicorn in a thread on 127.0.0.1 (or in its own process for the
-benchmark).
+it can reject, throttle, time out after taking the message, answer garbage, fail with
+HTTP 500, or take the message and later report it undelivered. Receipts are pushed to
+``receipt_url`` when one is set, else kept for the caller (:func:`take_receipts`). Served
+by uvicorn in a thread on 127.0.0.1 (or in its own process for the benchmark).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from servesell.channels.adapters.aliyun import sign
-from support.server import free_port
+from servesell.channels.sinks.ports import free_port
 
 KEY_ID = "test-key-id"
 KEY_SECRET = "test-key-secret-DO-NOT-LEAK-7f3a"
@@ -45,9 +46,11 @@ class ProviderState:
     """What the provider received and how it behaves."""
 
     behaviour: dict[str, str] = field(default_factory=dict)
-    """Address -> ``reject``, ``throttle``, ``timeout``, ``garbage``, ``http500``."""
+    """Address -> ``reject``, ``throttle``, ``timeout``, ``garbage``, ``http500`` or
+    ``undeliverable`` (taken, then reported not delivered)."""
     hang_seconds: float = 3.0
     receipt_url: str | None = None
+    """Where receipts are pushed; ``None`` keeps them for :func:`take_receipts`."""
     receipt_mode: str = "none"
     """``none``, ``once``, ``late``, ``twice`` or ``out_of_order``."""
     receipt_delay: float = 0.5
@@ -96,7 +99,8 @@ def provider_app(state: ProviderState) -> Starlette:
             return misbehaves
         biz, first = state.take(data["id"], data)
         if first:
-            _schedule(state, data["id"], biz, generic=True)
+            reached = state.behaviour.get(data["to"]) != "undeliverable"
+            _schedule(state, data["id"], biz, generic=True, reached=reached)
         return JSONResponse({"id": biz})
 
     async def token(request: Request) -> Response:
@@ -143,7 +147,9 @@ async def _send_sms(state: ProviderState, params: dict[str, str]) -> Response:
         return misbehaves
     biz, first = state.take(out_id, record)
     if first:
-        _schedule(state, out_id, biz, generic=False)
+        _schedule(
+            state, out_id, biz, generic=False, reached=state.behaviour.get(phone) != "undeliverable"
+        )
     return JSONResponse({"Code": "OK", "Message": "OK", "BizId": biz, "RequestId": "r"})
 
 
@@ -191,17 +197,21 @@ def _details(state: ProviderState, params: dict[str, str]) -> dict[str, Any]:
     return {"Code": "OK", "TotalCount": len(dtos), "SmsSendDetailDTOs": {"SmsSendDetailDTO": dtos}}
 
 
-def _schedule(state: ProviderState, out_id: str, biz: str, *, generic: bool) -> None:
-    if state.receipt_url is None or state.receipt_mode == "none":
+def _schedule(state: ProviderState, out_id: str, biz: str, *, generic: bool, reached: bool) -> None:
+    if state.receipt_mode == "none":
         return
     now = time.monotonic()
     late = now + state.receipt_delay
+    sent: dict[str, Any] | None
+    done: dict[str, Any]
     if generic:
         sent = {"message_id": out_id, "status": "sent", "provider_id": biz}
-        done = {"message_id": out_id, "status": "delivered", "provider_id": biz}
+        status = "delivered" if reached else "undelivered"
+        done = {"message_id": out_id, "status": status, "provider_id": biz}
     else:
         sent = None
-        done = {"out_id": out_id, "biz_id": biz, "success": True, "err_code": "DELIVERED",
+        code = "DELIVERED" if reached else "MOBILE_NOT_ON_SERVICE"
+        done = {"out_id": out_id, "biz_id": biz, "success": reached, "err_code": code,
                 "report_time": "2026-03-02 10:00:05", "phone_number": "13800000000"}  # fmt: skip
     plan: list[tuple[float, dict[str, Any]]]
     if state.receipt_mode == "out_of_order" and sent is not None:
@@ -216,13 +226,28 @@ def _schedule(state: ProviderState, out_id: str, biz: str, *, generic: bool) -> 
         state.pending.extend(plan)
 
 
+def take_receipts(state: ProviderState, *, due_by: float | None = None) -> list[dict[str, Any]]:
+    """The receipts due by ``due_by`` (monotonic; default all), taken out of ``state``.
+
+    For a caller without a receipt URL (``servesell demo``): it applies them itself
+    through the same parser as the receipt endpoint.
+    """
+    with state.lock:
+        due = [p for p in state.pending if due_by is None or p[0] <= due_by]
+        for item in due:
+            state.pending.remove(item)
+    return [body for _, body in sorted(due, key=lambda p: p[0])]
+
+
 def push_receipts(state: ProviderState, stop: threading.Event, *, batch: int = 200) -> None:
     """Post due receipts to ``state.receipt_url`` until ``stop`` (Aliyun pushes JSON arrays)."""
     with httpx.Client(timeout=10, trust_env=False) as http:
-        while not stop.is_set() or state.pending:
+        while not stop.is_set() or (state.pending and state.receipt_url):
             now = time.monotonic()
+            due: list[tuple[float, dict[str, Any]]] = []
             with state.lock:
-                due = [p for p in state.pending if p[0] <= now][:batch]
+                if state.receipt_url:
+                    due = [p for p in state.pending if p[0] <= now][:batch]
                 for item in due:
                     state.pending.remove(item)
             if due and state.receipt_url:

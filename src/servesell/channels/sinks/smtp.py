@@ -1,4 +1,4 @@
-"""A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives, for adapter tests.
+"""A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives (tests, bench, demo).
 
 Recipients steer it: ``reject@...`` is refused with 550, ``later@...`` with 451, and
 ``slow@...`` is accepted but answered only after ``hang_seconds`` (the client times out
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
-from support.server import free_port
+from servesell.channels.sinks.ports import free_port
 
 if TYPE_CHECKING:
     import ssl
