@@ -134,7 +134,7 @@ def check_rule(
     for customer in found:
         scanned += 1
         eligible += compiled(customer, today) is True
-        if scanned % 256 == 0 and clock() > deadline:
+        if scanned % 64 == 0 and clock() > deadline:
             break
     if scanned == total:
         return RuleCheck(eligible=eligible, scanned=scanned, total=total)
