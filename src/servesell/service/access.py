@@ -24,7 +24,7 @@ from servesell.errors import AccessError
 from servesell.store.audit import audit
 from servesell.store.decisions import decision_owner
 from servesell.store.tables import agents, decisions, users
-from servesell.store.users import Role
+from servesell.store.users import Role, User
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -32,14 +32,17 @@ if TYPE_CHECKING:
 
     from servesell.config import Settings
     from servesell.domain import Decision, Outcome
-    from servesell.store.users import User
+    from servesell.service.tokens import TokenCache
 
 
-def acting_agent(db: Database, user: User, agent_id: str | None) -> str:
+def acting_agent(
+    db: Database, user: User, agent_id: str | None, *, known: TokenCache | None = None
+) -> str:
     """The agent a decision is made for: ``user`` themselves unless a supervisor names one.
 
-    :class:`AccessError` when an agent names someone else, or the named agent is unknown
-    (the database is read only in that last case).
+    :class:`AccessError` when an agent names someone else, or the named agent is unknown.
+    The database is read only in that last case, at most every few seconds per agent
+    with ``known`` (the worker's token cache: a CTI names the same agents all day).
     """
     if agent_id is None or agent_id == user.name:
         return user.name
@@ -48,13 +51,18 @@ def acting_agent(db: Database, user: User, agent_id: str | None) -> str:
             f"agent_id {agent_id!r} is not you ({user.name}): an agent decides only their own "
             "calls (a CTI deciding for many agents needs a supervisor token)"
         )
+    key = f"agent:{agent_id}"
+    if known is not None and known.get(key) is not None:
+        return agent_id
     with db.connect() as conn:
-        known = known_agent(conn, agent_id)
-    if not known:
+        exists_now = known_agent(conn, agent_id)
+    if not exists_now:
         raise AccessError(
             f"unknown agent_id {agent_id!r}: not a user nor an agent of the roster "
             "(servesell users add, or the agents import)"
         )
+    if known is not None:
+        known.put(key, User(agent_id, Role.AGENT))
     return agent_id
 
 

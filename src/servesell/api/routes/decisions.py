@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query, Response, status
 from servesell.api.schemas import AUTHED, DecisionRequest, OutcomeOut, OutcomeRequest, errors
 from servesell.decide import why_not
 from servesell.domain import CallContext, Outcome
-from servesell.http import AgentDep, ConnDep, DbDep, DeskDep, SettingsDep
+from servesell.http import AgentDep, ConnDep, DbDep, DeskDep, SettingsDep, TokensDep
 from servesell.service.access import acting_agent, check_own_call, read_personal
 from servesell.service.views import DecisionView
 from servesell.store import get_decision
@@ -32,6 +32,7 @@ DecisionId = Annotated[str, Path(min_length=1, max_length=64)]
 def create_decision(
     body: DecisionRequest,
     desk: DeskDep,
+    tokens: TokensDep,
     user: AgentDep,
     response: Response,
     explain: Annotated[bool, Query(description="Include every candidate's fate")] = False,
@@ -45,7 +46,7 @@ def create_decision(
     An agent decides only as themselves (``agent_id`` absent or their own name); a
     supervisor token may name another agent, who must exist (403 otherwise).
     """
-    agent = acting_agent(desk.db, user, body.agent_id)
+    agent = acting_agent(desk.db, user, body.agent_id, known=tokens)
     context = CallContext(
         at=body.at or dt.datetime.now(dt.UTC),
         reason=body.reason,
