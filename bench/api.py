@@ -53,6 +53,8 @@ def main() -> None:
         engine = open_db(url)
         with engine.begin() as conn:
             token = add_user(conn, "bench", Role.ADMIN)
+            for i in range(50):  # the agents the load names (an unknown agent_id is refused)
+                add_user(conn, f"A{i:03d}", Role.AGENT)
         engine.dispose()
         base = stack.enter_context(live_server(url, workers=args.workers))
         # The set-up's objects are kept out of the collector, so a long collection in this

@@ -39,6 +39,22 @@ class Settings(BaseSettings):
     session_hours: float = Field(
         default=10.0, gt=0, le=168, description="hours a web login lasts (one shift)"
     )
+    login_failures_per_user: int = Field(
+        default=5, ge=1, le=1000, description="failed web logins per user name within the window"
+    )
+    login_failures_per_address: int = Field(
+        default=20, ge=1, le=100_000, description="failed web logins per client address"
+    )
+    login_window_minutes: float = Field(
+        default=15.0, gt=0, le=1440, description="window of the failed-login throttle"
+    )
+    call_open_minutes: float = Field(
+        default=60.0,
+        gt=0,
+        le=1440,
+        description="an agent may read a customer (profile, decisions) for this long after "
+        "a decision of theirs on that customer: the call they have open",
+    )
     db_pool_size: int = Field(
         default=10,
         ge=1,

@@ -19,6 +19,8 @@ HTTP status in ``api/``; nothing else knows about status codes.
      ├── TemplateError          message templates that do not validate (has lines)
      ├── ChannelError           a follow-up channel refused or misconfigured (no secrets)
      ├── CampaignError          a campaign or a change of its state that is refused
+     ├── AccessError            an identity acting where it does not belong (not its call, ...)
+     ├── BusyError              a bounded resource is in use (a user's rule preview); retry later
      └── StoreError             the database refused (not migrated, locked, foreign data)
 """
 
@@ -146,6 +148,17 @@ class NotFoundError(ServesellError):
 
 class OutcomeError(ServesellError):
     """An outcome that contradicts the decision log (offer not shown, conflicting result)."""
+
+
+class AccessError(ServesellError):
+    """A user acting beyond their role (another agent's call, a customer not served, ...).
+
+    Also revoking oneself or the last admin. The message says what and whose.
+    """
+
+
+class BusyError(ServesellError):
+    """A bounded resource is already in use (e.g. a user's rule preview); try again later."""
 
 
 class StoreError(ServesellError):

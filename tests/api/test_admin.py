@@ -66,7 +66,7 @@ def test_bulk_import_reports_rows_and_keeps_the_good_ones(client: TestClient, to
     assert (body["accepted"], body["rejected"]) == (1, 3)
     reasons = [(e["where"], e["column"]) for e in body["errors"]]
     assert reasons == [("item 2", "age"), ("item 3", "agee"), ("item 4", "id")]
-    read = client.get("/v1/customers/N1", headers=auth(tokens["agent"])).json()
+    read = client.get("/v1/customers/N1", headers=auth(tokens["supervisor"])).json()
     assert read["attributes"]["age"] == 30
 
 

@@ -62,7 +62,7 @@ def test_oversized_body_is_413_before_it_is_read(client: TestClient, tokens) -> 
     ["/v1/decisions/nope", "/v1/customers/NOPE1", "/v1/offers/nope", "/v1/decisions/nope/why/x"],
 )
 def test_unknown_ids_are_404_with_the_id(client: TestClient, tokens, path: str) -> None:
-    response = client.get(path, headers=auth(tokens["agent"]))
+    response = client.get(path, headers=auth(tokens["supervisor"]))  # agents: 403, not serving
     assert response.status_code == 404
     assert "nope" in response.json()["detail"].lower()
 

@@ -28,6 +28,15 @@ when the queue can afford the extra seconds. Every endpoint but `/healthz` and
 Roles: **agent** (decisions, outcomes, mode), **supervisor** (+ KPIs, queue state, gate,
 policy view, audit), **admin** (+ catalog, policy, customers, users).
 
+An agent acts only as themselves, on their own calls: `agent_id` must be absent or their
+own name, outcomes only on their own decisions, and customers and decisions are readable
+only while the agent has a call open with the customer (a decision of theirs on that
+customer in the last `SERVESELL_CALL_OPEN_MINUTES`, default 60); otherwise 403. A CTI
+deciding for many agents uses a supervisor token and names an existing agent. Supervisors
+may record an outcome on any call (audited as a correction). Reads of customers and
+decisions are audited. Rule previews are bounded (sampled estimate, time limit, one per
+user at a time: 429 with `Retry-After`).
+
 The same users log in to the web app at `/login`; a browser session also authenticates
 these endpoints (state-changing calls then need the `X-CSRF-Token` header).
 """

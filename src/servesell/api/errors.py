@@ -16,6 +16,8 @@ from pydantic import ValidationError
 from starlette.routing import Match
 
 from servesell.errors import (
+    AccessError,
+    BusyError,
     CatalogError,
     InputFileError,
     NotFoundError,
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
 
 _STATUS: tuple[tuple[type[ServesellError], int], ...] = (
     (NotFoundError, status.HTTP_404_NOT_FOUND),
+    (AccessError, status.HTTP_403_FORBIDDEN),
+    (BusyError, status.HTTP_429_TOO_MANY_REQUESTS),
     (OutcomeError, status.HTTP_409_CONFLICT),
     (RuleError, status.HTTP_422_UNPROCESSABLE_CONTENT),
     (CatalogError, status.HTTP_422_UNPROCESSABLE_CONTENT),
@@ -59,7 +63,8 @@ async def _servesell_error(request: Request, exc: Exception) -> JSONResponse:
     body: dict[str, Any] = {"detail": str(exc)}
     if isinstance(exc, RuleError):
         body["position"] = exc.position
-    return JSONResponse(body, status_code=status_for(exc))
+    headers = {"Retry-After": "1"} if isinstance(exc, BusyError) else None
+    return JSONResponse(body, status_code=status_for(exc), headers=headers)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

@@ -131,8 +131,16 @@ class RuleCheckOut(BaseModel):
 
     valid: bool
     errors: list[RuleProblem]
-    eligible_customers: int | None = None
-    customers_scanned: int | None = None
+    eligible_customers: int | None = Field(
+        default=None, description="Customers the rule selects (estimated when `estimate`)"
+    )
+    customers_scanned: int | None = Field(default=None, description="Customers evaluated")
+    customers_total: int | None = Field(default=None, description="Customers in the store")
+    estimate: bool | None = Field(
+        default=None,
+        description="True when the count is scaled from a sample or a scan cut short by "
+        "the time limit, not a full count",
+    )
 
 
 class UserIn(Strict):

@@ -9,6 +9,7 @@ import typer
 
 from servesell.cli.app import app, console
 from servesell.cli.options import DbOption, db_url, open_database
+from servesell.store.db import write_transaction
 from servesell.store.users import Role, add_user, disable_user, list_users
 
 users_app = typer.Typer(help="Users of the API and the web app.", no_args_is_help=True)
@@ -86,7 +87,7 @@ def users_list(db: DbOption = None) -> None:
 
 @users_app.command("revoke")
 def users_revoke(name: str, db: DbOption = None) -> None:
-    """Revoke a user's token and password."""
-    with open_database(db).begin() as conn:
+    """Revoke a user's token and password (never the last admin)."""
+    with write_transaction(open_database(db)) as conn:
         disable_user(conn, name)
     console.print(f"user {name} revoked")

@@ -15,6 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection, Engine
 
 from servesell.config import Settings
+from servesell.service.catalog import PreviewSlots
 from servesell.service.engines import LiveEngine
 from servesell.service.screen import CallDesk
 from servesell.service.tokens import TokenCache
@@ -41,6 +42,14 @@ async def get_tokens(request: Request) -> TokenCache:
     return tokens
 
 
+async def get_previews(request: Request) -> PreviewSlots:
+    """The worker's rule-preview slots (made on first use; no await, so no race)."""
+    slots: PreviewSlots | None = getattr(request.app.state, "previews", None)
+    if slots is None:
+        slots = request.app.state.previews = PreviewSlots()
+    return slots
+
+
 async def get_settings(request: Request) -> Settings:
     """The settings the app was built with."""
     settings: Settings = request.app.state.settings
@@ -62,6 +71,7 @@ def get_conn(db: Annotated[Engine, Depends(get_db)]) -> Iterator[Connection]:
 DeskDep = Annotated[CallDesk, Depends(get_desk)]
 EnginesDep = Annotated[LiveEngine, Depends(get_engines)]
 TokensDep = Annotated[TokenCache, Depends(get_tokens)]
+PreviewsDep = Annotated[PreviewSlots, Depends(get_previews)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 DbDep = Annotated[Engine, Depends(get_db)]
 ConnDep = Annotated[Connection, Depends(get_conn)]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from servesell.domain import OutcomeResult
+from servesell.service.access import audit_correction, check_outcome_by
 from servesell.service.outbox import LinkBase, enqueue_decline_follow_up
 from servesell.store import record_outcome
 from servesell.store.callbacks import CallbackRequest, request_callback
@@ -25,24 +26,34 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine as Database
 
     from servesell.domain import Outcome
+    from servesell.store.users import User
 
 CALL_ME_LATER = "call_me_later"
 """The decline reason that asks for a callback (see ``domain.decision.DECLINE_REASONS``)."""
 
 
-def record(db: Database, outcome: Outcome, *, links: LinkBase | None = None) -> bool:
+def record(
+    db: Database, outcome: Outcome, *, links: LinkBase | None = None, by: User | None = None
+) -> bool:
     """Store ``outcome`` and what follows from it; ``False`` when it was already stored.
 
     With ``links`` an in-call decline queues its digital follow-up (see
-    :func:`~servesell.service.outbox.enqueue_decline_follow_up`).
+    :func:`~servesell.service.outbox.enqueue_decline_follow_up`). ``by`` is the user
+    reporting it: an agent only on their own call, a supervisor on anyone's (audited);
+    ``None`` for the system (a tracked link, the demo).
     """
     with write_transaction(db) as conn:
-        return record_in(conn, outcome, links=links)
+        return record_in(conn, outcome, links=links, by=by)
 
 
-def record_in(conn: Connection, outcome: Outcome, *, links: LinkBase | None = None) -> bool:
+def record_in(
+    conn: Connection, outcome: Outcome, *, links: LinkBase | None = None, by: User | None = None
+) -> bool:
     """:func:`record` inside the caller's write transaction."""
+    owner = check_outcome_by(conn, by, outcome) if by is not None else None
     created = record_outcome(conn, outcome)
+    if created and by is not None and owner is not None:
+        audit_correction(conn, by, outcome, owner)
     if created and links is not None:
         now = outcome.recorded_at if links.event_time else None
         enqueue_decline_follow_up(conn, outcome, base_url=links.base_url, tz=links.tz, now=now)

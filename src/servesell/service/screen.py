@@ -43,6 +43,7 @@ if TYPE_CHECKING:
         QueueState,
     )
     from servesell.service.engines import EngineSource
+    from servesell.store.users import User
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,9 +154,13 @@ class CallDesk:
             engine, decision, customer, history=history, mode=mode, follow_ups=follow_ups
         )
 
-    def record(self, outcome: Outcome) -> bool:
-        """Store an outcome the agent (or a link) reported, with what follows from it."""
-        return record(self.db, outcome, links=self.links)
+    def record(self, outcome: Outcome, *, by: User | None = None) -> bool:
+        """Store an outcome the agent (or a link) reported, with what follows from it.
+
+        ``by``: the user reporting it (an agent only on their own call; see
+        :func:`~servesell.service.outcomes.record`).
+        """
+        return record(self.db, outcome, links=self.links, by=by)
 
     def record_in(self, conn: Connection, outcome: Outcome) -> bool:
         """:meth:`record` inside the caller's write transaction (the demo's day)."""

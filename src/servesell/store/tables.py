@@ -215,6 +215,24 @@ users = Table(
     Column("disabled", Boolean, nullable=False, default=False),
 )
 
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_name", String(200), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("at", UtcDateTime, nullable=False, index=True),
+    Index("ix_login_failures_user_at", "user_name", "at"),
+    Index("ix_login_failures_address_at", "address", "at"),
+)
+
+ended_sessions = Table(
+    "ended_sessions",
+    metadata,
+    Column("session_hash", String(64), primary_key=True),
+    Column("ended_at", UtcDateTime, nullable=False, index=True),
+)
+
 audit_log = Table(
     "audit_log",
     metadata,

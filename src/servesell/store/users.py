@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, insert, select, update
 
-from servesell.errors import NotFoundError, ServesellError
+from servesell.errors import AccessError, NotFoundError, ServesellError
 from servesell.store.tables import users
 
 if TYPE_CHECKING:
@@ -95,13 +95,19 @@ def user_by_token(conn: Connection, token: str) -> User | None:
 
 
 def user_by_password(conn: Connection, name: str, password: str) -> User | None:
-    """The enabled user ``name`` when ``password`` is theirs, else ``None``."""
+    """The enabled user ``name`` when ``password`` is theirs, else ``None``.
+
+    An unknown name (or one without a password) is checked against a dummy hash, so the
+    answer takes as long as a wrong password and does not reveal which names exist.
+    """
     row = conn.execute(
         select(users.c.name, users.c.role, users.c.password_hash).where(
             users.c.name == name, users.c.disabled.is_(False)
         )
     ).first()
-    if row is None or not row.password_hash or not check_password(password, row.password_hash):
+    stored = row.password_hash if row is not None and row.password_hash else _DUMMY_HASH
+    matches = check_password(password, stored)
+    if row is None or stored is _DUMMY_HASH or not matches:
         return None
     return User(row.name, Role(row.role))
 
@@ -125,9 +131,29 @@ def list_users(conn: Connection) -> list[User]:
     return [User(r.name, Role(r.role)) for r in rows]
 
 
-def disable_user(conn: Connection, name: str) -> None:
-    """Revoke a user's token and password."""
-    done = conn.execute(update(users).where(users.c.name == name).values(disabled=True))
+def disable_user(conn: Connection, name: str, *, actor: str | None = None) -> None:
+    """Revoke a user's token and password; never ``actor`` themselves, never the last admin.
+
+    ``actor`` is the admin asking (``None`` from the CLI, which has no login). The enabled
+    admins are read ``FOR UPDATE`` (PostgreSQL; SQLite callers use a write transaction),
+    so two admins revoking each other at once cannot leave the center without one.
+    """
+    if actor is not None and actor == name:
+        raise AccessError(f"{actor} cannot revoke their own account; ask another admin")
+    admins = (
+        conn.execute(
+            select(users.c.name)
+            .where(users.c.role == Role.ADMIN.value, users.c.disabled.is_(False))
+            .with_for_update()
+        )
+        .scalars()
+        .all()
+    )
+    if admins == [name]:
+        raise AccessError(f"{name} is the last admin; add another admin before revoking them")
+    done = conn.execute(
+        update(users).where(users.c.name == name, users.c.disabled.is_(False)).values(disabled=True)
+    )
     if done.rowcount == 0:
         raise NotFoundError("user", name)
 
@@ -137,6 +163,10 @@ def hash_password(password: str) -> str:
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
     return "scrypt$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
+
+
+_DUMMY_HASH = "scrypt$" + base64.b64encode(b"servesell-dummy!").decode() + "$" + "A" * 88
+"""What an unknown user's password is checked against (same cost, never matches)."""
 
 
 def check_password(password: str, stored: str) -> bool:

@@ -1,7 +1,8 @@
 """Rendering pages: Jinja2 templates with the user, language, CSRF token and formatters.
 
 Every page is served with a strict Content-Security-Policy (scripts and styles only from
-``/static``), ``no-store`` caching (pages show customer data) and ``nosniff``.
+``/static``, never inside a frame: ``frame-ancestors 'none'`` and ``X-Frame-Options:
+DENY`` against clickjacking), ``no-store`` caching (pages show customer data) and ``nosniff``.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "object-src 'none'; base-uri 'none'; form-action 'self'"
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 
 
@@ -86,6 +87,7 @@ class Pages:
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["X-Frame-Options"] = "DENY"  # frame-ancestors for older browsers
         fresh = getattr(request.state, "new_csrf", None)
         if fresh:
             response.set_cookie(

@@ -1,9 +1,11 @@
 """Signed session cookies: who is logged in, their CSRF token, and when the login expires.
 
 The cookie holds ``{user, csrf}`` signed with a key and a timestamp (itsdangerous); it
-is HttpOnly and SameSite=Lax and stops working ``session_hours`` after login. Every
-request re-reads the user (cached five seconds, like bearer tokens), so a revoked user or
-a changed role takes effect within that time, like a revoked API token.
+is HttpOnly and SameSite=Lax and stops working ``session_hours`` after login, or at
+logout: logging out records the session as ended in the database, so the old cookie is
+refused afterwards even if it was copied. Every request re-reads the user and whether the
+session was ended (cached five seconds, like bearer tokens), so a revoked user, a changed
+role or a logout in another worker takes effect within that time, like a revoked API token.
 
 The middleware also lets the JSON API accept the session (``request.state.user``), but a
 state-changing ``/v1`` request authenticated only by the cookie must carry the
@@ -21,6 +23,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
+from servesell.store.logins import session_ended
 from servesell.store.meta import ensure_meta
 from servesell.store.users import user_by_name
 
@@ -120,7 +123,7 @@ class SessionMiddleware:
             return
         request = Request(scope)
         session = self.codec.load(request.cookies.get(SESSION_COOKIE))
-        user = await self._user(session.user) if session else None
+        user = await self._user(session) if session else None
         if user is None:
             session = None
         elif session is not None and _unguarded_api_write(request, session):
@@ -129,23 +132,27 @@ class SessionMiddleware:
         state["session"], state["user"] = session, user
         await self.app(scope, receive, send)
 
-    async def _user(self, name: str) -> User | None:
-        user = self.users.get(_CACHE_PREFIX + name)
+    async def _user(self, session: Session) -> User | None:
+        user = self.users.get(_cache_key(session))
         if user is None:
-            user = await run_in_threadpool(self._lookup, name)
+            user = await run_in_threadpool(self._lookup, session)
         return user
 
-    def _lookup(self, name: str) -> User | None:
+    def _lookup(self, session: Session) -> User | None:
         with self.db.connect() as conn:
-            user = user_by_name(conn, name)
+            user = None if session_ended(conn, session.csrf) else user_by_name(conn, session.user)
         if user is not None:
-            self.users.put(_CACHE_PREFIX + name, user)
+            self.users.put(_cache_key(session), user)
         return user
 
 
-_CACHE_PREFIX = "user:"
-"""Session users share the runtime's token cache (tokens never contain ':'), so revoking a
-user through the API forgets their sessions in that worker at once, like their tokens."""
+def _cache_key(session: Session) -> str:
+    """The session's key in the runtime's token cache (tokens never contain ':').
+
+    Sharing the cache means revoking a user or a logout in a worker forgets the cached
+    sessions there at once, like tokens.
+    """
+    return f"user:{session.user}:{session.csrf}"
 
 
 def _unguarded_api_write(request: Request, session: Session) -> bool:

@@ -13,7 +13,7 @@ from servesell.api.schemas import AUTHED, Health, UserIn, UserOut, errors
 from servesell.http import AdminDep, ConnDep, DbDep, SupervisorDep, TokensDep
 from servesell.store import head_revision
 from servesell.store.audit import AuditEntry, audit, list_audit
-from servesell.store.db import current_revision
+from servesell.store.db import current_revision, write_transaction
 from servesell.store.users import Role, add_user, disable_user, list_users
 
 router = APIRouter(tags=["admin"])
@@ -74,9 +74,12 @@ def revoke_user(
     tokens: TokensDep,
     user: AdminDep,
 ) -> UserOut:
-    """Revoke a user's token and password (other workers follow within 5 s). Audited."""
-    with db.begin() as conn:
-        disable_user(conn, name)
+    """Revoke a user's token and password (other workers follow within 5 s). Audited.
+
+    An admin cannot revoke themselves nor the last admin (403).
+    """
+    with write_transaction(db) as conn:
+        disable_user(conn, name, actor=user.name)
         audit(
             conn,
             actor=user.name,

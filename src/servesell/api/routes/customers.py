@@ -18,8 +18,9 @@ from servesell.api.schemas import (
     errors,
 )
 from servesell.domain.schema import to_json_value
-from servesell.http import AdminDep, AgentDep, ConnDep, DbDep
+from servesell.http import AdminDep, AgentDep, DbDep, SettingsDep
 from servesell.ingest import ImportReport, import_customers, import_records
+from servesell.service.access import read_personal
 from servesell.store import get_customer, require_schema
 
 router = APIRouter(prefix="/v1/customers", tags=["customers"], responses={**AUTHED, **errors(404)})
@@ -30,9 +31,24 @@ CustomerId = Annotated[
 
 
 @router.get("/{customer_id}")
-def read_customer(customer_id: CustomerId, conn: ConnDep, user: AgentDep) -> CustomerOut:
-    """The customer's profile, holdings, flags and contact points."""
-    customer = get_customer(conn, customer_id, require_schema(conn))
+def read_customer(
+    customer_id: CustomerId, db: DbDep, settings: SettingsDep, user: AgentDep
+) -> CustomerOut:
+    """The customer's profile, holdings, flags and contact points.
+
+    An agent reads only a customer they are serving (their open call; 403 otherwise).
+    Every read is audited.
+    """
+    with db.begin() as conn:
+        read_personal(
+            conn,
+            user,
+            entity="customer",
+            entity_id=customer_id,
+            customer_id=customer_id,
+            settings=settings,
+        )
+        customer = get_customer(conn, customer_id, require_schema(conn))
     return CustomerOut(
         id=customer.id,
         attributes={k: to_json_value(v) for k, v in customer.attributes.items()},
@@ -49,7 +65,7 @@ def read_customer(customer_id: CustomerId, conn: ConnDep, user: AgentDep) -> Cus
 
 @router.put("/{customer_id}")
 def put_customer(
-    customer_id: CustomerId, body: CustomerIn, db: DbDep, conn: ConnDep, user: AdminDep
+    customer_id: CustomerId, body: CustomerIn, db: DbDep, settings: SettingsDep, user: AdminDep
 ) -> CustomerOut:
     """Create or replace one customer, validated against the declared schema."""
     report = import_records(db, [{"id": customer_id, **body.model_dump()}])
@@ -58,7 +74,7 @@ def put_customer(
             f"{r.column}: {r.reason}" if r.column else r.reason for r in report.rejects
         )
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, problems)
-    return read_customer(customer_id, conn, user)
+    return read_customer(customer_id, db, settings, user)
 
 
 @router.post("/import")

@@ -10,9 +10,11 @@ from fastapi import APIRouter, Path, Query, Response, status
 from servesell.api.schemas import AUTHED, DecisionRequest, OutcomeOut, OutcomeRequest, errors
 from servesell.decide import why_not
 from servesell.domain import CallContext, Outcome
-from servesell.http import AgentDep, ConnDep, DeskDep
+from servesell.http import AgentDep, ConnDep, DbDep, DeskDep, SettingsDep, TokensDep
+from servesell.service.access import acting_agent, check_own_call, read_personal
 from servesell.service.views import DecisionView
 from servesell.store import get_decision
+from servesell.store.decisions import decision_owner
 from servesell.store.follow_ups import follow_ups_of
 
 router = APIRouter(
@@ -30,6 +32,7 @@ DecisionId = Annotated[str, Path(min_length=1, max_length=64)]
 def create_decision(
     body: DecisionRequest,
     desk: DeskDep,
+    tokens: TokensDep,
     user: AgentDep,
     response: Response,
     explain: Annotated[bool, Query(description="Include every candidate's fate")] = False,
@@ -39,24 +42,44 @@ def create_decision(
     A request repeated with the same ``customer_id`` and ``call_id`` (a CTI retrying
     after a timeout) returns the decision already made (200), so nothing — no offer, no
     follow-up message — is made or counted twice.
+
+    An agent decides only as themselves (``agent_id`` absent or their own name); a
+    supervisor token may name another agent, who must exist (403 otherwise).
     """
+    agent = acting_agent(desk.db, user, body.agent_id, known=tokens)
     context = CallContext(
         at=body.at or dt.datetime.now(dt.UTC),
         reason=body.reason,
-        agent_id=body.agent_id or user.name,
+        agent_id=agent,
         call_id=body.call_id,
         queue=body.queue,
         language=body.language,
     )
     pop = desk.screen_pop(body.customer_id, context, reuse=True)
     if pop.revisited:
+        check_own_call(user, pop.decision)
         response.status_code = status.HTTP_200_OK
     return DecisionView.of(pop, full=explain)
 
 
 @router.get("/{decision_id}")
-def read_decision(decision_id: DecisionId, desk: DeskDep, user: AgentDep) -> DecisionView:
-    """A logged decision with every candidate's fate, reason and score factors."""
+def read_decision(
+    decision_id: DecisionId, desk: DeskDep, settings: SettingsDep, user: AgentDep
+) -> DecisionView:
+    """A logged decision with every candidate's fate, reason and score factors.
+
+    An agent reads only decisions on a customer they are serving (403); audited.
+    """
+    with desk.db.begin() as conn:
+        customer_id, _ = decision_owner(conn, decision_id)
+        read_personal(
+            conn,
+            user,
+            entity="decision",
+            entity_id=decision_id,
+            customer_id=customer_id,
+            settings=settings,
+        )
     return DecisionView.of(desk.revisit(decision_id), full=True)
 
 
@@ -64,13 +87,26 @@ def read_decision(decision_id: DecisionId, desk: DeskDep, user: AgentDep) -> Dec
 def why_offer(
     decision_id: DecisionId,
     offer_id: Annotated[str, Path(min_length=1, max_length=64)],
+    db: DbDep,
     conn: ConnDep,
+    settings: SettingsDep,
     user: AgentDep,
 ) -> dict[str, str | None]:
     """Why ``offer_id`` was or was not made in this decision, in one sentence.
 
-    ``follow_up`` is the real status of its digital follow-up, when one was queued.
+    ``follow_up`` is the real status of its digital follow-up, when one was queued. An
+    agent asks only about a customer they are serving (403); audited.
     """
+    with db.begin() as audited:
+        customer_id, _ = decision_owner(audited, decision_id)
+        read_personal(
+            audited,
+            user,
+            entity="decision",
+            entity_id=decision_id,
+            customer_id=customer_id,
+            settings=settings,
+        )
     why = why_not(get_decision(conn, decision_id), offer_id)
     shown = [m.shown for m in follow_ups_of(conn, decision_id) if m.offer_id == offer_id]
     return {
@@ -85,7 +121,11 @@ def why_offer(
 def create_outcome(
     decision_id: DecisionId, body: OutcomeRequest, desk: DeskDep, user: AgentDep, response: Response
 ) -> OutcomeOut:
-    """Record what happened to a shown offer; the same outcome twice is stored once (200)."""
+    """Record what happened to a shown offer; the same outcome twice is stored once (200).
+
+    An agent records outcomes only on their own calls (403); a supervisor may record one
+    on any agent's call, a correction that is audited.
+    """
     outcome = Outcome(
         decision_id=decision_id,
         offer_id=body.offer_id,
@@ -95,7 +135,7 @@ def create_outcome(
         decline_reason=body.decline_reason,
         extra_handle_seconds=body.extra_handle_seconds,
     )
-    created = desk.record(outcome)
+    created = desk.record(outcome, by=user)
     if not created:
         response.status_code = status.HTTP_200_OK
     return OutcomeOut(

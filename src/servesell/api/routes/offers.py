@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Response, status
 
 from servesell.api.schemas import AUTHED, RuleCheckIn, RuleCheckOut, RuleProblem, errors
 from servesell.domain import Offer
-from servesell.http import AdminDep, AgentDep, ConnDep, DbDep, EnginesDep
+from servesell.http import AdminDep, AgentDep, ConnDep, DbDep, EnginesDep, PreviewsDep
 from servesell.service.catalog import check_rule, require_id, retire_offer, save_offer
 from servesell.store import get_offer, list_offers
 
@@ -54,12 +54,28 @@ def delete_offer(offer_id: OfferId, db: DbDep, engines: EnginesDep, user: AdminD
 
 
 @router.post("/rules/validate")
-def validate_rule(body: RuleCheckIn, conn: ConnDep, user: AgentDep) -> RuleCheckOut:
-    """Check a rule against the declared schema; optionally count the customers it selects."""
-    check = check_rule(conn, body.rule, preview=body.preview)
+def validate_rule(
+    body: RuleCheckIn, conn: ConnDep, previews: PreviewsDep, user: AgentDep
+) -> RuleCheckOut:
+    """Check a rule against the declared schema; optionally count the customers it selects.
+
+    The count is bounded so it cannot starve live calls: above a size it is estimated from
+    a sample, it stops after a time limit (also an estimate, ``estimate: true``), and a
+    user runs one preview at a time (429 with ``Retry-After`` otherwise).
+    """
+    if body.preview:
+        with previews.slot(user.name):
+            check = check_rule(conn, body.rule, preview=True, limits=previews.limits)
+    else:
+        check = check_rule(conn, body.rule)
     if check.error is not None:
         problem = RuleProblem(message=check.error.message, position=check.error.position)
         return RuleCheckOut(valid=False, errors=[problem])
     return RuleCheckOut(
-        valid=True, errors=[], eligible_customers=check.eligible, customers_scanned=check.scanned
+        valid=True,
+        errors=[],
+        eligible_customers=check.eligible,
+        customers_scanned=check.scanned,
+        customers_total=check.total,
+        estimate=check.estimate if body.preview else None,
     )

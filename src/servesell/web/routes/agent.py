@@ -10,8 +10,9 @@ from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from servesell.domain import LANGUAGES, CallContext, Channel, Outcome, OutcomeResult
-from servesell.errors import NotFoundError, OutcomeError
+from servesell.errors import AccessError, NotFoundError, OutcomeError
 from servesell.http import ConnDep, DeskDep, is_id, is_name
+from servesell.service.access import check_own_call
 from servesell.service.screen import ScreenPop
 from servesell.web.access import AgentPage
 from servesell.web.csrf import CsrfChecked
@@ -72,6 +73,10 @@ def desktop(
     )
     try:
         pop = desk.screen_pop(customer, context, reuse=True)
+        if pop.revisited:
+            check_own_call(user, pop.decision)
+    except AccessError:
+        return _not_yours(request, pages)
     except NotFoundError:
         return pages.render(
             request,
@@ -130,7 +135,9 @@ def outcome(
     )
     error = None
     try:
-        desk.record(recorded)
+        desk.record(recorded, by=user)
+    except AccessError:
+        return _not_yours(request, pages)
     except OutcomeError as exc:
         error = str(exc)
     except NotFoundError:
@@ -142,6 +149,13 @@ def outcome(
     card = next(c for c in offer_cards(pop, language_of(request)) if c.offer_id == offer_id)
     return pages.render(
         request, "_offer.html", card=card, error=error, decline_reasons=DECLINE_CHOICES
+    )
+
+
+def _not_yours(request: Request, pages: PagesDep) -> Response:
+    """403: another agent's call (an agent acts only on their own calls)."""
+    return pages.message(
+        request, "forbidden.title", "forbidden.not_your_call", status.HTTP_403_FORBIDDEN
     )
 
 

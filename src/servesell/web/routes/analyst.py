@@ -8,8 +8,8 @@ from fastapi import APIRouter, Form, Path, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from servesell.errors import CatalogError, RuleError
-from servesell.http import ConnDep, DbDep, EnginesDep
+from servesell.errors import BusyError, CatalogError, RuleError
+from servesell.http import ConnDep, DbDep, EnginesDep, PreviewsDep
 from servesell.service.catalog import check_rule, save_offer
 from servesell.store import list_offers
 from servesell.store.offers import find_offer
@@ -76,14 +76,26 @@ def validate_rule(
     request: Request,
     user: AdminPage,
     conn: ConnDep,
+    previews: PreviewsDep,
     pages: PagesDep,
     _: CsrfChecked,
     rule: Annotated[str, Form(max_length=4000)] = "",
     preview: Annotated[str, Form(max_length=8)] = "",
 ) -> HTMLResponse:
-    """The rule's verdict under the editor (htmx): valid, or the error at its position."""
-    check = check_rule(conn, rule, preview=preview == "1")
-    return pages.render(request, "_rule_check.html", check=check, rule=rule)
+    """The rule's verdict under the editor (htmx): valid, or the error at its position.
+
+    The preview is bounded like the API's (sample, time limit, one per user at a time).
+    """
+    if preview != "1":
+        check = check_rule(conn, rule)
+        return pages.render(request, "_rule_check.html", check=check, rule=rule, busy=False)
+    try:
+        with previews.slot(user.name):
+            check = check_rule(conn, rule, preview=True, limits=previews.limits)
+    except BusyError:
+        check = check_rule(conn, rule)
+        return pages.render(request, "_rule_check.html", check=check, rule=rule, busy=True)
+    return pages.render(request, "_rule_check.html", check=check, rule=rule, busy=False)
 
 
 def _editor(

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import RedirectResponse, Response
 
 from servesell.domain import LANGUAGES
-from servesell.http import DbDep
-from servesell.store.users import User, user_by_password
+from servesell.http import DbDep, SettingsDep, TokensDep
+from servesell.service.logins import LoginThrottle, log_in
+from servesell.store.db import write_transaction
+from servesell.store.logins import end_session
+from servesell.store.users import User
 from servesell.web.access import home_of, safe_next
 from servesell.web.csrf import CsrfChecked
 from servesell.web.deps import CodecDep, PagesDep
 from servesell.web.session import CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE, Session
+
+if TYPE_CHECKING:
+    from servesell.config import Settings
 
 router = APIRouter(include_in_schema=False)
 
@@ -43,23 +50,33 @@ def login(
     db: DbDep,
     pages: PagesDep,
     codec: CodecDep,
+    settings: SettingsDep,
     _: CsrfChecked,
     name: Field,
     password: Field,
     next: Field = "",
 ) -> Response:
-    """Check name and password; on success start a session and go to ``next`` or home."""
-    with db.connect() as conn:
-        user = user_by_password(conn, name.strip(), password)
+    """Check name and password; on success start a session and go to ``next`` or home.
+
+    Too many failures for the name or from the address: 429 with ``Retry-After``
+    (:mod:`servesell.service.logins`).
+    """
+    address = request.client.host if request.client else "?"
+    result = log_in(db, name.strip(), password, address=address, throttle=throttle_of(settings))
+    user = result.user
     if user is None:
-        return pages.render(
+        throttled = result.retry_after is not None
+        refused = pages.render(
             request,
             "login.html",
-            status_code=status.HTTP_401_UNAUTHORIZED,
+            status_code=429 if throttled else status.HTTP_401_UNAUTHORIZED,
             next=safe_next(next, ""),
-            error="login.failed",
+            error="login.throttled" if throttled else "login.failed",
             name=name,
         )
+        if throttled:
+            refused.headers["Retry-After"] = str(result.retry_after)
+        return refused
     response = RedirectResponse(safe_next(next, home_of(user.role)), status.HTTP_303_SEE_OTHER)
     response.set_cookie(
         SESSION_COOKIE,
@@ -74,11 +91,29 @@ def login(
 
 
 @router.post("/logout")
-def logout(_: CsrfChecked) -> RedirectResponse:
-    """End the session."""
+def logout(
+    request: Request, db: DbDep, tokens: TokensDep, settings: SettingsDep, _: CsrfChecked
+) -> RedirectResponse:
+    """End the session on the server too: its cookie is refused afterwards, even if copied."""
+    session: Session | None = request.state.session
+    if session is not None:
+        now = dt.datetime.now(dt.UTC)
+        keep_since = now - dt.timedelta(hours=settings.session_hours)
+        with write_transaction(db) as conn:
+            end_session(conn, session.csrf, at=now, keep_since=keep_since)
+        tokens.clear()
     response = RedirectResponse("/login", status.HTTP_303_SEE_OTHER)
     response.delete_cookie(SESSION_COOKIE)
     return response
+
+
+def throttle_of(settings: Settings) -> LoginThrottle:
+    """The failed-login throttle the settings ask for."""
+    return LoginThrottle(
+        per_user=settings.login_failures_per_user,
+        per_address=settings.login_failures_per_address,
+        window_seconds=settings.login_window_minutes * 60,
+    )
 
 
 @router.post("/lang")
