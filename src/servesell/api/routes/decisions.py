@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
@@ -10,7 +9,8 @@ from fastapi import APIRouter, Path, Query, Response, status
 from servesell.api.schemas import AUTHED, DecisionRequest, OutcomeOut, OutcomeRequest, errors
 from servesell.decide import why_not
 from servesell.domain import CallContext, Outcome
-from servesell.http import AgentDep, ConnDep, DeskDep
+from servesell.http import AgentDep, ConnDep, DeskDep, SettingsDep
+from servesell.service.clock import ClientClock
 from servesell.service.views import DecisionView
 from servesell.store import get_decision
 from servesell.store.follow_ups import follow_ups_of
@@ -31,6 +31,7 @@ def create_decision(
     body: DecisionRequest,
     desk: DeskDep,
     user: AgentDep,
+    settings: SettingsDep,
     response: Response,
     explain: Annotated[bool, Query(description="Include every candidate's fate")] = False,
 ) -> DecisionView:
@@ -38,10 +39,11 @@ def create_decision(
 
     A request repeated with the same ``customer_id`` and ``call_id`` (a CTI retrying
     after a timeout) returns the decision already made (200), so nothing — no offer, no
-    follow-up message — is made or counted twice.
+    follow-up message — is made or counted twice. ``at`` follows the server's clock
+    rules (a few minutes of skew; see ``docs/design.md``), else 422.
     """
     context = CallContext(
-        at=body.at or dt.datetime.now(dt.UTC),
+        at=ClientClock.of(settings).accept(body.at, field="at"),
         reason=body.reason,
         agent_id=body.agent_id or user.name,
         call_id=body.call_id,
@@ -81,16 +83,33 @@ def why_offer(
     }
 
 
-@router.post("/{decision_id}/outcomes", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/{decision_id}/outcomes",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        200: {
+            "model": OutcomeOut,
+            "description": "The same outcome was already stored (``created`` is false)",
+        }
+    },
+)
 def create_outcome(
-    decision_id: DecisionId, body: OutcomeRequest, desk: DeskDep, user: AgentDep, response: Response
+    decision_id: DecisionId,
+    body: OutcomeRequest,
+    desk: DeskDep,
+    user: AgentDep,
+    settings: SettingsDep,
+    response: Response,
 ) -> OutcomeOut:
-    """Record what happened to a shown offer; the same outcome twice is stored once (200)."""
+    """Record what happened to a shown offer; the same outcome twice is stored once (200).
+
+    ``recorded_at`` follows the server's clock rules (see ``docs/design.md``), else 422.
+    """
     outcome = Outcome(
         decision_id=decision_id,
         offer_id=body.offer_id,
         result=body.result,
-        recorded_at=body.recorded_at or dt.datetime.now(dt.UTC),
+        recorded_at=ClientClock.of(settings).accept(body.recorded_at, field="recorded_at"),
         channel=body.channel,
         decline_reason=body.decline_reason,
         extra_handle_seconds=body.extra_handle_seconds,
