@@ -50,6 +50,17 @@ class Settings(BaseSettings):
         default=20, ge=0, le=500, description="extra connections a worker may open under bursts"
     )
 
+    # Slow or idle clients must not hold the server's connections (http/deadlines.py).
+    header_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=300, description="time a request's head may take to arrive"
+    )
+    body_timeout_seconds: float = Field(
+        default=60.0, gt=0, le=3600, description="time a request's body may take after its head"
+    )
+    keep_alive_seconds: int = Field(
+        default=5, gt=0, le=300, description="idle time before a keep-alive connection closes"
+    )
+
     # A client's clock (CTI, ACD, survey tool) is trusted only this far; the server's rules.
     clock_skew_seconds: float = Field(
         default=300.0,
