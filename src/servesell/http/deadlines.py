@@ -52,13 +52,12 @@ class DeadlineProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
-        """Count the head's bytes (431 past ``MAX_HEAD_BYTES``), then parse as uvicorn does."""
+        """Parse as uvicorn does; 431 when ``MAX_HEAD_BYTES`` came without the head's end."""
         if self.head_bytes is not None:
             self.head_bytes += len(data)
-            if self.head_bytes > MAX_HEAD_BYTES:
-                self._refuse(431, f"request head larger than {MAX_HEAD_BYTES} bytes")
-                return
         super().data_received(data)
+        if self.head_bytes is not None and self.head_bytes > MAX_HEAD_BYTES:
+            self._refuse(431, f"request head larger than {MAX_HEAD_BYTES} bytes")
 
     def on_message_begin(self) -> None:
         """A new request's first byte: its head must follow within the header timeout."""
