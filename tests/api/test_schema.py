@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
+from hypothesis.errors import FlakyStrategyDefinition
 from schemathesis.specs.openapi.checks import (
     negative_data_rejection,
     positive_data_acceptance,
@@ -66,7 +67,7 @@ STATELESS_CASES: list[str] = []
 
 @pytest.mark.slow
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_never_errors_and_honours_its_schema(case) -> None:
     STATELESS_CASES.append(case.operation.label)
     case.call_and_validate(excluded_checks=[positive_data_acceptance, negative_data_rejection])
@@ -75,6 +76,8 @@ def test_api_never_errors_and_honours_its_schema(case) -> None:
 EXCLUDED = [positive_data_acceptance, negative_data_rejection]
 STATEFUL_CALLS: list[str] = []
 """Every call the stateful phase made (``METHOD path -> status``), for the closing figure."""
+STATEFUL_FAILURES: list[str] = []
+"""Every check a stateful call failed: recorded here, so no failure depends on a replay."""
 
 
 class Workflow(schema.as_state_machine()):  # type: ignore[misc]
@@ -90,24 +93,40 @@ class Workflow(schema.as_state_machine()):  # type: ignore[misc]
 
     def validate_response(self, response, case, additional_checks=None, **kwargs) -> None:
         # A retired offer is kept (and answers GET) on purpose: not a use after free.
-        case.validate_response(response, excluded_checks=[*EXCLUDED, use_after_free])
+        try:
+            case.validate_response(response, excluded_checks=[*EXCLUDED, use_after_free])
+        except Exception as exc:
+            STATEFUL_FAILURES.append(f"{case.operation.label}: {exc}"[:2000])
+
+
+RUNS = 4
+"""Runs of the stateful phase, 8 scenarios of up to 6 linked calls each."""
 
 
 @pytest.mark.slow
 def test_stateful_chains_never_error() -> None:
-    Workflow.run(
-        settings=settings(
-            max_examples=20,
-            stateful_step_count=6,
-            deadline=None,
-            phases=[Phase.generate],  # the database keeps state: a replay is not the same run
-            suppress_health_check=list(HealthCheck),
-        )
-    )
+    restarted = 0
+    for _ in range(RUNS):
+        try:
+            Workflow.run(
+                settings=settings(
+                    max_examples=8,
+                    stateful_step_count=6,
+                    deadline=None,
+                    database=None,
+                    phases=[Phase.generate],
+                    suppress_health_check=list(HealthCheck),
+                )
+            )
+        except FlakyStrategyDefinition:
+            # Which links can fire depends on what the database answered before, which
+            # Hypothesis takes for a flaky strategy; the calls made were checked above.
+            restarted += 1
     linked = {call.split(" -> ")[0] for call in STATEFUL_CALLS}
     print(
         f"schemathesis: {len(STATELESS_CASES)} stateless cases over "
         f"{len(set(STATELESS_CASES))} operations; stateful phase {len(STATEFUL_CALLS)} calls "
-        f"over {len(linked)} operations"
+        f"over {len(linked)} operations ({restarted} of {RUNS} runs cut short)"
     )
-    assert len(STATEFUL_CALLS) >= 12
+    assert not STATEFUL_FAILURES, STATEFUL_FAILURES[:3]
+    assert len(linked) >= 8
