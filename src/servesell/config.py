@@ -7,7 +7,7 @@ The core packages never read the environment: the CLI, the API and the web app b
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,7 +23,7 @@ _MESSAGE_PRICES: dict[MessageChannel, float] = {"sms": 0.05, "wechat": 0.01, "em
 class Settings(BaseSettings):
     """Deployment settings; every field can be set as ``SERVESELL_<NAME>``."""
 
-    model_config = SettingsConfigDict(env_prefix="SERVESELL_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="SERVESELL_", extra="ignore", allow_inf_nan=False)
 
     db_url: str = Field(default=DEFAULT_DB_URL, description="SQLAlchemy database URL")
     currency: str = Field(default="CNY", description="ISO 4217 code money is shown in")
@@ -64,6 +64,34 @@ class Settings(BaseSettings):
     )
     db_max_overflow: int = Field(
         default=20, ge=0, le=500, description="extra connections a worker may open under bursts"
+    )
+
+    # Slow or idle clients must not hold the server's connections (http/deadlines.py).
+    header_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=300, description="time a request's head may take to arrive"
+    )
+    body_timeout_seconds: float = Field(
+        default=60.0, gt=0, le=3600, description="time a request's body may take after its head"
+    )
+    keep_alive_seconds: int = Field(
+        default=5, gt=0, le=300, description="idle time before a keep-alive connection closes"
+    )
+
+    # A client's clock (CTI, ACD, survey tool) is trusted only this far; the server's rules.
+    clock_skew_seconds: float = Field(
+        default=300.0,
+        ge=0,
+        le=3600,
+        description="how far ahead of the server's clock a client's time may be; it is then "
+        "taken as the server's now (never later), and refused beyond",
+    )
+    backdate_seconds: float = Field(
+        default=3600.0,
+        ge=0,
+        le=100 * 365 * 86_400,
+        description="how far behind the server's clock a client's time may be (a screen pop "
+        "or report held back by the CTI); refused beyond. A replay of past days (tests, a "
+        "backfill) raises it deliberately",
     )
 
     # Digital follow-ups (channels): links, receipts and the providers. Secrets are
@@ -122,12 +150,18 @@ class Settings(BaseSettings):
         return name
 
     agent_cost_per_hour: float = Field(
-        default=36.0, ge=0, description="an agent's loaded cost per hour (prices talk time)"
+        default=36.0,
+        ge=0,
+        le=1e6,
+        description="an agent's loaded cost per hour (prices talk time)",
     )
     wait_cost_per_minute: float = Field(
-        default=1.0, ge=0, description="what a minute of a caller's waiting is worth"
+        default=1.0,
+        ge=0,
+        le=1e6,
+        description="what a minute of a caller's waiting is worth",
     )
-    message_prices: dict[MessageChannel, float] = Field(
+    message_prices: dict[MessageChannel, Annotated[float, Field(ge=0, le=1e3)]] = Field(
         default_factory=lambda: dict(_MESSAGE_PRICES),
         description='price of one message per channel, as JSON: {"sms": 0.05, ...}',
     )

@@ -12,6 +12,7 @@ HTTP status in ``api/``; nothing else knows about status codes.
      ├── RuleError              an eligibility rule does not parse or validate (has position)
      ├── CatalogError           an offer definition is invalid (has offer id and field)
      ├── PolicyError            a contact-policy change that does not validate (has field)
+     ├── ClockError             a client's time the server's clock does not accept (has field)
      ├── InputFileError         a whole input file cannot be read (empty, unknown columns, ...)
      │    └── DataError         a table that cannot be learned from (has column)
      ├── NotFoundError          an id that does not exist (customer, offer, decision, ...)
@@ -122,6 +123,14 @@ class PolicyError(ServesellError):
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(f"{field}: {message}" if field else message)
+        self.field = field
+
+
+class ClockError(ServesellError):
+    """A time sent by a client that the server's clock rules refuse; ``field`` names it."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(f"{field}: {message}")
         self.field = field
 
 

@@ -9,6 +9,7 @@ from servesell.config import Settings
 from servesell.server import create_app
 from servesell.store import open_db
 from servesell.store.users import Role, add_user
+from support.api import REPLAY_SECONDS
 from support.center import fill_small_bank
 
 
@@ -31,6 +32,6 @@ def tokens(app_url: str) -> dict[str, str]:
 
 @pytest.fixture
 def client(app_url: str, tokens: dict[str, str]) -> TestClient:
-    app = create_app(Settings(db_url=app_url), seed=1)
+    app = create_app(Settings(db_url=app_url, backdate_seconds=REPLAY_SECONDS), seed=1)
     with TestClient(app) as test_client:
         yield test_client

@@ -46,7 +46,7 @@ def test_rule_validation_previews_eligible_customers(client: TestClient, tokens)
 def test_policy_update_is_partial_validated_and_audited(client: TestClient, tokens) -> None:
     admin = auth(tokens["admin"])
     bad = client.put("/v1/policy", json={"top_k": 9}, headers=admin)
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     assert "top_k" in bad.json()["detail"]
     good = client.put("/v1/policy", json={"top_k": 2}, headers=admin)
     assert good.json()["top_k"] == 2

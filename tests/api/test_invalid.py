@@ -79,7 +79,7 @@ def test_kpi_window_must_be_ordered(client: TestClient, tokens) -> None:
         "/v1/kpis?from=2026-03-02T00:00:00&to=2026-03-01T00:00:00",
         headers=auth(tokens["supervisor"]),
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "must be after" in response.json()["detail"]
 
 

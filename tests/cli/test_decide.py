@@ -100,3 +100,27 @@ def test_users_add_password_asks_for_it(db_url: str) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "password" in result.output.lower()
+
+
+def test_kpis_refuse_a_year_outside_what_servesell_computes_with(db_url: str) -> None:
+    fill_small_bank(db_url, customers=5)
+    for flag, day in (("--from", "0001-01-01"), ("--to", "9999-12-31")):
+        result = runner.invoke(app, ["kpis", flag, day, "--db", db_url])
+        assert result.exit_code != 0
+        assert f"{flag}: {day}" in result.output
+        assert "outside 1970-2199" in result.output
+        assert "Traceback" not in result.output
+
+
+def test_policy_set_refuses_unbounded_values_and_keeps_the_policy(
+    db_url: str, tmp_path: Path
+) -> None:
+    fill_small_bank(db_url, customers=5)
+    changes = tmp_path / "policy.yaml"
+    for text in ("cool_down_days_offer: 1.0e+6\n", "accepted_memory_days: .inf\n"):
+        changes.write_text(text)
+        result = runner.invoke(app, ["policy", "set", str(changes), "--db", db_url])
+        assert result.exit_code != 0
+        assert text.split(":")[0] in result.output
+    shown = runner.invoke(app, ["policy", "show", "--db", db_url]).output
+    assert '"cool_down_days_offer": 30' in shown

@@ -7,6 +7,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 AT = "2026-03-02T10:00:00+08:00"
+REPLAY_SECONDS = 50 * 365 * 86_400.0
+"""The tests replay fixed past days (``AT``): they allow times that far behind the server's
+clock (``Settings.backdate_seconds``) on purpose; tests of the clock rules use the default."""
 
 
 def auth(token: str) -> dict[str, str]:

@@ -38,7 +38,9 @@ def live_server(
         sys.executable, "-m", "servesell.cli", "serve", "--db", db_url,
         "--port", str(port), "--workers", str(workers), *args,
     ]  # fmt: skip
-    env = {**os.environ, "PYTHONWARNINGS": "ignore", **(env or {})}
+    # Tests and benchmarks replay fixed past days: times that far back are allowed on purpose.
+    replay = {"SERVESELL_BACKDATE_SECONDS": str(50 * 365 * 86_400)}
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", **replay, **(env or {})}
     # The server's log goes to a file, not a pipe: an unread pipe that fills up would stall
     # the server mid-run. SERVESELL_SERVER_LOG keeps it at a chosen path for a look after.
     log_path = os.environ.get("SERVESELL_SERVER_LOG")

@@ -136,3 +136,20 @@ def test_the_error_is_marked_at_its_position_in_the_rule() -> None:
     assert 'age &gt;= 18 AND <mark class="rule-mark">a</mark>gee &gt; 1' in text
     assert " " * 14 + "^" in text
     assert "at character 15" in text
+
+
+def test_money_that_is_not_finite_or_too_large_is_refused_at_the_field(
+    client: TestClient, web_db: str
+) -> None:
+    token = login(client, "admin1")
+    before = _offer(web_db, "travel_insurance")
+    for field, raw in [
+        ("value", "inf"),
+        ("value", "1e309"),
+        ("lever", "nan"),
+        ("piece_rate", "1e9"),
+    ]:
+        response = client.post("/analyst/offers", data=_form(client, token, **{field: raw}))
+        assert response.status_code == 422, (field, raw)
+        assert f'id="err-{field}"' in response.text
+    assert _offer(web_db, "travel_insurance") == before

@@ -91,6 +91,8 @@ def test_an_agent_opens_their_own_pay_statement(client: TestClient) -> None:
     other = client.get("/pay?month=2026-03&agent=A002").text
     assert "Agent 002" not in other  # an agent cannot open someone else's
     assert client.get("/pay?month=2026-13").status_code == 422
+    for month in ("0001-01", "9999-12"):  # once a 500 (a date servesell cannot compute with)
+        assert client.get(f"/pay?month={month}").status_code == 422
 
 
 def test_a_supervisor_opens_any_agents_statement(client: TestClient) -> None:

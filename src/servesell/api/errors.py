@@ -1,8 +1,10 @@
 """Every user mistake becomes a 4xx with a clear message; status codes live only here and in routes.
 
-ServesellError subclasses map to statuses; malformed bodies (bad JSON, bad UTF-8, wrong
-types) become 422 (or 400) with the location of the problem; oversized bodies are cut
-off with 413 before they are read into memory.
+ServesellError subclasses map to statuses (422 unless a subclass says otherwise: the
+request was understood and refused); malformed bodies (bad JSON, wrong types) become 422
+with the location of the problem, bad UTF-8 a 400; oversized bodies are cut off with 413
+before they are read into memory, streamed or not. A database that does not answer is a
+503 with ``Retry-After``, in the same ``{"detail": ...}`` body as every other error.
 """
 
 from __future__ import annotations
@@ -13,17 +15,16 @@ from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.routing import Match
 
 from servesell.errors import (
     AccessError,
     BusyError,
-    CatalogError,
-    InputFileError,
     NotFoundError,
     OutcomeError,
     RuleError,
-    SchemaError,
     ServesellError,
 )
 
@@ -35,11 +36,11 @@ _STATUS: tuple[tuple[type[ServesellError], int], ...] = (
     (AccessError, status.HTTP_403_FORBIDDEN),
     (BusyError, status.HTTP_429_TOO_MANY_REQUESTS),
     (OutcomeError, status.HTTP_409_CONFLICT),
-    (RuleError, status.HTTP_422_UNPROCESSABLE_CONTENT),
-    (CatalogError, status.HTTP_422_UNPROCESSABLE_CONTENT),
-    (SchemaError, status.HTTP_422_UNPROCESSABLE_CONTENT),
-    (InputFileError, status.HTTP_422_UNPROCESSABLE_CONTENT),
 )
+RETRY_AFTER_SECONDS = 5
+"""What a 503 asks a client to wait: a database restart or fail-over takes seconds."""
+_OUTAGE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
+"""What SQLAlchemy raises when the database does not answer (down, restarting, locked)."""
 
 
 def install(app: FastAPI) -> None:
@@ -48,14 +49,16 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(UnicodeDecodeError, _bad_encoding)
     app.add_exception_handler(ValidationError, _invalid_value)
+    for outage in _OUTAGE:
+        app.add_exception_handler(outage, _database_unavailable)
 
 
 def status_for(exc: ServesellError) -> int:
-    """The HTTP status of a ServesellError (400 when no subclass says otherwise)."""
+    """The HTTP status of a ServesellError (422 when no subclass says otherwise)."""
     for kind, code in _STATUS:
         if isinstance(exc, kind):
             return code
-    return status.HTTP_400_BAD_REQUEST
+    return status.HTTP_422_UNPROCESSABLE_CONTENT
 
 
 async def _servesell_error(request: Request, exc: Exception) -> JSONResponse:
@@ -90,6 +93,19 @@ async def _invalid_value(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": problems}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
 
 
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """503 and ``Retry-After``: the request was fine, the database did not answer.
+
+    The cause is named by its kind only (a driver's message can carry host names).
+    """
+    kind = type(getattr(exc, "orig", None) or exc).__name__
+    return JSONResponse(
+        {"detail": f"the database is not available right now ({kind}); retry shortly"},
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
 async def _bad_encoding(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(
         {"detail": "request body is not valid UTF-8"}, status_code=status.HTTP_400_BAD_REQUEST
@@ -97,7 +113,12 @@ async def _bad_encoding(request: Request, exc: Exception) -> JSONResponse:
 
 
 class BodyLimit:
-    """ASGI middleware: 413 for bodies over ``max_bytes`` (declared or streamed)."""
+    """ASGI middleware: 413 for bodies over ``max_bytes`` (declared or streamed).
+
+    A streamed (chunked) body is counted as the app reads it; past the limit the 413 is
+    sent at once and the app is told the client left, so whatever the app would have
+    answered instead (FastAPI turns a failed body read into a 400) is dropped.
+    """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -113,23 +134,28 @@ class BodyLimit:
             await _too_large(send, self.max_bytes)
             return
         seen = 0
+        started = refused = False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.max_bytes:
-                raise _TooLarge
+                refused = True
+                if not started:
+                    await _too_large(send, self.max_bytes)
+                return {"type": "http.disconnect"}
             return message
 
-        try:
-            await self.app(scope, counted, send)
-        except _TooLarge:
-            await _too_large(send, self.max_bytes)
+        async def guarded(message: Message) -> None:
+            nonlocal started
+            if not refused:
+                started = True
+                await send(message)
 
-
-class _TooLarge(Exception):
-    pass
+        await self.app(scope, counted, guarded)
 
 
 async def _too_large(send: Send, limit: int) -> None:

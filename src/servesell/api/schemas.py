@@ -185,12 +185,13 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         404: "Unknown id",
         409: "Conflicts with the decision log",
         413: "Request body too large",
-        422: "Invalid request body or parameters",
+        422: "Invalid request body or parameters, or a value refused (bounds, the server's clock)",
+        503: "The database is not available; retry after the Retry-After header's seconds",
     }
     return {code: {"model": ErrorOut, "description": text[code]} for code in codes}
 
 
-AUTHED = errors(400, 401, 403, 413, 422)
+AUTHED = errors(400, 401, 403, 413, 422, 503)
 """The errors any authenticated endpoint can answer with."""
 
 

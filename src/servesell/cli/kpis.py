@@ -17,6 +17,7 @@ from servesell.cli.options import DbOption, JsonOption, open_database
 from servesell.config import get_settings
 from servesell.errors import InputFileError, ServesellError
 from servesell.report.kpis import Kpis
+from servesell.service.clock import check_period_bound
 from servesell.service.kpis import kpis_by
 from servesell.store import list_offers
 from servesell.store.reporting import GROUPS
@@ -48,8 +49,8 @@ def kpis_command(
     """KPIs of the decisions made in a window (definitions: servesell.report.kpis)."""
     settings = get_settings()
     tz = ZoneInfo(settings.timezone)
-    start = since.replace(tzinfo=tz) if since else None
-    end = until.replace(tzinfo=tz) if until else None
+    start = check_period_bound(since.replace(tzinfo=tz) if since else None, field="--from")
+    end = check_period_bound(until.replace(tzinfo=tz) if until else None, field="--to")
     if start and end and end <= start:
         raise ServesellError(f"--to ({until}) must be after --from ({since})")
     if engine not in ("database", "spark") or (engine == "spark") != (log is not None):

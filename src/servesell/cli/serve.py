@@ -9,6 +9,7 @@ import typer
 
 from servesell.cli.app import app, console
 from servesell.cli.options import DbOption, db_url, open_database
+from servesell.config import get_settings
 from servesell.store.db import write_transaction
 from servesell.store.users import Role, add_user, disable_user, list_users
 
@@ -39,6 +40,7 @@ def serve(
     if outbox:
         os.environ["SERVESELL_OUTBOX_WORKER"] = "1"
     console.print(f"servesell on http://{host}:{port} ({workers} worker(s)), database {url}")
+    settings = get_settings()
     uvicorn.run(
         "servesell.server:app_from_env",
         factory=True,
@@ -50,6 +52,9 @@ def serve(
         # uvicorn kills a worker that has not answered its supervisor within this many
         # seconds; its default (5 s) kills workers still importing on a busy machine.
         timeout_worker_healthcheck=60,
+        # Idle and slow connections are closed (head, body and keep-alive deadlines).
+        http="servesell.http.deadlines:DeadlineProtocol",
+        timeout_keep_alive=settings.keep_alive_seconds,
     )
 
 

@@ -13,7 +13,7 @@ offer the agent did not present, or flagged long ago with no outcome, does not c
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -30,6 +30,13 @@ if TYPE_CHECKING:
     from servesell.domain.offer import Offer
 
 DAY = dt.timedelta(days=1)
+MAX_DAYS = 3650.0
+"""The longest cool-down or memory a policy may name (ten years): the history a decision
+reads reaches back this far, so the bound keeps every window a real date."""
+MAX_CAP = 1000
+"""The largest contact cap: more offers than this in a month is no cap at all (use ``None``)."""
+MAX_WEIGHT = 1_000_000.0
+"""The largest context weight or value per second: finite, so scores stay comparable."""
 
 
 class Caps(BaseModel):
@@ -37,34 +44,44 @@ class Caps(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    per_day: int | None = Field(default=2, ge=0)
-    per_week: int | None = Field(default=4, ge=0)
-    per_month: int | None = Field(default=8, ge=0)
+    per_day: int | None = Field(default=2, ge=0, le=MAX_CAP)
+    per_week: int | None = Field(default=4, ge=0, le=MAX_CAP)
+    per_month: int | None = Field(default=8, ge=0, le=MAX_CAP)
 
 
 class ContactPolicy(BaseModel):
-    """Every contact-policy and arbitration setting, with the defaults a bank would start from."""
+    """Every contact-policy and arbitration setting, with the defaults a bank would start from.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    Every number is bounded and finite (``MAX_DAYS``, ``MAX_CAP``, ``MAX_WEIGHT``): a
+    policy that validates is one every later decision can run with, whether it came from
+    the API, the web app or the CLI.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     caps: Caps = Caps()
-    channel_caps_per_week: dict[Channel, int] = Field(
+    channel_caps_per_week: dict[Channel, Annotated[int, Field(ge=0, le=MAX_CAP)]] = Field(
         default_factory=lambda: {Channel.SMS: 2, Channel.WECHAT: 2, Channel.EMAIL: 2}
     )
     pending_outcome_minutes: float = Field(default=60, ge=0, le=24 * 60)
-    cool_down_days_offer: float = Field(default=30, ge=0)
-    cool_down_days_global: float = Field(default=2, ge=0)
-    accepted_memory_days: float = Field(default=90, ge=0)
-    complaint_reasons: frozenset[str] = frozenset({"complaint"})
+    cool_down_days_offer: float = Field(default=30, ge=0, le=MAX_DAYS)
+    cool_down_days_global: float = Field(default=2, ge=0, le=MAX_DAYS)
+    accepted_memory_days: float = Field(default=90, ge=0, le=MAX_DAYS)
+    complaint_reasons: frozenset[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+        default=frozenset({"complaint"}), max_length=100
+    )
     quiet_hours: tuple[int, int] = (21, 8)
     top_k: int = Field(default=1, ge=0, le=3)
     max_digital: int = Field(default=1, ge=0, le=3)
-    min_value_per_second: float = Field(default=0.05, ge=0)
+    min_value_per_second: float = Field(default=0.05, ge=0, le=MAX_WEIGHT)
     explore_share: float = Field(default=0.05, ge=0, le=1)
     exploration: str = "epsilon_greedy"
     channel_choice: Literal["threshold", "learned"] = "threshold"
     association_weight: bool = False
-    context_weights: dict[str, dict[str, float]] = Field(default_factory=dict)
+    context_weights: dict[
+        Annotated[str, Field(max_length=64)],
+        dict[Annotated[str, Field(max_length=64)], Annotated[float, Field(le=MAX_WEIGHT)]],
+    ] = Field(default_factory=dict, max_length=1000)
 
     @field_validator("quiet_hours")
     @classmethod

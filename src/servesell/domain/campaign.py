@@ -21,9 +21,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from servesell.domain.values import MAX_MONEY
+
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
-MAX_MONEY = 100_000_000.0
-"""The largest budget or revenue target a campaign may name."""
 
 
 def check_slug(value: str) -> str:

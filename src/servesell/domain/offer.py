@@ -17,6 +17,11 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from servesell.domain.values import MAX_MONEY
+
+MAX_LEVER = 1000.0
+"""The largest lever (a business weight on an offer's priority): finite, so one offer cannot
+outrank every other by an unbounded factor."""
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
 Language = Literal["en", "zh"]
@@ -107,7 +112,8 @@ class OfferStatus(StrEnum):
 class Offer(BaseModel):
     """One product offer, as an analyst writes it in the catalog YAML.
 
-    ``value`` is the gross margin of one sale in the configured currency;
+    ``value`` is the gross margin of one sale in the configured currency (money is finite
+    and at most :data:`~servesell.domain.values.MAX_MONEY`);
     ``piece_rate`` the commission an agent earns per sale; ``extra_handle_seconds`` the
     talk time the offer adds to a call on average; ``prior_propensity`` the take-up rate
     assumed until a model has learned better. ``rule`` is the eligibility rule, a SQL
@@ -116,19 +122,19 @@ class Offer(BaseModel):
     the caller's language and sees the name in the language of their screen.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     id: str
     name: LocalText
     product: str
     rule: str = Field(min_length=1)
-    value: float = Field(ge=0)
+    value: float = Field(ge=0, le=MAX_MONEY)
     script: LocalText
-    piece_rate: float = Field(default=0.0, ge=0)
+    piece_rate: float = Field(default=0.0, ge=0, le=MAX_MONEY)
     extra_handle_seconds: float = Field(gt=0, le=3600)
     channels: tuple[Channel, ...] = (Channel.IN_CALL,)
     prior_propensity: float = Field(default=0.05, gt=0, lt=1)
-    lever: float = Field(default=1.0, ge=0)
+    lever: float = Field(default=1.0, ge=0, le=MAX_LEVER)
     vip_allowed: bool = False
     status: OfferStatus = OfferStatus.ACTIVE
     campaign: str | None = None

@@ -38,6 +38,10 @@ from typing import Any, Literal
 DecimalMark = Literal[".", ","]
 """The decimal mark a file declares; the other of the two groups thousands."""
 
+MAX_MONEY = 100_000_000.0
+"""The largest amount of money servesell accepts anywhere (an offer's value, a piece rate,
+a budget): finite and far below where sums of a year's sales lose cents."""
+
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
 """Whole numbers are 64-bit: what Arrow, DuckDB, PostgreSQL and Spark call BIGINT."""

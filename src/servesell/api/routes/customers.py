@@ -19,6 +19,7 @@ from servesell.api.schemas import (
 )
 from servesell.domain.schema import to_json_value
 from servesell.http import AdminDep, AgentDep, DbDep, SettingsDep
+from servesell.http.ids import upload_name
 from servesell.ingest import ImportReport, import_customers, import_records
 from servesell.service.access import read_personal
 from servesell.store import get_customer, require_schema
@@ -85,8 +86,12 @@ def import_json(body: CustomerImportIn, db: DbDep, user: AdminDep) -> ImportOut:
 
 @router.post("/import/file")
 def import_file(file: UploadFile, db: DbDep, user: AdminDep, encoding: str = "utf-8") -> ImportOut:
-    """Upsert customers from an uploaded CSV or parquet file (the CLI importer's rules)."""
-    name = FilePath(file.filename or "upload.csv").name
+    """Upsert customers from an uploaded CSV or parquet file (the CLI importer's rules).
+
+    The file's name says its kind (``.parquet``, else CSV); a name that is not a file
+    name (``..``, ``/``, over 255 bytes) is a 422.
+    """
+    name = upload_name(file.filename)
     with tempfile.TemporaryDirectory() as tmp:
         path = FilePath(tmp) / name
         path.write_bytes(file.file.read())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
@@ -12,6 +11,7 @@ from servesell.decide import why_not
 from servesell.domain import CallContext, Outcome
 from servesell.http import AgentDep, ConnDep, DbDep, DeskDep, SettingsDep, TokensDep
 from servesell.service.access import acting_agent, check_own_call, read_personal
+from servesell.service.clock import ClientClock
 from servesell.service.views import DecisionView
 from servesell.store import get_decision
 from servesell.store.decisions import decision_owner
@@ -34,6 +34,7 @@ def create_decision(
     desk: DeskDep,
     tokens: TokensDep,
     user: AgentDep,
+    settings: SettingsDep,
     response: Response,
     explain: Annotated[bool, Query(description="Include every candidate's fate")] = False,
 ) -> DecisionView:
@@ -45,10 +46,12 @@ def create_decision(
 
     An agent decides only as themselves (``agent_id`` absent or their own name); a
     supervisor token may name another agent, who must exist (403 otherwise).
+    ``at`` follows the server's clock rules (a few minutes of skew; see
+    ``docs/design.md``), else 422.
     """
     agent = acting_agent(desk.db, user, body.agent_id, known=tokens)
     context = CallContext(
-        at=body.at or dt.datetime.now(dt.UTC),
+        at=ClientClock.of(settings).accept(body.at, field="at"),
         reason=body.reason,
         agent_id=agent,
         call_id=body.call_id,
@@ -117,20 +120,35 @@ def why_offer(
     }
 
 
-@router.post("/{decision_id}/outcomes", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/{decision_id}/outcomes",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        200: {
+            "model": OutcomeOut,
+            "description": "The same outcome was already stored (``created`` is false)",
+        }
+    },
+)
 def create_outcome(
-    decision_id: DecisionId, body: OutcomeRequest, desk: DeskDep, user: AgentDep, response: Response
+    decision_id: DecisionId,
+    body: OutcomeRequest,
+    desk: DeskDep,
+    user: AgentDep,
+    settings: SettingsDep,
+    response: Response,
 ) -> OutcomeOut:
     """Record what happened to a shown offer; the same outcome twice is stored once (200).
 
     An agent records outcomes only on their own calls (403); a supervisor may record one
     on any agent's call, a correction that is audited.
+    ``recorded_at`` follows the server's clock rules (see ``docs/design.md``), else 422.
     """
     outcome = Outcome(
         decision_id=decision_id,
         offer_id=body.offer_id,
         result=body.result,
-        recorded_at=body.recorded_at or dt.datetime.now(dt.UTC),
+        recorded_at=ClientClock.of(settings).accept(body.recorded_at, field="recorded_at"),
         channel=body.channel,
         decline_reason=body.decline_reason,
         extra_handle_seconds=body.extra_handle_seconds,

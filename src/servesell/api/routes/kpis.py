@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query
 from servesell.api.schemas import AUTHED, KpisOut
 from servesell.errors import ServesellError
 from servesell.http import ConnDep, SettingsDep, SupervisorDep
+from servesell.service.clock import check_period_bound
 from servesell.service.kpis import kpis_by
 
 router = APIRouter(prefix="/v1/kpis", tags=["kpis"], responses=AUTHED)
@@ -27,7 +28,8 @@ def read_kpis(
 ) -> KpisOut:
     """KPIs of decisions made in [from, to); naive times are the center's local time."""
     tz = ZoneInfo(settings.timezone)
-    since, until = _aware(since, tz), _aware(until, tz)
+    since = check_period_bound(_aware(since, tz), field="from")
+    until = check_period_bound(_aware(until, tz), field="to")
     if since and until and until <= since:
         raise ServesellError(
             f"'to' ({until.isoformat()}) must be after 'from' ({since.isoformat()})"

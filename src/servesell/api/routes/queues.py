@@ -9,8 +9,17 @@ from fastapi import APIRouter, Path
 
 from servesell.api.schemas import AUTHED, QueueStateIn
 from servesell.domain import QueueState
-from servesell.http import AgentDep, ConnDep, DbDep, DeskDep, EnginesDep, SupervisorDep
+from servesell.http import (
+    AgentDep,
+    ConnDep,
+    DbDep,
+    DeskDep,
+    EnginesDep,
+    SettingsDep,
+    SupervisorDep,
+)
 from servesell.queueing.settings import GateSettings
+from servesell.service.clock import ClientClock
 from servesell.service.gate import change_gate
 from servesell.service.queues import QueueMode
 from servesell.store import load_gate_settings
@@ -23,11 +32,19 @@ QueueName = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0
 
 @router.put("/queues/{queue}/state")
 def put_queue_state(
-    queue: QueueName, body: QueueStateIn, desk: DeskDep, user: SupervisorDep
+    queue: QueueName,
+    body: QueueStateIn,
+    desk: DeskDep,
+    user: SupervisorDep,
+    settings: SettingsDep,
 ) -> QueueMode:
-    """Report the queue's current state (calls waiting, agents); returns the resulting mode."""
+    """Report the queue's current state (calls waiting, agents); returns the resulting mode.
+
+    ``at`` follows the server's clock rules (see ``docs/design.md``), else 422.
+    """
     fields = body.model_dump(exclude={"at"})
-    state = QueueState(queue=queue, at=body.at or dt.datetime.now(dt.UTC), **fields)
+    at = ClientClock.of(settings).accept(body.at, field="at")
+    state = QueueState(queue=queue, at=at, **fields)
     with desk.db.begin() as conn:
         save_queue_state(conn, state)
     with desk.db.connect() as conn:

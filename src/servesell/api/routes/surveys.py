@@ -9,7 +9,8 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from servesell.api.schemas import AUTHED
-from servesell.http import AgentDep, DbDep
+from servesell.http import AgentDep, DbDep, SettingsDep
+from servesell.service.clock import ClientClock
 from servesell.store.surveys import Survey, save_surveys
 
 router = APIRouter(prefix="/v1/calls", tags=["surveys"], responses=AUTHED)
@@ -40,15 +41,14 @@ def put_survey(
     body: SurveyIn,
     db: DbDep,
     user: AgentDep,
+    settings: SettingsDep,
 ) -> SurveyOut:
     """Store (or replace) the survey of ``call_id``; at least one of csat and resolved."""
     from servesell.errors import ServesellError
 
     if body.csat is None and body.resolved is None:
         raise ServesellError("a survey needs csat (1-5), resolved (true/false), or both")
-    at = body.answered_at or dt.datetime.now(dt.UTC)
-    if at.tzinfo is None:
-        raise ServesellError("answered_at needs a time zone (e.g. 2026-03-02T10:00:00+08:00)")
+    at = ClientClock.of(settings).accept(body.answered_at, field="answered_at")
     survey = Survey(call_id, body.csat, body.resolved, at)
     with db.begin() as conn:
         save_surveys(conn, [survey], source=f"api:{user.name}")

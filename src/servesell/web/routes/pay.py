@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from servesell.http import ConnDep, is_id
+from servesell.service.clock import EARLIEST, LATEST
 from servesell.service.pay import pay_statement
 from servesell.store import list_agents
 from servesell.store.users import Role
@@ -36,7 +37,7 @@ def pay(
     who = agent if agent and user.role.allows(Role.SUPERVISOR) else user.name
     now = dt.datetime.now(pages.tz)
     found = _MONTH.match(month) if month else None
-    if month and (found is None or not 1 <= int(found.group(2)) <= 12 or not is_id(who)):
+    if month and (found is None or not _real_month(found) or not is_id(who)):
         return pages.message(request, "pay.title", "pay.bad_month", 422)
     year, number = (int(found.group(1)), int(found.group(2))) if found else (now.year, now.month)
     since = dt.datetime(year, number, 1, tzinfo=pages.tz)
@@ -50,3 +51,8 @@ def pay(
         agent_name=names.get(who, who),
         month=f"{year:04d}-{number:02d}",
     )
+
+
+def _real_month(found: re.Match[str]) -> bool:
+    """A month servesell computes with: 1-12 of a year in the clock rules' range."""
+    return EARLIEST.year <= int(found.group(1)) < LATEST.year and 1 <= int(found.group(2)) <= 12
