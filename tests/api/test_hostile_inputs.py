@@ -82,6 +82,18 @@ def _json_with(body: dict, field: str, raw: str) -> bytes:
     return json.dumps({**body, field: marker}).replace(f'"{marker}"', raw).encode()
 
 
+def test_a_survey_answered_days_later_is_kept_but_not_one_from_the_future(
+    strict: TestClient, tokens
+) -> None:
+    agent = auth(tokens["agent"])
+    late = {"csat": 5, "answered_at": _iso(-dt.timedelta(days=3))}
+    assert strict.put("/v1/calls/K9/survey", json=late, headers=agent).status_code == 200
+    ahead = {"csat": 5, "answered_at": _iso(dt.timedelta(days=1))}
+    response = strict.put("/v1/calls/K9/survey", json=ahead, headers=agent)
+    assert response.status_code == 422
+    assert "ahead of the server's clock" in response.json()["detail"]
+
+
 def test_client_times_follow_the_server_clock(strict: TestClient, tokens) -> None:
     agent, supervisor = auth(tokens["agent"]), auth(tokens["supervisor"])
     ahead = strict.post(

@@ -55,6 +55,18 @@ class ClientClock:
             backdate=dt.timedelta(seconds=settings.backdate_seconds),
         )
 
+    @classmethod
+    def for_late_reports(cls, settings: Settings) -> ClientClock:
+        """The tolerance for answers that arrive days after the call (a post-call survey).
+
+        Only the future is refused: a survey sent by SMS is answered hours or days later,
+        so its time may be any real past date servesell computes with.
+        """
+        return cls(
+            skew=dt.timedelta(seconds=settings.clock_skew_seconds),
+            backdate=dt.timedelta(days=365 * 100),
+        )
+
     def accept(
         self, at: dt.datetime | None, *, field: str, now: dt.datetime | None = None
     ) -> dt.datetime:

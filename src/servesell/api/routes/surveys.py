@@ -48,7 +48,7 @@ def put_survey(
 
     if body.csat is None and body.resolved is None:
         raise ServesellError("a survey needs csat (1-5), resolved (true/false), or both")
-    at = ClientClock.of(settings).accept(body.answered_at, field="answered_at")
+    at = ClientClock.for_late_reports(settings).accept(body.answered_at, field="answered_at")
     survey = Survey(call_id, body.csat, body.resolved, at)
     with db.begin() as conn:
         save_surveys(conn, [survey], source=f"api:{user.name}")
