@@ -20,12 +20,23 @@ Processor = Callable[[Any], Any]
 
 
 def append_rows(
-    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    skip_existing: bool = False,
 ) -> None:
-    """Insert ``rows`` (values in ``columns`` order) into ``table`` in one round trip."""
+    """Insert ``rows`` (values in ``columns`` order) into ``table`` in one round trip.
+
+    ``skip_existing`` keeps rows whose unique key is already taken (``ON CONFLICT DO
+    NOTHING``, SQLite and PostgreSQL alike): re-running an idempotent batch adds nothing.
+    """
     if not rows:
         return
     sql, processors = _prepared(table, tuple(columns), conn.dialect)
+    if skip_existing:
+        sql += " ON CONFLICT DO NOTHING"
     if processors:
         rows = [_processed(row, processors) for row in rows]
     if len(rows) == 1:

@@ -1,0 +1,224 @@
+"""Journeys' round trips: plan due steps, turn callbacks into tasks, build the day's list.
+
+:func:`run_journeys` is what ``servesell journeys run`` and the API call: in one write
+transaction (planners queue up, so caps shared by every journey stay exact) it closes
+stale tasks, plans every active journey's due steps, applies the shared per-day and
+per-week contact caps across all journeys and channels, schedules callbacks and hands
+the digital steps that are due to the outbox. Running it twice creates nothing twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from servesell.campaigns.holdout import in_holdout
+from servesell.domain.schema import FieldSpec, FieldType, ProfileSchema
+from servesell.journeys.contactability import OutboundLimits, Skip, zone_of
+from servesell.journeys.schedule import Planned, TaskStatus, plan
+from servesell.rules import compile_rule
+from servesell.store import require_schema
+from servesell.store.callbacks import open_callback_requests
+from servesell.store.campaigns import get_campaign
+from servesell.store.db import write_transaction
+from servesell.store.dispositions import CALLBACK_JOURNEY
+from servesell.store.journeys import (
+    add_task,
+    close_stale,
+    contacts_by_customer,
+    events_between,
+    exits_of,
+    insert_tasks,
+    list_journeys,
+    lock_planning,
+    planning_customers,
+    tasks_where,
+    set_task,
+)
+from servesell.store.tables import callback_requests, journey_tasks
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sqlalchemy import Connection
+    from sqlalchemy import Engine as Database
+
+    from servesell.journeys.spec import Journey
+
+EVENT_FIELDS = (
+    FieldSpec(name="event_product", type=FieldType.STR),
+    FieldSpec(name="event_amount", type=FieldType.FLOAT),
+    FieldSpec(name="event_points", type=FieldType.INT),
+)
+"""Fields of the trigger event a journey's rule may use beside the profile's."""
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """Where the profile keeps what contactability reads."""
+
+    zone_field: str = "timezone"
+    consent_field: str = "marketing_consent"
+
+
+@dataclass(slots=True)
+class RunReport:
+    """What one run did: tasks planned by status and reason, stale closed, callbacks."""
+
+    as_of: dt.datetime
+    planned: Counter[str] = field(default_factory=Counter)
+    closed_stale: int = 0
+    callbacks: int = 0
+    released: int = 0
+
+    def lines(self) -> list[str]:
+        """Human-readable summary lines."""
+        out = [f"as of {self.as_of.isoformat()}: {sum(self.planned.values())} steps planned"]
+        out += [f"  {key}: {n}" for key, n in sorted(self.planned.items())]
+        out.append(f"stale tasks closed: {self.closed_stale}")
+        out.append(f"callbacks scheduled: {self.callbacks}; released to the team: {self.released}")
+        return out
+
+
+def trigger_rule(conn: Connection, journey: Journey) -> Callable[..., bool | None] | None:
+    """The journey's compiled trigger rule over profile + ``event_*`` fields (``None``: TRUE)."""
+    if journey.trigger.rule.strip().upper() == "TRUE":
+        return None
+    schema = require_schema(conn)
+    full = ProfileSchema(fields=(*schema.fields, *EVENT_FIELDS))
+    return compile_rule(journey.trigger.rule, full).evaluate
+
+
+def run_journeys(
+    db: Database,
+    *,
+    as_of: dt.datetime,
+    limits: OutboundLimits | None = None,
+    lookahead: dt.timedelta = dt.timedelta(days=1),
+    profile: Profile | None = None,
+) -> RunReport:
+    """Plan every active journey's steps due by ``as_of + lookahead`` (idempotent)."""
+    limits = limits or OutboundLimits()
+    profile = profile or Profile()
+    report = RunReport(as_of)
+    with write_transaction(db) as conn:
+        lock_planning(conn)
+        report.closed_stale = close_stale(conn, as_of)
+        for journey in list_journeys(conn):
+            planned = _plan_journey(conn, journey, as_of, lookahead, profile)
+            planned = _apply_caps(conn, planned, limits, as_of, lookahead)
+            channels = {(journey.id, s.name): s.channel.value for s in journey.steps}
+            insert_tasks(conn, planned, channels=channels, team=journey.team, now=as_of)
+            report.planned.update(p.reason or p.status.value for p in planned)
+        report.callbacks = schedule_callbacks(conn, as_of)
+        report.released = release_callbacks(conn, as_of)
+    return report
+
+
+def _plan_journey(
+    conn: Connection, journey: Journey, as_of: dt.datetime, lookahead: dt.timedelta,
+    profile: Profile,
+) -> list[Planned]:
+    since = as_of - dt.timedelta(days=journey.horizon_days)
+    events = events_between(conn, [journey.trigger.event], since, as_of + lookahead)
+    customers = planning_customers(
+        conn, (e.customer_id for e in events),
+        zone_field=profile.zone_field, consent_field=profile.consent_field,
+    )
+    held: Callable[[str], bool] | None = None
+    if journey.campaign:
+        campaign = get_campaign(conn, journey.campaign).campaign
+        held = lambda customer_id: in_holdout(campaign, customer_id)  # noqa: E731
+    return plan(
+        journey, events, customers, as_of=as_of, lookahead=lookahead,
+        rule=trigger_rule(conn, journey), exits=exits_of(conn, since), held_out=held,
+    )
+
+
+def _apply_caps(
+    conn: Connection, planned: list[Planned], limits: OutboundLimits, as_of: dt.datetime,
+    lookahead: dt.timedelta,
+) -> list[Planned]:
+    """Skip open steps beyond the shared per-day / per-week caps (every journey counts).
+
+    Days are the customer's local days; tasks already stored (any journey, any channel)
+    count first, then this run's in due order — so three journeys planned one after the
+    other (the write transaction queues them) never exceed a cap together.
+    """
+    fresh = [p for p in planned if p.status is TaskStatus.OPEN]
+    if not fresh:
+        return planned
+    earliest = min(p.due_from for p in fresh) - dt.timedelta(days=8)
+    wanted = {p.customer_id for p in fresh}
+    known = contacts_by_customer(conn, wanted, earliest, as_of + lookahead + dt.timedelta(days=8))
+    zones = _zones(conn, wanted)
+    out: list[Planned] = []
+    for p in sorted(planned, key=lambda p: (p.due_from, p.journey_id, p.step)):
+        if p.status is not TaskStatus.OPEN:
+            out.append(p)
+            continue
+        mine = known.setdefault(p.customer_id, [])
+        skip = _cap_skip(p.due_from, mine, zones.get(p.customer_id) or dt.UTC, limits)
+        if skip is None:
+            mine.append(p.due_from)
+            out.append(p)
+        else:
+            out.append(replace(p, status=TaskStatus.SKIPPED, reason=skip.value))
+    return out
+
+
+def _cap_skip(
+    due: dt.datetime, others: list[dt.datetime], zone: dt.tzinfo, limits: OutboundLimits
+) -> Skip | None:
+    day = due.astimezone(zone).date()
+    same_day = sum(1 for o in others if o.astimezone(zone).date() == day)
+    if same_day >= limits.contacts_per_day:
+        return Skip.CAP_DAY
+    week = sum(1 for o in others if abs(o - due) < dt.timedelta(days=7))
+    if week >= limits.contacts_per_week:
+        return Skip.CAP_WEEK
+    return None
+
+
+def _zones(conn: Connection, customer_ids: set[str]) -> dict[str, dt.tzinfo | None]:
+    found = planning_customers(conn, customer_ids, zone_field=Profile().zone_field,
+                               consent_field=Profile().consent_field)
+    return {cid: zone_of(c.reach.zone) for cid, c in found.items()}
+
+
+def schedule_callbacks(conn: Connection, as_of: dt.datetime, grace_minutes: float = 30) -> int:
+    """Turn open "call me later" requests into callback tasks owned by their agent."""
+    from sqlalchemy import update
+
+    made = 0
+    for request in open_callback_requests(conn):
+        due = request.due_at or request.requested_at + dt.timedelta(hours=1)
+        new = add_task(conn, {
+            "journey_id": CALLBACK_JOURNEY, "step": request.offer_id[:64],
+            "event_id": f"decision-{request.decision_id}"[:64],
+            "customer_id": request.customer_id, "channel": "call", "team": None,
+            "owner_agent": request.agent_id, "due_from": due,
+            "valid_until": due + dt.timedelta(days=2), "status": TaskStatus.OPEN.value,
+            "reason": None, "grace_until": due + dt.timedelta(minutes=grace_minutes),
+        })
+        conn.execute(
+            update(callback_requests)
+            .where(callback_requests.c.decision_id == request.decision_id,
+                   callback_requests.c.offer_id == request.offer_id)
+            .values(status="scheduled")
+        )
+        made += int(new)
+    return made
+
+
+def release_callbacks(conn: Connection, as_of: dt.datetime) -> int:
+    """Owned callbacks not taken within their grace go to the team queue (never silently stale)."""
+    t = journey_tasks.c
+    late = tasks_where(conn, t.status == TaskStatus.OPEN.value, t.owner_agent.is_not(None),
+                       t.grace_until <= as_of)
+    for task in late:
+        set_task(conn, task.id, owner_agent=None, reason="grace_passed", updated_at=as_of)
+    return len(late)
+
