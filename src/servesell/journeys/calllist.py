@@ -29,18 +29,52 @@ PRIOR_WEIGHT = 20.0
 """Pseudo-attempts of the prior answer rate at each hour."""
 PRIOR_BY_HOUR: dict[int, float] = {
     **dict.fromkeys(range(9), 0.10),
-    9: 0.30, 10: 0.40, 11: 0.35, 12: 0.20, 13: 0.22, 14: 0.30, 15: 0.32, 16: 0.32,
-    17: 0.28, 18: 0.25, 19: 0.38, 20: 0.35, 21: 0.20, 22: 0.10, 23: 0.08,
+    9: 0.30,
+    10: 0.40,
+    11: 0.35,
+    12: 0.20,
+    13: 0.22,
+    14: 0.30,
+    15: 0.32,
+    16: 0.32,
+    17: 0.28,
+    18: 0.25,
+    19: 0.38,
+    20: 0.35,
+    21: 0.20,
+    22: 0.10,
+    23: 0.08,
 }
 """Prior probability that an outbound call is answered, by local hour."""
 MINUTES_PER_EFFECTIVE_CALL = 10.0
 """seeds/003: 5-8 minutes of talk plus wrap-up."""
 
 VICIDIAL_FIELDS = (
-    "vendor_lead_code", "source_id", "list_id", "phone_code", "phone_number", "title",
-    "first_name", "middle_initial", "last_name", "address1", "address2", "address3", "city",
-    "state", "province", "postal_code", "country_code", "gender", "date_of_birth", "alt_phone",
-    "email", "security_phrase", "comments", "rank", "owner",
+    "vendor_lead_code",
+    "source_id",
+    "list_id",
+    "phone_code",
+    "phone_number",
+    "title",
+    "first_name",
+    "middle_initial",
+    "last_name",
+    "address1",
+    "address2",
+    "address3",
+    "city",
+    "state",
+    "province",
+    "postal_code",
+    "country_code",
+    "gender",
+    "date_of_birth",
+    "alt_phone",
+    "email",
+    "security_phrase",
+    "comments",
+    "rank",
+    "owner",
 )
 """VICIdial's standard lead-file field order (admin manual, list loader), ``rank``/``owner`` last."""
 

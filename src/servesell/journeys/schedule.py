@@ -58,8 +58,11 @@ class Event:
 
     def fields(self) -> dict[str, object]:
         """The event as ``event_*`` fields for a trigger rule."""
-        return {"event_product": self.product, "event_amount": self.amount,
-                "event_points": self.points}
+        return {
+            "event_product": self.product,
+            "event_amount": self.amount,
+            "event_points": self.points,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,8 +130,14 @@ def plan(
             later = next((e.at for e, s in entries[index + 1 :] if s is None), None)
             for step in journey.steps:
                 planned = _plan_step(
-                    journey, step, event, customer, as_of,
-                    skip_all or entry_skip, later, exits.get(customer_id),
+                    journey,
+                    step,
+                    event,
+                    customer,
+                    as_of,
+                    skip_all or entry_skip,
+                    later,
+                    exits.get(customer_id),
                 )
                 if planned is not None and planned.due_from <= horizon:
                     out.append(planned)
@@ -197,7 +206,13 @@ def _plan_step(
     else:
         status = TaskStatus.OPEN
     return Planned(
-        journey.id, step.name, event.id, event.customer_id, due, valid_until, status,
+        journey.id,
+        step.name,
+        event.id,
+        event.customer_id,
+        due,
+        valid_until,
+        status,
         None if reason is None else str(reason),
     )
 

@@ -33,7 +33,8 @@ def local_date(at: dt.datetime, zone: dt.tzinfo) -> dt.date:
 
 def window_on(day: dt.date, zone: dt.tzinfo, window: Window) -> tuple[dt.datetime, dt.datetime]:
     """``[start, end)`` in UTC of ``window`` opening on local ``day`` (ends next day if it
-    crosses midnight)."""
+    crosses midnight).
+    """
     start = dt.datetime.combine(day, window.start, tzinfo=zone)
     end_day = day + DAY if window.crosses_midnight else day
     end = dt.datetime.combine(end_day, window.end, tzinfo=zone)
@@ -71,9 +72,7 @@ def next_opening(at: dt.datetime, zone: dt.tzinfo, windows: Sequence[Window]) ->
     if inside(at, zone, windows):
         return at
     today = local_date(at, zone)
-    starts = [
-        window_on(today + DAY * k, zone, w)[0] for k in (0, 1, 2) for w in windows
-    ]
+    starts = [window_on(today + DAY * k, zone, w)[0] for k in (0, 1, 2) for w in windows]
     return min(s for s in starts if s > at)
 
 

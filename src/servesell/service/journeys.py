@@ -20,6 +20,7 @@ from servesell.journeys.contactability import OutboundLimits, Skip, zone_of
 from servesell.journeys.schedule import Planned, TaskStatus, plan
 from servesell.rules import compile_rule
 from servesell.store import require_schema
+from servesell.store.profile import load_schema
 from servesell.store.callbacks import open_callback_requests
 from servesell.store.campaigns import get_campaign
 from servesell.store.db import write_transaction
@@ -34,17 +35,22 @@ from servesell.store.journeys import (
     list_journeys,
     lock_planning,
     planning_customers,
-    tasks_where,
+    save_journeys,
     set_task,
+    stored_keys,
+    tasks_where,
 )
 from servesell.store.tables import callback_requests, journey_tasks
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from pathlib import Path
+
     from sqlalchemy import Connection
     from sqlalchemy import Engine as Database
 
+    from servesell.ingest.journeys import JourneyReport
     from servesell.journeys.spec import Journey
 
 EVENT_FIELDS = (
@@ -86,7 +92,7 @@ def trigger_rule(conn: Connection, journey: Journey) -> Callable[..., bool | Non
     """The journey's compiled trigger rule over profile + ``event_*`` fields (``None``: TRUE)."""
     if journey.trigger.rule.strip().upper() == "TRUE":
         return None
-    schema = require_schema(conn)
+    schema = require_schema_or_empty(conn)
     full = ProfileSchema(fields=(*schema.fields, *EVENT_FIELDS))
     return compile_rule(journey.trigger.rule, full).evaluate
 
@@ -108,6 +114,8 @@ def run_journeys(
         report.closed_stale = close_stale(conn, as_of)
         for journey in list_journeys(conn):
             planned = _plan_journey(conn, journey, as_of, lookahead, profile)
+            stored = stored_keys(conn, journey.id, {p.event_id for p in planned})
+            planned = [p for p in planned if (p.step, p.event_id) not in stored]
             planned = _apply_caps(conn, planned, limits, as_of, lookahead)
             channels = {(journey.id, s.name): s.channel.value for s in journey.steps}
             insert_tasks(conn, planned, channels=channels, team=journey.team, now=as_of)
@@ -118,27 +126,41 @@ def run_journeys(
 
 
 def _plan_journey(
-    conn: Connection, journey: Journey, as_of: dt.datetime, lookahead: dt.timedelta,
+    conn: Connection,
+    journey: Journey,
+    as_of: dt.datetime,
+    lookahead: dt.timedelta,
     profile: Profile,
 ) -> list[Planned]:
     since = as_of - dt.timedelta(days=journey.horizon_days)
     events = events_between(conn, [journey.trigger.event], since, as_of + lookahead)
     customers = planning_customers(
-        conn, (e.customer_id for e in events),
-        zone_field=profile.zone_field, consent_field=profile.consent_field,
+        conn,
+        (e.customer_id for e in events),
+        zone_field=profile.zone_field,
+        consent_field=profile.consent_field,
     )
     held: Callable[[str], bool] | None = None
     if journey.campaign:
         campaign = get_campaign(conn, journey.campaign).campaign
         held = lambda customer_id: in_holdout(campaign, customer_id)  # noqa: E731
     return plan(
-        journey, events, customers, as_of=as_of, lookahead=lookahead,
-        rule=trigger_rule(conn, journey), exits=exits_of(conn, since), held_out=held,
+        journey,
+        events,
+        customers,
+        as_of=as_of,
+        lookahead=lookahead,
+        rule=trigger_rule(conn, journey),
+        exits=exits_of(conn, since),
+        held_out=held,
     )
 
 
 def _apply_caps(
-    conn: Connection, planned: list[Planned], limits: OutboundLimits, as_of: dt.datetime,
+    conn: Connection,
+    planned: list[Planned],
+    limits: OutboundLimits,
+    as_of: dt.datetime,
     lookahead: dt.timedelta,
 ) -> list[Planned]:
     """Skip open steps beyond the shared per-day / per-week caps (every journey counts).
@@ -183,8 +205,9 @@ def _cap_skip(
 
 
 def _zones(conn: Connection, customer_ids: set[str]) -> dict[str, dt.tzinfo | None]:
-    found = planning_customers(conn, customer_ids, zone_field=Profile().zone_field,
-                               consent_field=Profile().consent_field)
+    found = planning_customers(
+        conn, customer_ids, zone_field=Profile().zone_field, consent_field=Profile().consent_field
+    )
     return {cid: zone_of(c.reach.zone) for cid, c in found.items()}
 
 
@@ -195,18 +218,29 @@ def schedule_callbacks(conn: Connection, as_of: dt.datetime, grace_minutes: floa
     made = 0
     for request in open_callback_requests(conn):
         due = request.due_at or request.requested_at + dt.timedelta(hours=1)
-        new = add_task(conn, {
-            "journey_id": CALLBACK_JOURNEY, "step": request.offer_id[:64],
-            "event_id": f"decision-{request.decision_id}"[:64],
-            "customer_id": request.customer_id, "channel": "call", "team": None,
-            "owner_agent": request.agent_id, "due_from": due,
-            "valid_until": due + dt.timedelta(days=2), "status": TaskStatus.OPEN.value,
-            "reason": None, "grace_until": due + dt.timedelta(minutes=grace_minutes),
-        })
+        new = add_task(
+            conn,
+            {
+                "journey_id": CALLBACK_JOURNEY,
+                "step": request.offer_id[:64],
+                "event_id": f"decision-{request.decision_id}"[:64],
+                "customer_id": request.customer_id,
+                "channel": "call",
+                "team": None,
+                "owner_agent": request.agent_id,
+                "due_from": due,
+                "valid_until": due + dt.timedelta(days=2),
+                "status": TaskStatus.OPEN.value,
+                "reason": None,
+                "grace_until": due + dt.timedelta(minutes=grace_minutes),
+            },
+        )
         conn.execute(
             update(callback_requests)
-            .where(callback_requests.c.decision_id == request.decision_id,
-                   callback_requests.c.offer_id == request.offer_id)
+            .where(
+                callback_requests.c.decision_id == request.decision_id,
+                callback_requests.c.offer_id == request.offer_id,
+            )
             .values(status="scheduled")
         )
         made += int(new)
@@ -216,9 +250,30 @@ def schedule_callbacks(conn: Connection, as_of: dt.datetime, grace_minutes: floa
 def release_callbacks(conn: Connection, as_of: dt.datetime) -> int:
     """Owned callbacks not taken within their grace go to the team queue (never silently stale)."""
     t = journey_tasks.c
-    late = tasks_where(conn, t.status == TaskStatus.OPEN.value, t.owner_agent.is_not(None),
-                       t.grace_until <= as_of)
+    late = tasks_where(
+        conn, t.status == TaskStatus.OPEN.value, t.owner_agent.is_not(None), t.grace_until <= as_of
+    )
     for task in late:
         set_task(conn, task.id, owner_agent=None, reason="grace_passed", updated_at=as_of)
     return len(late)
 
+
+def load_journeys(db: Database, path: Path) -> JourneyReport:
+    """Validate the journeys in ``path`` and store every valid one."""
+    from servesell.ingest.journeys import read_journeys
+
+    with write_transaction(db) as conn:
+        schema = require_schema_or_empty(conn)
+        full = ProfileSchema(fields=(*schema.fields, *EVENT_FIELDS))
+        report = read_journeys(path, lambda rule: _check(rule, full))
+        save_journeys(conn, report.journeys)
+    return report
+
+
+def _check(rule: str, schema: ProfileSchema) -> None:
+    compile_rule(rule, schema)
+
+
+def require_schema_or_empty(conn: Connection) -> ProfileSchema:
+    """The declared profile schema, or an empty one when none was declared yet."""
+    return load_schema(conn) or ProfileSchema(fields=())

@@ -18,8 +18,8 @@ from servesell.errors import NotFoundError, OutcomeError
 from servesell.journeys.dispositions import Disposition, RetryRules, after
 from servesell.journeys.schedule import TaskStatus
 from servesell.store.center import insert_calls
-from servesell.store.tables import customers
 from servesell.store.journeys import add_attempt, add_do_not_call, add_task, get_task, set_task
+from servesell.store.tables import customers
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -27,8 +27,12 @@ if TYPE_CHECKING:
     from servesell.journeys.dispositions import Next
 
 CALLBACK_JOURNEY = "callback"
-_CLOSED = (TaskStatus.DONE.value, TaskStatus.CLOSED.value, TaskStatus.STALE.value,
-           TaskStatus.SKIPPED.value)
+_CLOSED = (
+    TaskStatus.DONE.value,
+    TaskStatus.CLOSED.value,
+    TaskStatus.STALE.value,
+    TaskStatus.SKIPPED.value,
+)
 
 
 def record_disposition(
@@ -55,26 +59,56 @@ def record_disposition(
     attempts = task.attempts + 1
     nxt = after(disposition, attempts=attempts, at=at, rules=rules, callback_at=callback_at)
     detail: dict[str, Any] = {"outcomes": outcomes or {}}
-    add_attempt(conn, task, at=at, disposition=disposition.value, agent_id=agent_id,
-                detail=detail)
-    set_task(conn, task.id, status=nxt.status.value, reason=nxt.reason, attempts=attempts,
-             last_attempt_at=at, next_attempt_at=nxt.next_attempt_at)
+    add_attempt(conn, task, at=at, disposition=disposition.value, agent_id=agent_id, detail=detail)
+    set_task(
+        conn,
+        task.id,
+        status=nxt.status.value,
+        reason=nxt.reason,
+        attempts=attempts,
+        last_attempt_at=at,
+        next_attempt_at=nxt.next_attempt_at,
+    )
     if disposition.connected:
         queue_reason = f"journey:{task.journey_id}"[:64]
         call_id = f"task-{task.id}-{attempts}"
-        insert_calls(conn, [Call(call_id, task.customer_id, at, queue_reason, handle_seconds,
-                                 agent_id, queue="outbound")])
+        insert_calls(
+            conn,
+            [
+                Call(
+                    call_id,
+                    task.customer_id,
+                    at,
+                    queue_reason,
+                    handle_seconds,
+                    agent_id,
+                    queue="outbound",
+                )
+            ],
+        )
     if nxt.do_not_call:
-        phone = conn.execute(select(customers.c.phone).where(customers.c.id == task.customer_id)).scalar_one_or_none()
+        phone = conn.execute(
+            select(customers.c.phone).where(customers.c.id == task.customer_id)
+        ).scalar_one_or_none()
         if phone:
             add_do_not_call(conn, [phone], source="refused")
     if nxt.callback_at is not None:
         grace = dt.timedelta(minutes=rules.callback_grace_minutes)
-        add_task(conn, {
-            "journey_id": CALLBACK_JOURNEY, "step": "call_back", "event_id": f"task-{task.id}",
-            "customer_id": task.customer_id, "channel": "call", "team": task.team,
-            "owner_agent": agent_id, "due_from": nxt.callback_at,
-            "valid_until": nxt.callback_at + dt.timedelta(days=2), "status": "open",
-            "reason": None, "grace_until": nxt.callback_at + grace,
-        })
+        add_task(
+            conn,
+            {
+                "journey_id": CALLBACK_JOURNEY,
+                "step": "call_back",
+                "event_id": f"task-{task.id}",
+                "customer_id": task.customer_id,
+                "channel": "call",
+                "team": task.team,
+                "owner_agent": agent_id,
+                "due_from": nxt.callback_at,
+                "valid_until": nxt.callback_at + dt.timedelta(days=2),
+                "status": "open",
+                "reason": None,
+                "grace_until": nxt.callback_at + grace,
+            },
+        )
     return nxt

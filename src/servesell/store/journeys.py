@@ -35,11 +35,35 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
 _BATCH = 5000
-_EVENT_COLUMNS = ("id", "customer_id", "kind", "at", "product", "amount", "points", "source",
-                  "recorded_at")
-_TASK_COLUMNS = ("journey_id", "step", "event_id", "customer_id", "channel", "team",
-                 "owner_agent", "due_from", "valid_until", "status", "reason", "attempts",
-                 "next_attempt_at", "grace_until", "created_at", "updated_at")
+_EVENT_COLUMNS = (
+    "id",
+    "customer_id",
+    "kind",
+    "at",
+    "product",
+    "amount",
+    "points",
+    "source",
+    "recorded_at",
+)
+_TASK_COLUMNS = (
+    "journey_id",
+    "step",
+    "event_id",
+    "customer_id",
+    "channel",
+    "team",
+    "owner_agent",
+    "due_from",
+    "valid_until",
+    "status",
+    "reason",
+    "attempts",
+    "next_attempt_at",
+    "grace_until",
+    "created_at",
+    "updated_at",
+)
 LIVE = (TaskStatus.OPEN.value, TaskStatus.QUEUED.value, TaskStatus.DONE.value)
 """Statuses of tasks that are, or were, real contacts: what shared caps count."""
 
@@ -78,13 +102,21 @@ def save_events(conn: Connection, events: Sequence[Event], *, source: str) -> in
             ).scalars()
         )
         fresh = [e for e in batch if e.id not in known]
-        rows = [(e.id, e.customer_id, e.kind.value, e.at, e.product, e.amount, e.points,
-                 source, now) for e in fresh]
+        rows = [
+            (e.id, e.customer_id, e.kind.value, e.at, e.product, e.amount, e.points, source, now)
+            for e in fresh
+        ]
         append_rows(conn, journey_events, _EVENT_COLUMNS, rows, skip_existing=True)
         bought = [
-            {"customer_id": e.customer_id, "product": e.product or "", "at": e.at,
-             "amount": e.amount or 0.0, "source": source}
-            for e in fresh if e.kind is EventKind.PURCHASE
+            {
+                "customer_id": e.customer_id,
+                "product": e.product or "",
+                "at": e.at,
+                "amount": e.amount or 0.0,
+                "source": source,
+            }
+            for e in fresh
+            if e.kind is EventKind.PURCHASE
         ]
         if bought:
             conn.execute(insert(purchases), bought)
@@ -119,8 +151,10 @@ def save_journeys(conn: Connection, items: Sequence[Journey]) -> None:
     upsert(
         conn,
         journeys,
-        [{"id": j.id, "spec": j.model_dump(mode="json"), "active": True, "updated_at": now}
-         for j in items],
+        [
+            {"id": j.id, "spec": j.model_dump(mode="json"), "active": True, "updated_at": now}
+            for j in items
+        ],
     )
 
 
@@ -143,8 +177,18 @@ def planning_customers(
         opted.setdefault(row.customer_id, set()).add(row.channel)
     out: dict[str, Customer] = {}
     c = customers.c
-    columns = (c.id, c.attributes, c.holdings, c.do_not_market, c.blacklisted, c.vip,
-               c.open_complaint, c.phone, c.email, c.wechat_openid)
+    columns = (
+        c.id,
+        c.attributes,
+        c.holdings,
+        c.do_not_market,
+        c.blacklisted,
+        c.vip,
+        c.open_complaint,
+        c.phone,
+        c.email,
+        c.wechat_openid,
+    )
     for start in range(0, len(wanted), 30000):
         chunk = wanted[start : start + 30000]
         for r in conn.execute(select(*columns).where(c.id.in_(chunk))):
@@ -152,9 +196,17 @@ def planning_customers(
             zone = attributes.get(zone_field)
             consent = attributes.get(consent_field)
             reach = Reach(
-                r.id, r.blacklisted, r.do_not_market, bool(r.phone and r.phone in dnc),
-                consent if isinstance(consent, bool) else None, r.vip, r.open_complaint,
-                r.phone, r.email, r.wechat_openid, zone if isinstance(zone, str) else None,
+                r.id,
+                r.blacklisted,
+                r.do_not_market,
+                bool(r.phone and r.phone in dnc),
+                consent if isinstance(consent, bool) else None,
+                r.vip,
+                r.open_complaint,
+                r.phone,
+                r.email,
+                r.wechat_openid,
+                zone if isinstance(zone, str) else None,
                 frozenset(opted.get(r.id, ())),
             )
             out[r.id] = Customer(reach, attributes, frozenset(r.holdings or ()))
@@ -165,13 +217,13 @@ def exits_of(conn: Connection, since: dt.datetime) -> dict[str, Exits]:
     """Complaints since ``since`` and the first channel opt-out, per customer."""
     complaints: dict[str, list[dt.datetime]] = {}
     e = journey_events.c
-    query = select(e.customer_id, e.at).where(
-        e.kind == EventKind.COMPLAINT.value, e.at >= since
-    )
+    query = select(e.customer_id, e.at).where(e.kind == EventKind.COMPLAINT.value, e.at >= since)
     for row in conn.execute(query):
         complaints.setdefault(row.customer_id, []).append(row.at)
     first = select(channel_opt_outs.c.customer_id, func.min(channel_opt_outs.c.at).label("at"))
-    opted = {r.customer_id: r.at for r in conn.execute(first.group_by(channel_opt_outs.c.customer_id))}
+    opted = {
+        r.customer_id: r.at for r in conn.execute(first.group_by(channel_opt_outs.c.customer_id))
+    }
     return {
         cid: Exits(tuple(complaints.get(cid, ())), opted.get(cid))
         for cid in set(complaints) | set(opted)
@@ -179,18 +231,39 @@ def exits_of(conn: Connection, since: dt.datetime) -> dict[str, Exits]:
 
 
 def insert_tasks(
-    conn: Connection, planned: Sequence[Planned], *, channels: dict[tuple[str, str], str],
-    team: str | None, now: dt.datetime,
+    conn: Connection,
+    planned: Sequence[Planned],
+    *,
+    channels: dict[tuple[str, str], str],
+    team: str | None,
+    now: dt.datetime,
 ) -> None:
     """Store ``planned`` steps not stored yet; ``channels`` maps (journey, step) to channel."""
     rows = [
-        (p.journey_id, p.step, p.event_id, p.customer_id, channels[(p.journey_id, p.step)],
-         team, None, p.due_from, p.valid_until, p.status.value, p.reason, 0, None, None, now, now)
+        (
+            p.journey_id,
+            p.step,
+            p.event_id,
+            p.customer_id,
+            channels[(p.journey_id, p.step)],
+            team,
+            None,
+            p.due_from,
+            p.valid_until,
+            p.status.value,
+            p.reason,
+            0,
+            None,
+            None,
+            now,
+            now,
+        )
         for p in planned
     ]
     for start in range(0, len(rows), _BATCH):
-        append_rows(conn, journey_tasks, _TASK_COLUMNS, rows[start : start + _BATCH],
-                    skip_existing=True)
+        append_rows(
+            conn, journey_tasks, _TASK_COLUMNS, rows[start : start + _BATCH], skip_existing=True
+        )
 
 
 def add_task(conn: Connection, row: dict[str, Any]) -> bool:
@@ -201,6 +274,19 @@ def add_task(conn: Connection, row: dict[str, Any]) -> bool:
     before = conn.execute(select(func.count()).select_from(journey_tasks)).scalar_one()
     append_rows(conn, journey_tasks, _TASK_COLUMNS, [values], skip_existing=True)
     return conn.execute(select(func.count()).select_from(journey_tasks)).scalar_one() > before
+
+
+def stored_keys(conn: Connection, journey_id: str, event_ids: set[str]) -> set[tuple[str, str]]:
+    """``(step, event_id)`` of the tasks of ``journey_id`` already stored for ``event_ids``."""
+    t = journey_tasks.c
+    out: set[tuple[str, str]] = set()
+    wanted = sorted(event_ids)
+    for start in range(0, len(wanted), 30000):
+        query = select(t.step, t.event_id).where(
+            t.journey_id == journey_id, t.event_id.in_(wanted[start : start + 30000])
+        )
+        out.update((r.step, r.event_id) for r in conn.execute(query))
+    return out
 
 
 def close_stale(conn: Connection, as_of: dt.datetime) -> int:
@@ -238,8 +324,10 @@ def get_task(conn: Connection, task_id: int, *, lock: bool = False) -> Task | No
 
 def tasks_where(conn: Connection, *conditions: Any, limit: int | None = None) -> list[Task]:
     """Tasks matching ``conditions`` (SQLAlchemy expressions on ``journey_tasks``), by due time."""
-    query = select(journey_tasks).where(and_(True, *conditions)).order_by(
-        journey_tasks.c.due_from, journey_tasks.c.id
+    query = (
+        select(journey_tasks)
+        .where(and_(True, *conditions))
+        .order_by(journey_tasks.c.due_from, journey_tasks.c.id)
     )
     if limit is not None:
         query = query.limit(limit)
@@ -253,19 +341,30 @@ def set_task(conn: Connection, task_id: int, **values: Any) -> None:
 
 
 def add_attempt(
-    conn: Connection, task: Task, *, at: dt.datetime, disposition: str, agent_id: str | None,
+    conn: Connection,
+    task: Task,
+    *,
+    at: dt.datetime,
+    disposition: str,
+    agent_id: str | None,
     detail: dict[str, Any],
 ) -> None:
     """Record one attempt on ``task``."""
     conn.execute(
         insert(task_attempts).values(
-            task_id=task.id, customer_id=task.customer_id, at=at, disposition=disposition,
-            agent_id=agent_id, detail=detail,
+            task_id=task.id,
+            customer_id=task.customer_id,
+            at=at,
+            disposition=disposition,
+            agent_id=agent_id,
+            detail=detail,
         )
     )
 
 
-def attempts_of(conn: Connection, customer_id: str, since: dt.datetime) -> list[tuple[dt.datetime, str]]:
+def attempts_of(
+    conn: Connection, customer_id: str, since: dt.datetime
+) -> list[tuple[dt.datetime, str]]:
     """``(at, disposition)`` of every attempt on the customer since ``since``."""
     a = task_attempts.c
     query = select(a.at, a.disposition).where(a.customer_id == customer_id, a.at >= since)
@@ -275,14 +374,25 @@ def attempts_of(conn: Connection, customer_id: str, since: dt.datetime) -> list[
 def answer_counts(conn: Connection, since: dt.datetime) -> list[tuple[dt.datetime, str]]:
     """``(at, disposition)`` of every attempt since ``since``: what best-time-to-call learns."""
     a = task_attempts.c
-    return [(r.at, r.disposition) for r in conn.execute(select(a.at, a.disposition).where(a.at >= since))]
+    return [
+        (r.at, r.disposition)
+        for r in conn.execute(select(a.at, a.disposition).where(a.at >= since))
+    ]
 
 
 def add_do_not_call(conn: Connection, phones: Iterable[str], *, source: str) -> int:
     """Add ``phones`` to the do-not-call list (already listed ones are kept); returns new."""
     now = dt.datetime.now(dt.UTC)
     wanted = sorted(set(phones))
-    known = set(conn.execute(select(do_not_call.c.phone).where(do_not_call.c.phone.in_(wanted))).scalars()) if wanted else set()
+    known = (
+        set(
+            conn.execute(
+                select(do_not_call.c.phone).where(do_not_call.c.phone.in_(wanted))
+            ).scalars()
+        )
+        if wanted
+        else set()
+    )
     rows = [(p, source, now) for p in wanted if p not in known]
     append_rows(conn, do_not_call, ("phone", "source", "at"), rows, skip_existing=True)
     return len(rows)
@@ -296,7 +406,20 @@ def lock_planning(conn: Connection) -> None:
 
 def _task(row: Any) -> Task:
     return Task(
-        row.id, row.journey_id, row.step, row.event_id, row.customer_id, row.channel, row.team,
-        row.owner_agent, row.due_from, row.valid_until, row.status, row.reason, row.attempts,
-        row.next_attempt_at, row.last_attempt_at, row.grace_until,
+        row.id,
+        row.journey_id,
+        row.step,
+        row.event_id,
+        row.customer_id,
+        row.channel,
+        row.team,
+        row.owner_agent,
+        row.due_from,
+        row.valid_until,
+        row.status,
+        row.reason,
+        row.attempts,
+        row.next_attempt_at,
+        row.last_attempt_at,
+        row.grace_until,
     )

@@ -1,0 +1,324 @@
+"""The day's outbound call list: contactable tasks, ranked, cut to capacity, exported.
+
+Every open call task due on the day is checked with the one contactability check
+(do-not-call, consent, window on the customer's clock, gaps, attempts, shared caps —
+inbound offers made count as contacts too); the rest are ranked by expected value ×
+probability of answering at the hour they would be called, and the best go on the list
+up to the team's capacity. Every task left off has a reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, or_, select
+
+from servesell.journeys.calllist import (
+    AnswerRates,
+    Entry,
+    capacity,
+    offset_text,
+    rank,
+    vicidial_row,
+)
+from servesell.journeys.contactability import Load, OutboundLimits, Skip, contactable, zone_of
+from servesell.journeys.dispositions import Disposition
+from servesell.journeys.schedule import TaskStatus
+from servesell.journeys.spec import StepChannel, Window
+from servesell.journeys.windows import gmt_offset, next_opening
+from servesell.store.decisions import contact_history
+from servesell.store.dispositions import CALLBACK_JOURNEY
+from servesell.store.journeys import (
+    answer_counts,
+    attempts_of,
+    list_journeys,
+    planning_customers,
+    tasks_where,
+)
+from servesell.store.tables import agents, journey_tasks
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from sqlalchemy import Connection
+
+    from servesell.journeys.schedule import Customer
+    from servesell.journeys.spec import Step
+    from servesell.store.journeys import Task
+
+CALLBACK_WINDOWS = (Window.parse("08:00-21:00"),)
+"""When an owned callback may be made (the customer asked for it; quiet hours still hold)."""
+HOURS_PER_DAY = 8.5
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One call on the list, with what the agent and the dialer need."""
+
+    task: Task
+    entry: Entry
+    phone: str
+    name: str
+    purpose: str
+    script: str
+    zone: str
+    gmt_offset: float
+
+
+@dataclass(slots=True)
+class CallList:
+    """A team's list for one day: capacity, the calls, and why the others are not on it."""
+
+    day: dt.date
+    team: str | None
+    capacity: int
+    lines: list[Line] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+    over_capacity: int = 0
+
+
+def call_list(
+    conn: Connection,
+    day: dt.date,
+    *,
+    tz: dt.tzinfo,
+    team: str | None = None,
+    agents_count: int | None = None,
+    hours: float = HOURS_PER_DAY,
+    limits: OutboundLimits | None = None,
+    zone_field: str = "timezone",
+    consent_field: str = "marketing_consent",
+) -> CallList:
+    """The list for ``day`` (the center's date) of ``team`` (all teams when ``None``)."""
+    limits = limits or OutboundLimits()
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=tz).astimezone(dt.UTC)
+    end = start + dt.timedelta(days=1)
+    steps = {(j.id, s.name): s for j in list_journeys(conn, active_only=False) for s in j.steps}
+    tasks = _due_tasks(conn, start, end, team)
+    people = planning_customers(
+        conn, {t.customer_id for t in tasks}, zone_field=zone_field, consent_field=consent_field
+    )
+    rates = AnswerRates.learn(_history(conn, start, tz))
+    size = capacity(_agents(conn, team) if agents_count is None else agents_count, hours)
+    out = CallList(day, team, size)
+    candidates: list[Line] = []
+    for task in tasks:
+        line = _line(
+            conn,
+            task,
+            steps.get((task.journey_id, task.step)),
+            people.get(task.customer_id),
+            start,
+            end,
+            limits,
+            rates,
+            out.skipped,
+        )
+        if line is not None:
+            candidates.append(line)
+    chosen = {e.task_id for e in rank([c.entry for c in candidates], size)}
+    out.lines = sorted(
+        (c for c in candidates if c.entry.task_id in chosen),
+        key=lambda c: (-c.entry.score, c.entry.call_at, c.task.id),
+    )
+    out.over_capacity = len(candidates) - len(out.lines)
+    return out
+
+
+def _due_tasks(
+    conn: Connection, start: dt.datetime, end: dt.datetime, team: str | None
+) -> list[Task]:
+    t = journey_tasks.c
+    conditions = [
+        t.status == TaskStatus.OPEN.value,
+        t.channel == StepChannel.CALL.value,
+        t.due_from < end,
+        t.valid_until > start,
+        or_(t.next_attempt_at.is_(None), t.next_attempt_at < end),
+    ]
+    if team is not None:
+        conditions.append(t.team == team)
+    return tasks_where(conn, *conditions)
+
+
+def _line(
+    conn: Connection,
+    task: Task,
+    step: Step | None,
+    person: Customer | None,
+    start: dt.datetime,
+    end: dt.datetime,
+    limits: OutboundLimits,
+    rates: AnswerRates,
+    skipped: Counter[str],
+) -> Line | None:
+    if person is None:
+        skipped["unknown_customer"] += 1
+        return None
+    windows = step.windows if step else CALLBACK_WINDOWS
+    zone = zone_of(person.reach.zone)
+    earliest = max(start, task.due_from, task.next_attempt_at or start)
+    call_at = next_opening(earliest, zone, windows) if zone is not None else earliest
+    if zone is not None and (call_at >= end or call_at >= task.valid_until):
+        skipped[Skip.OUTSIDE_WINDOW.value] += 1
+        return None
+    load = _load(conn, task, call_at)
+    skip = contactable(
+        person.reach,
+        load,
+        channel=StepChannel.CALL,
+        now=call_at,
+        windows=windows,
+        limits=limits,
+        max_step=step.max_attempts if step else 3,
+        vip_allowed=task.journey_id == CALLBACK_JOURNEY,
+    )
+    if skip is not None:
+        skipped[skip.value] += 1
+        return None
+    assert zone is not None
+    hour = call_at.astimezone(zone).hour
+    entry = Entry(task.id, task.customer_id, call_at, 1.0, rates.at(hour))
+    name = person.attributes.get("name")
+    return Line(
+        task,
+        entry,
+        person.reach.phone or "",
+        name if isinstance(name, str) else "",
+        step.purpose if step else "callback requested by the customer",
+        step.script if step else "",
+        str(zone),
+        gmt_offset(zone, call_at.astimezone(zone).date()),
+    )
+
+
+def _load(conn: Connection, task: Task, at: dt.datetime) -> Load:
+    """The customer's contacts: outbound attempts and inbound offers made, every campaign."""
+    day_ago, week_ago = at - dt.timedelta(days=1), at - dt.timedelta(days=7)
+    attempts = attempts_of(conn, task.customer_id, week_ago)
+    connected = [a for a, d in attempts if Disposition(d).connected]
+    inbound = [c.at for c in contact_history(conn, task.customer_id, week_ago)]
+    return Load(
+        contacts_today=sum(1 for a in connected + inbound if a > day_ago),
+        contacts_week=len(connected) + len(inbound),
+        attempts_today=sum(1 for a, _ in attempts if a > day_ago),
+        step_attempts=task.attempts,
+        last_attempt=max((a for a, _ in attempts), default=None),
+    )
+
+
+def _history(conn: Connection, start: dt.datetime, tz: dt.tzinfo) -> list[tuple[int, bool]]:
+    """``(local hour, connected)`` of the last 90 days' attempts (center's clock)."""
+    rows = answer_counts(conn, start - dt.timedelta(days=90))
+    return [(at.astimezone(tz).hour, Disposition(d).connected) for at, d in rows]
+
+
+def _agents(conn: Connection, team: str | None) -> int:
+    query = select(func.count()).select_from(agents)
+    if team is not None:
+        query = query.where(agents.c.team_id == team)
+    return int(conn.execute(query).scalar_one())
+
+
+def write_vicidial(
+    path: Path, calls: CallList, *, list_id: str = "101", phone_code: str = "86"
+) -> None:
+    """The list as a VICIdial lead file (tab-delimited, standard field order, no header)."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(
+            handle, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE, escapechar="\\"
+        )
+        for rank_no, line in enumerate(calls.lines, start=1):
+            phone = line.phone
+            code = phone_code
+            if phone.startswith("+"):
+                phone = phone[1:]
+                if phone.startswith(phone_code):
+                    phone = phone[len(phone_code) :]
+            values = {
+                "vendor_lead_code": str(line.task.id),
+                "source_id": line.task.journey_id[:50],
+                "list_id": list_id,
+                "phone_code": code,
+                "phone_number": phone,
+                "first_name": line.name,
+                "comments": f"gmt_offset={offset_text(line.gmt_offset)}; {line.task.step}: {line.purpose}"[
+                    :255
+                ],
+                "rank": str(rank_no),
+                "owner": line.task.owner_agent or line.task.team or "",
+            }
+            writer.writerow(vicidial_row(values))
+
+
+_CALLING_CODES = ("1", "7", "33", "44", "49", "60", "61", "65", "81", "82", "86", "852", "853",
+                  "886")
+"""Country calling codes recognised in ``+`` numbers (others keep the default code)."""
+
+
+def split_phone(phone: str, default_code: str) -> tuple[str, str]:
+    """``(phone code, national number)`` as VICIdial wants them.
+
+    >>> split_phone("+12125550100", "86"), split_phone("13800000001", "86")
+    (('1', '2125550100'), ('86', '13800000001'))
+    """
+    if not phone.startswith("+"):
+        return default_code, phone
+    digits = phone[1:]
+    for code in sorted(_CALLING_CODES, key=len, reverse=True):
+        if digits.startswith(code):
+            return code, digits[len(code) :]
+    return default_code, digits
+
+
+CSV_COLUMNS = (
+    "task_id",
+    "customer_id",
+    "phone",
+    "name",
+    "journey",
+    "step",
+    "purpose",
+    "call_from",
+    "time_zone",
+    "gmt_offset",
+    "p_answer",
+    "value",
+    "score",
+    "team",
+    "owner",
+)
+
+
+def write_csv(path: Path, calls: CallList) -> None:
+    """The list as CSV with a header (UTF-8 with BOM for spreadsheet programs)."""
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CSV_COLUMNS)
+        for line in calls.lines:
+            writer.writerow(_csv_row(line))
+
+
+def _csv_row(line: Line) -> list[str]:
+    e = line.entry
+    return [
+        str(line.task.id),
+        line.task.customer_id,
+        line.phone,
+        line.name,
+        line.task.journey_id,
+        line.task.step,
+        line.purpose,
+        e.call_at.isoformat(),
+        line.zone,
+        offset_text(line.gmt_offset),
+        f"{e.p_answer:.3f}",
+        f"{e.value:g}",
+        f"{e.score:.4f}",
+        line.task.team or "",
+        line.task.owner_agent or "",
+    ]
