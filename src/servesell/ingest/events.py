@@ -95,6 +95,20 @@ _OPTIONAL = {
 }
 
 
+def parse_row(kind: str, cells: dict[str, Any], tz: dt.tzinfo) -> Any:
+    """One row of ``kind`` read as the file import reads it; :class:`RowError` if it cannot be.
+
+    The API's bulk endpoints use it so a posted row is accepted or refused exactly as the
+    same row in a file would be.
+    """
+    return _PARSERS[kind](cells, tz)
+
+
+def store_row(conn: Connection, kind: str, parsed: Any) -> None:
+    """Store one parsed row of ``kind`` (:class:`RowError` when the store refuses it)."""
+    _STORE[kind](conn, parsed)
+
+
 def _text(cells: dict[str, Any], column: str) -> str:
     value = cells.get(column)
     return "" if value is None else str(value).strip()

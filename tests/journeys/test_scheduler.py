@@ -1,0 +1,146 @@
+"""The scheduler, call list and dispositions against a real (SQLite) store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+
+from servesell.journeys import Disposition, EventKind, Journey, VICIDIAL_FIELDS
+from servesell.journeys.contactability import OutboundLimits
+from servesell.journeys.schedule import Event
+from servesell.service.call_lists import call_list, write_vicidial
+from servesell.service.journeys import run_journeys
+from servesell.store.db import write_transaction
+from servesell.store.dispositions import record_disposition
+from servesell.store.journeys import save_events, save_journeys, tasks_where
+from servesell.store.tables import do_not_call, journey_tasks, purchases
+from journeys.conftest import T0
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from sqlalchemy import Engine
+
+SH = dt.timezone(dt.timedelta(hours=8))
+
+
+def _journey(jid: str = "formula", days: tuple[int, ...] = (3, 15, 25), **extra: object) -> Journey:
+    steps = [{"name": f"day{d}", "day": d, "windows": ["10:00-12:00", "14:00-20:00"],
+              "purpose": f"follow-up day {d}", "valid_days": 2} for d in days]
+    return Journey.model_validate({"id": jid, "trigger": {"event": "purchase"}, "steps": steps,
+                                   "team": "outbound", **extra})
+
+
+def _setup(db: Engine, journeys: list[Journey], customers: tuple[str, ...] = ("c1", "c2", "c3")) -> None:
+    with db.begin() as conn:
+        save_journeys(conn, journeys)
+        save_events(conn, [Event(f"e-{c}", c, EventKind.PURCHASE, T0) for c in customers],
+                    source="test")
+
+
+def _count(db: Engine, *where: object) -> int:
+    with db.connect() as conn:
+        query = select(func.count()).select_from(journey_tasks)
+        for w in where:
+            query = query.where(w)  # type: ignore[arg-type]
+        return int(conn.execute(query).scalar_one())
+
+
+def test_events_are_idempotent_and_purchases_mirrored_once(db: Engine) -> None:
+    event = Event("e1", "c1", EventKind.PURCHASE, T0, "formula_a", 298.0)
+    with db.begin() as conn:
+        assert save_events(conn, [event, event], source="test") == 1
+        assert save_events(conn, [event], source="test") == 0
+        assert conn.execute(select(func.count()).select_from(purchases)).scalar_one() == 1
+
+
+def test_two_runs_create_what_one_run_creates(db: Engine) -> None:
+    _setup(db, [_journey()])
+    as_of = T0 + dt.timedelta(days=3)
+    first = run_journeys(db, as_of=as_of)
+    after_one = _count(db)
+    second = run_journeys(db, as_of=as_of)
+    assert after_one == _count(db) == 3  # day 3 for c1, c2 (open) and c3 (no zone: skipped)
+    assert sum(second.planned.values()) == 0
+    assert first.planned["open"] == 2 and first.planned["unknown_time_zone"] == 1
+
+
+def test_after_a_ten_day_pause_nothing_floods(db: Engine) -> None:
+    _setup(db, [_journey()])
+    run_journeys(db, as_of=T0 + dt.timedelta(days=3))
+    report = run_journeys(db, as_of=T0 + dt.timedelta(days=13))
+    assert report.closed_stale == 2  # day-3 tasks never called: closed as stale
+    assert _count(db, journey_tasks.c.status == "open") == 0
+    late = run_journeys(db, as_of=T0 + dt.timedelta(days=16))
+    assert late.planned["open"] == 2  # day 15 is due now; nothing old came back
+
+
+def test_a_step_first_seen_after_its_validity_is_stored_stale(db: Engine) -> None:
+    _setup(db, [_journey()])
+    report = run_journeys(db, as_of=T0 + dt.timedelta(days=20))
+    assert report.planned["stale"] == 4  # day 3 and day 15 of c1 and c2
+    assert report.planned["open"] == 0
+
+
+def test_caps_shared_by_three_journeys_scheduled_concurrently(db: Engine) -> None:
+    # Three journeys want c1 and c2 on the same day; the cap allows 2 a day, 3 a week.
+    _setup(db, [_journey(f"j{i}", days=(3,)) for i in range(3)], customers=("c1", "c2"))
+    limits = OutboundLimits(contacts_per_day=2, contacts_per_week=3)
+    as_of = T0 + dt.timedelta(days=3)
+    threads = [threading.Thread(target=run_journeys, args=(db,),
+                                kwargs={"as_of": as_of, "limits": limits}) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for customer in ("c1", "c2"):
+        live = _count(db, journey_tasks.c.customer_id == customer, journey_tasks.c.status == "open")
+        capped = _count(db, journey_tasks.c.customer_id == customer, journey_tasks.c.reason == "cap_day")
+        assert (live, capped) == (2, 1)
+
+
+def test_call_list_and_vicidial_export_in_documented_order(db: Engine, tmp_path: Path) -> None:
+    _setup(db, [_journey()])
+    run_journeys(db, as_of=T0 + dt.timedelta(days=3))
+    with db.connect() as conn:
+        calls = call_list(conn, dt.date(2026, 3, 4), tz=SH, agents_count=1)
+    assert [line.task.customer_id for line in calls.lines] == ["c1", "c2"]
+    assert calls.capacity == 51 and calls.skipped == {}
+    out = tmp_path / "list.txt"
+    write_vicidial(out, calls)
+    rows = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines()]
+    assert VICIDIAL_FIELDS[:5] == ("vendor_lead_code", "source_id", "list_id", "phone_code",
+                                   "phone_number")
+    assert VICIDIAL_FIELDS[20:] == ("email", "security_phrase", "comments", "rank", "owner")
+    assert all(len(r) == len(VICIDIAL_FIELDS) == 25 for r in rows)
+    first = dict(zip(VICIDIAL_FIELDS, rows[0], strict=True))
+    assert first["vendor_lead_code"] == str(calls.lines[0].task.id)
+    assert (first["phone_code"], first["phone_number"]) == ("86", "1380000000")
+    assert first["comments"].startswith("gmt_offset=8.00;")
+    second = dict(zip(VICIDIAL_FIELDS, rows[1], strict=True))
+    assert second["comments"].startswith("gmt_offset=-5.00;")
+
+
+def test_dispositions_retry_refuse_and_call_back(db: Engine) -> None:
+    _setup(db, [_journey()])
+    run_journeys(db, as_of=T0 + dt.timedelta(days=3))
+    with db.connect() as conn:
+        one, two = tasks_where(conn, journey_tasks.c.status == "open")
+    at = T0 + dt.timedelta(days=3, hours=1)
+    with write_transaction(db) as conn:
+        nxt = record_disposition(conn, one.id, Disposition.NO_ANSWER, at=at)
+        assert nxt.status.value == "open" and nxt.next_attempt_at == at + dt.timedelta(hours=3)
+        refused = record_disposition(conn, two.id, Disposition.REFUSED, at=at, agent_id="a1")
+        assert refused.do_not_call
+        assert conn.execute(select(do_not_call.c.phone)).scalars().all() == ["+861380000000"]  # c1 (the later task)
+        back = at + dt.timedelta(hours=5)
+        record_disposition(conn, one.id, Disposition.CALLBACK, at=at + dt.timedelta(hours=3),
+                           agent_id="a7", callback_at=back)
+    with db.connect() as conn:
+        (callback,) = tasks_where(conn, journey_tasks.c.journey_id == "callback")
+    assert (callback.owner_agent, callback.due_from) == ("a7", back)
+    report = run_journeys(db, as_of=back + dt.timedelta(hours=1))
+    assert report.released == 1  # not taken within its grace: goes to the team queue
