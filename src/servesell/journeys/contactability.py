@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -97,6 +98,7 @@ class Load:
     extra: tuple[str, ...] = field(default_factory=tuple)
 
 
+@lru_cache(maxsize=1024)
 def zone_of(name: str | None) -> ZoneInfo | None:
     """The IANA zone called ``name``; ``None`` when missing or unreadable (never a default).
 

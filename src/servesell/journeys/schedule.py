@@ -126,9 +126,15 @@ def plan(
         mine.sort(key=lambda e: (e.at, e.id))
         entries = _entries(journey, mine, customer, rule)
         skip_all = _customer_skip(journey, customer, held_out)
+        blocks = {
+            ch: who_blocks(customer.reach, ch, vip_allowed=journey.vip_allowed)
+            for ch in {st.channel for st in journey.steps}
+        }
         for index, (event, entry_skip) in enumerate(entries):
             later = next((e.at for e, s in entries[index + 1 :] if s is None), None)
             for step in journey.steps:
+                if event.at + DAY * (step.day - 1) > horizon:
+                    continue  # cannot open by the horizon in any time zone
                 planned = _plan_step(
                     journey,
                     step,
@@ -138,8 +144,9 @@ def plan(
                     skip_all or entry_skip,
                     later,
                     exits.get(customer_id),
+                    blocks[step.channel],
                 )
-                if planned is not None and planned.due_from <= horizon:
+                if planned.due_from <= horizon:
                     out.append(planned)
     return out
 
@@ -192,13 +199,14 @@ def _plan_step(
     skip: Skip | None,
     later: dt.datetime | None,
     exits: Exits | None,
-) -> Planned | None:
+    blocked: Skip | None,
+) -> Planned:
     zone = zone_of(customer.reach.zone) or dt.UTC  # an unknown zone is skipped below
     due = step_opens(event.at, zone, step.day, step.windows)
     valid_until = due + dt.timedelta(days=step.valid_days)
     reason = skip or _exit(journey, event, due, later, exits)
     if reason is None:
-        reason = who_blocks(customer.reach, step.channel, vip_allowed=journey.vip_allowed)
+        reason = blocked
     if reason is not None:
         status = TaskStatus.SKIPPED
     elif valid_until <= as_of:

@@ -16,6 +16,7 @@ are wall-clock times, so a daylight-saving change moves them in UTC, not on the 
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ def local_date(at: dt.datetime, zone: dt.tzinfo) -> dt.date:
     return at.astimezone(zone).date()
 
 
+@lru_cache(maxsize=65536)
 def window_on(day: dt.date, zone: dt.tzinfo, window: Window) -> tuple[dt.datetime, dt.datetime]:
     """``[start, end)`` in UTC of ``window`` opening on local ``day`` (ends next day if it
     crosses midnight).

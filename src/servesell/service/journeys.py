@@ -50,7 +50,10 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
     from sqlalchemy import Engine as Database
 
+    from zoneinfo import ZoneInfo
+
     from servesell.ingest.journeys import JourneyReport
+    from servesell.journeys.schedule import Customer
     from servesell.journeys.spec import Journey
 
 EVENT_FIELDS = (
@@ -113,10 +116,11 @@ def run_journeys(
         lock_planning(conn)
         report.closed_stale = close_stale(conn, as_of)
         for journey in list_journeys(conn):
-            planned = _plan_journey(conn, journey, as_of, lookahead, profile)
+            planned, people = _plan_journey(conn, journey, as_of, lookahead, profile)
             stored = stored_keys(conn, journey.id, {p.event_id for p in planned})
             planned = [p for p in planned if (p.step, p.event_id) not in stored]
-            planned = _apply_caps(conn, planned, limits, as_of, lookahead)
+            zones = {cid: zone_of(c.reach.zone) for cid, c in people.items()}
+            planned = _apply_caps(conn, planned, zones, limits, as_of, lookahead)
             channels = {(journey.id, s.name): s.channel.value for s in journey.steps}
             insert_tasks(conn, planned, channels=channels, team=journey.team, now=as_of)
             report.planned.update(p.reason or p.status.value for p in planned)
@@ -131,7 +135,7 @@ def _plan_journey(
     as_of: dt.datetime,
     lookahead: dt.timedelta,
     profile: Profile,
-) -> list[Planned]:
+) -> tuple[list[Planned], dict[str, Customer]]:
     since = as_of - dt.timedelta(days=journey.horizon_days)
     events = events_between(conn, [journey.trigger.event], since, as_of + lookahead)
     customers = planning_customers(
@@ -144,7 +148,7 @@ def _plan_journey(
     if journey.campaign:
         campaign = get_campaign(conn, journey.campaign).campaign
         held = lambda customer_id: in_holdout(campaign, customer_id)  # noqa: E731
-    return plan(
+    planned = plan(
         journey,
         events,
         customers,
@@ -154,11 +158,13 @@ def _plan_journey(
         exits=exits_of(conn, since),
         held_out=held,
     )
+    return planned, customers
 
 
 def _apply_caps(
     conn: Connection,
     planned: list[Planned],
+    zones: dict[str, ZoneInfo | None],
     limits: OutboundLimits,
     as_of: dt.datetime,
     lookahead: dt.timedelta,
@@ -175,7 +181,6 @@ def _apply_caps(
     earliest = min(p.due_from for p in fresh) - dt.timedelta(days=8)
     wanted = {p.customer_id for p in fresh}
     known = contacts_by_customer(conn, wanted, earliest, as_of + lookahead + dt.timedelta(days=8))
-    zones = _zones(conn, wanted)
     out: list[Planned] = []
     for p in sorted(planned, key=lambda p: (p.due_from, p.journey_id, p.step)):
         if p.status is not TaskStatus.OPEN:
@@ -202,13 +207,6 @@ def _cap_skip(
     if week >= limits.contacts_per_week:
         return Skip.CAP_WEEK
     return None
-
-
-def _zones(conn: Connection, customer_ids: set[str]) -> dict[str, dt.tzinfo | None]:
-    found = planning_customers(
-        conn, customer_ids, zone_field=Profile().zone_field, consent_field=Profile().consent_field
-    )
-    return {cid: zone_of(c.reach.zone) for cid, c in found.items()}
 
 
 def schedule_callbacks(conn: Connection, as_of: dt.datetime, grace_minutes: float = 30) -> int:
