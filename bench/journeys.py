@@ -44,8 +44,21 @@ def fill(url: str, n: int, seed: int) -> None:
         for i in range(n):
             zone = rng.choice(ZONES)
             attributes = {"name": f"c{i}"} | ({"timezone": zone} if zone else {})
-            people.append((f"c{i}", attributes, [], False, False, False, False,
-                           f"+86138{i:08d}", None, None, now))
+            people.append(
+                (
+                    f"c{i}",
+                    attributes,
+                    [],
+                    False,
+                    False,
+                    False,
+                    False,
+                    f"+86138{i:08d}",
+                    None,
+                    None,
+                    now,
+                )
+            )
             at = AS_OF - dt.timedelta(seconds=rng.uniform(0, 30 * 86400))
             events.append((f"e{i}", f"c{i}", "purchase", at, "formula_a", 298.0, 30, "bench", now))
             if len(people) == 50_000:
@@ -54,12 +67,39 @@ def fill(url: str, n: int, seed: int) -> None:
     engine.dispose()
 
 
-def _flush(conn: object, people: list[tuple[object, ...]], events: list[tuple[object, ...]]) -> None:
-    cols = ("id", "attributes", "holdings", "do_not_market", "blacklisted", "vip",
-            "open_complaint", "phone", "email", "wechat_openid", "updated_at")
+def _flush(
+    conn: object, people: list[tuple[object, ...]], events: list[tuple[object, ...]]
+) -> None:
+    cols = (
+        "id",
+        "attributes",
+        "holdings",
+        "do_not_market",
+        "blacklisted",
+        "vip",
+        "open_complaint",
+        "phone",
+        "email",
+        "wechat_openid",
+        "updated_at",
+    )
     append_rows(conn, customers, cols, people)  # type: ignore[arg-type]
-    append_rows(conn, journey_events, ("id", "customer_id", "kind", "at", "product", "amount",  # type: ignore[arg-type]
-                                       "points", "source", "recorded_at"), events)
+    append_rows(
+        conn,
+        journey_events,
+        (
+            "id",
+            "customer_id",
+            "kind",
+            "at",
+            "product",
+            "amount",  # type: ignore[arg-type]
+            "points",
+            "source",
+            "recorded_at",
+        ),
+        events,
+    )
     people.clear()
     events.clear()
 
@@ -80,15 +120,19 @@ def main() -> None:
         again = run_journeys(engine, as_of=AS_OF)
         rerun = time.perf_counter() - start
         engine.dispose()
-    print(json.dumps({
-        "customers": args.customers,
-        "due_steps": report.planned["open"],
-        "seconds": round(seconds, 2),
-        "planned": sum(report.planned.values()),
-        "rerun_s": round(rerun, 2),
-        "rerun_planned": sum(again.planned.values()),
-        "goal_s": 30,
-    }))
+    print(
+        json.dumps(
+            {
+                "customers": args.customers,
+                "due_steps": report.planned["open"],
+                "seconds": round(seconds, 2),
+                "planned": sum(report.planned.values()),
+                "rerun_s": round(rerun, 2),
+                "rerun_planned": sum(again.planned.values()),
+                "goal_s": 30,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -31,8 +31,11 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         upsert_customers(
             conn,
             [
-                Customer(cid, {"name": cid.upper(), **({"timezone": z} if z else {})},
-                         phone=f"+86138000000{i}")
+                Customer(
+                    cid,
+                    {"name": cid.upper(), **({"timezone": z} if z else {})},
+                    phone=f"+86138000000{i}",
+                )
                 for i, (cid, z) in enumerate(ZONES.items())
             ],
         )

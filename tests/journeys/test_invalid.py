@@ -32,15 +32,17 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 def test_a_bad_window_is_reported_at_its_line(tmp_path: Path) -> None:
     text = (
-        "journeys:\n  - id: ok\n    trigger: {event: purchase}\n    steps:\n" + GOOD_STEP
+        "journeys:\n  - id: ok\n    trigger: {event: purchase}\n    steps:\n"
+        + GOOD_STEP
         + "  - id: bad\n    trigger: {event: purchase}\n    steps:\n"
-        "      - name: d3\n        day: 3\n        windows: [\"10:00-25:00\"]\n"
+        '      - name: d3\n        day: 3\n        windows: ["10:00-25:00"]\n'
         "        purpose: x\n"
     )
     report = read_journeys(_write(tmp_path, text))
     assert [j.id for j in report.journeys] == ["ok"]
     (error,) = report.errors
-    assert ":14:" in error and "impossible time" in error
+    assert ":14:" in error
+    assert "impossible time" in error
 
 
 def test_duplicate_keys_are_refused_with_both_lines(tmp_path: Path) -> None:
@@ -51,14 +53,18 @@ def test_duplicate_keys_are_refused_with_both_lines(tmp_path: Path) -> None:
 
 def test_unknown_event_and_duplicate_ids(tmp_path: Path) -> None:
     text = (
-        "- id: a\n  trigger: {event: purchase}\n  steps:\n" + GOOD_STEP.replace("      ", "    ")
-        + "- id: a\n  trigger: {event: purchase}\n  steps:\n" + GOOD_STEP.replace("      ", "    ")
-        + "- id: c\n  trigger: {event: birthday}\n  steps:\n" + GOOD_STEP.replace("      ", "    ")
+        "- id: a\n  trigger: {event: purchase}\n  steps:\n"
+        + GOOD_STEP.replace("      ", "    ")
+        + "- id: a\n  trigger: {event: purchase}\n  steps:\n"
+        + GOOD_STEP.replace("      ", "    ")
+        + "- id: c\n  trigger: {event: birthday}\n  steps:\n"
+        + GOOD_STEP.replace("      ", "    ")
     )
     report = read_journeys(_write(tmp_path, text))
     assert len(report.journeys) == 1
     assert "duplicate journey id 'a'" in report.errors[0]
-    assert "trigger.event" in report.errors[1] and ":16:" in report.errors[1]
+    assert "trigger.event" in report.errors[1]
+    assert ":16:" in report.errors[1]
 
 
 @pytest.mark.parametrize("text", ["10-12", "12:00-12:00", "09:60-10:00"])

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
-from servesell.journeys import Disposition, EventKind, Journey, VICIDIAL_FIELDS
+from journeys.conftest import T0
+from servesell.journeys import VICIDIAL_FIELDS, Disposition, EventKind, Journey
 from servesell.journeys.contactability import OutboundLimits
 from servesell.journeys.schedule import Event
 from servesell.service.call_lists import call_list, write_vicidial
@@ -17,7 +18,6 @@ from servesell.store.db import write_transaction
 from servesell.store.dispositions import record_disposition
 from servesell.store.journeys import save_events, save_journeys, tasks_where
 from servesell.store.tables import do_not_call, journey_tasks, purchases
-from journeys.conftest import T0
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -28,17 +28,29 @@ SH = dt.timezone(dt.timedelta(hours=8))
 
 
 def _journey(jid: str = "formula", days: tuple[int, ...] = (3, 15, 25), **extra: object) -> Journey:
-    steps = [{"name": f"day{d}", "day": d, "windows": ["10:00-12:00", "14:00-20:00"],
-              "purpose": f"follow-up day {d}", "valid_days": 2} for d in days]
-    return Journey.model_validate({"id": jid, "trigger": {"event": "purchase"}, "steps": steps,
-                                   "team": "outbound", **extra})
+    steps = [
+        {
+            "name": f"day{d}",
+            "day": d,
+            "windows": ["10:00-12:00", "14:00-20:00"],
+            "purpose": f"follow-up day {d}",
+            "valid_days": 2,
+        }
+        for d in days
+    ]
+    return Journey.model_validate(
+        {"id": jid, "trigger": {"event": "purchase"}, "steps": steps, "team": "outbound", **extra}
+    )
 
 
-def _setup(db: Engine, journeys: list[Journey], customers: tuple[str, ...] = ("c1", "c2", "c3")) -> None:
+def _setup(
+    db: Engine, journeys: list[Journey], customers: tuple[str, ...] = ("c1", "c2", "c3")
+) -> None:
     with db.begin() as conn:
         save_journeys(conn, journeys)
-        save_events(conn, [Event(f"e-{c}", c, EventKind.PURCHASE, T0) for c in customers],
-                    source="test")
+        save_events(
+            conn, [Event(f"e-{c}", c, EventKind.PURCHASE, T0) for c in customers], source="test"
+        )
 
 
 def _count(db: Engine, *where: object) -> int:
@@ -65,7 +77,7 @@ def test_two_runs_create_what_one_run_creates(db: Engine) -> None:
     second = run_journeys(db, as_of=as_of)
     assert after_one == _count(db) == 3  # day 3 for c1, c2 (open) and c3 (no zone: skipped)
     assert sum(second.planned.values()) == 0
-    assert first.planned["open"] == 2 and first.planned["unknown_time_zone"] == 1
+    assert (first.planned["open"], first.planned["unknown_time_zone"]) == (2, 1)
 
 
 def test_after_a_ten_day_pause_nothing_floods(db: Engine) -> None:
@@ -90,15 +102,19 @@ def test_caps_shared_by_three_journeys_scheduled_concurrently(db: Engine) -> Non
     _setup(db, [_journey(f"j{i}", days=(3,)) for i in range(3)], customers=("c1", "c2"))
     limits = OutboundLimits(contacts_per_day=2, contacts_per_week=3)
     as_of = T0 + dt.timedelta(days=3)
-    threads = [threading.Thread(target=run_journeys, args=(db,),
-                                kwargs={"as_of": as_of, "limits": limits}) for _ in range(3)]
+    threads = [
+        threading.Thread(target=run_journeys, args=(db,), kwargs={"as_of": as_of, "limits": limits})
+        for _ in range(3)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     for customer in ("c1", "c2"):
         live = _count(db, journey_tasks.c.customer_id == customer, journey_tasks.c.status == "open")
-        capped = _count(db, journey_tasks.c.customer_id == customer, journey_tasks.c.reason == "cap_day")
+        capped = _count(
+            db, journey_tasks.c.customer_id == customer, journey_tasks.c.reason == "cap_day"
+        )
         assert (live, capped) == (2, 1)
 
 
@@ -108,12 +124,17 @@ def test_call_list_and_vicidial_export_in_documented_order(db: Engine, tmp_path:
     with db.connect() as conn:
         calls = call_list(conn, dt.date(2026, 3, 4), tz=SH, agents_count=1)
     assert [line.task.customer_id for line in calls.lines] == ["c1", "c2"]
-    assert calls.capacity == 51 and calls.skipped == {}
+    assert (calls.capacity, calls.skipped) == (51, {})
     out = tmp_path / "list.txt"
     write_vicidial(out, calls)
     rows = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines()]
-    assert VICIDIAL_FIELDS[:5] == ("vendor_lead_code", "source_id", "list_id", "phone_code",
-                                   "phone_number")
+    assert VICIDIAL_FIELDS[:5] == (
+        "vendor_lead_code",
+        "source_id",
+        "list_id",
+        "phone_code",
+        "phone_number",
+    )
     assert VICIDIAL_FIELDS[20:] == ("email", "security_phrase", "comments", "rank", "owner")
     assert all(len(r) == len(VICIDIAL_FIELDS) == 25 for r in rows)
     first = dict(zip(VICIDIAL_FIELDS, rows[0], strict=True))
@@ -132,13 +153,21 @@ def test_dispositions_retry_refuse_and_call_back(db: Engine) -> None:
     at = T0 + dt.timedelta(days=3, hours=1)
     with write_transaction(db) as conn:
         nxt = record_disposition(conn, one.id, Disposition.NO_ANSWER, at=at)
-        assert nxt.status.value == "open" and nxt.next_attempt_at == at + dt.timedelta(hours=3)
+        assert (nxt.status.value, nxt.next_attempt_at) == ("open", at + dt.timedelta(hours=3))
         refused = record_disposition(conn, two.id, Disposition.REFUSED, at=at, agent_id="a1")
         assert refused.do_not_call
-        assert conn.execute(select(do_not_call.c.phone)).scalars().all() == ["+861380000000"]  # c1 (the later task)
+        assert conn.execute(select(do_not_call.c.phone)).scalars().all() == [
+            "+861380000000"
+        ]  # c1 (the later task)
         back = at + dt.timedelta(hours=5)
-        record_disposition(conn, one.id, Disposition.CALLBACK, at=at + dt.timedelta(hours=3),
-                           agent_id="a7", callback_at=back)
+        record_disposition(
+            conn,
+            one.id,
+            Disposition.CALLBACK,
+            at=at + dt.timedelta(hours=3),
+            agent_id="a7",
+            callback_at=back,
+        )
     with db.connect() as conn:
         (callback,) = tasks_where(conn, journey_tasks.c.journey_id == "callback")
     assert (callback.owner_agent, callback.due_from) == ("a7", back)

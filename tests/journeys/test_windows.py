@@ -64,12 +64,21 @@ def test_customer_without_time_zone_is_not_called_with_a_reason() -> None:
     reach = Reach("c1", phone="+8613800000001", zone=None)
     assert who_blocks(reach, StepChannel.CALL) is Skip.UNKNOWN_TIME_ZONE
     bad = Reach("c1", phone="+8613800000001", zone="Mars/Olympus")
-    skip = contactable(bad, Load(), channel=StepChannel.CALL, now=_utc(2026, 3, 4, 3),
-                       windows=MORNING, limits=OutboundLimits())
+    skip = contactable(
+        bad,
+        Load(),
+        channel=StepChannel.CALL,
+        now=_utc(2026, 3, 4, 3),
+        windows=MORNING,
+        limits=OutboundLimits(),
+    )
     assert skip is Skip.UNKNOWN_TIME_ZONE
     journey = Journey.model_validate(
-        {"id": "j", "trigger": {"event": "purchase"},
-         "steps": [{"name": "d3", "day": 3, "windows": ["10:00-12:00"], "purpose": "p"}]}
+        {
+            "id": "j",
+            "trigger": {"event": "purchase"},
+            "steps": [{"name": "d3", "day": 3, "windows": ["10:00-12:00"], "purpose": "p"}],
+        }
     )
     event = Event("e1", "c1", EventKind.PURCHASE, _utc(2026, 3, 1, 3))
     planned = plan(journey, [event], {"c1": Customer(reach)}, as_of=_utc(2026, 3, 4, 1))
@@ -82,8 +91,7 @@ def test_contactability_checks_in_order_and_limits() -> None:
     assert who_blocks(reach, StepChannel.SMS) is Skip.VIP_PROTECTED
     ok = Reach("c1", phone="+86138", zone="Asia/Shanghai")
     now = _utc(2026, 3, 4, 10, 30, tz=SH)
-    args = {"channel": StepChannel.CALL, "now": now, "windows": MORNING,
-            "limits": OutboundLimits()}
+    args = {"channel": StepChannel.CALL, "now": now, "windows": MORNING, "limits": OutboundLimits()}
     assert contactable(ok, Load(), **args) is None  # type: ignore[arg-type]
     recent = Load(last_attempt=now - dt.timedelta(minutes=30))
     assert contactable(ok, recent, **args) is Skip.MIN_GAP  # type: ignore[arg-type]

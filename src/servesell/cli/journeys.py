@@ -24,13 +24,17 @@ app.add_typer(calllist_app, name="call-list")
 
 
 @import_app.command("events")
-def import_events_command(file: FileArg, db: DbOption = None, encoding: EncodingOption = None) -> None:
+def import_events_command(
+    file: FileArg, db: DbOption = None, encoding: EncodingOption = None
+) -> None:
     """Journey events: event_id, customer_id, kind, at[, product, amount, points] (idempotent)."""
     _import("events", file, db, encoding)
 
 
 @import_app.command("dispositions")
-def import_dispositions(file: FileArg, db: DbOption = None, encoding: EncodingOption = None) -> None:
+def import_dispositions(
+    file: FileArg, db: DbOption = None, encoding: EncodingOption = None
+) -> None:
     """Dialer results: task_id, disposition, at[, agent_id, callback_at, handle_seconds]."""
     _import("dispositions", file, db, encoding)
 
@@ -63,7 +67,7 @@ def run_command(
         str | None, typer.Option("--as-of", help="Plan as of this time (ISO; default now).")
     ] = None,
 ) -> None:
-    """Plan due steps, close stale ones, schedule callbacks (running twice creates nothing twice)."""
+    """Plan due steps, close stale ones, schedule callbacks (twice = once)."""
     from servesell.service.journeys import run_journeys
 
     report = run_journeys(open_database(db), as_of=_moment(as_of))
@@ -114,5 +118,7 @@ def _moment(text: str | None) -> dt.datetime:
     try:
         at = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise InputFileError(f"--as-of {text!r}: expected a date and time like 2026-03-02T09:00") from None
+        raise InputFileError(
+            f"--as-of {text!r}: expected a date and time like 2026-03-02T09:00"
+        ) from None
     return at if at.tzinfo else at.replace(tzinfo=ZoneInfo(get_settings().timezone))

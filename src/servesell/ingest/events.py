@@ -91,7 +91,14 @@ def import_events(
 
 
 _OPTIONAL = {
-    "csat", "resolved", "amount", "product", "points", "agent_id", "callback_at", "handle_seconds"
+    "csat",
+    "resolved",
+    "amount",
+    "product",
+    "points",
+    "agent_id",
+    "callback_at",
+    "handle_seconds",
 }
 
 
@@ -197,8 +204,13 @@ def _event(cells: dict[str, Any], tz: dt.tzinfo) -> Any:
     points = int(_number(cells, "points", -1e9, 1e9)) if _text(cells, "points") else None
     product = _id(cells, "product") if _text(cells, "product") else None
     return Event(
-        _id(cells, "event_id"), _id(cells, "customer_id"), known, _when(cells, "at", tz),
-        product, amount, points,
+        _id(cells, "event_id"),
+        _id(cells, "customer_id"),
+        known,
+        _when(cells, "at", tz),
+        product,
+        amount,
+        points,
     )
 
 
@@ -281,8 +293,15 @@ def _store_disposition(conn: Connection, row: Any) -> None:
     task_id, disposition, at, agent, callback, seconds = row
     try:
         with conn.begin_nested():
-            record_disposition(conn, task_id, disposition, at=at, agent_id=agent,
-                               callback_at=callback, handle_seconds=seconds)
+            record_disposition(
+                conn,
+                task_id,
+                disposition,
+                at=at,
+                agent_id=agent,
+                callback_at=callback,
+                handle_seconds=seconds,
+            )
     except (NotFoundError, OutcomeError) as exc:
         raise RowError("task_id", task_id, str(exc)) from None
 

@@ -76,7 +76,7 @@ VICIDIAL_FIELDS = (
     "rank",
     "owner",
 )
-"""VICIdial's standard lead-file field order (admin manual, list loader), ``rank``/``owner`` last."""
+"""VICIdial's lead-file field order (admin manual, list loader); ``rank``, ``owner`` last."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""One contactability check: may this customer be contacted on this channel at this moment?
+"""One contactability check: may this customer be contacted on this channel now.
 
 Inbound offers, outbound call tasks and digital steps all answer it the same way, in a
 fixed order so the reason recorded is the first that applies: who must never be

@@ -190,7 +190,7 @@ def _customer_skip(
     return None
 
 
-def _plan_step(
+def _plan_step(  # noqa: PLR0917 - one positional call per step in the planner's hot loop (bench/journeys.py)
     journey: Journey,
     step: Step,
     event: Event,

@@ -34,8 +34,9 @@ def local_date(at: dt.datetime, zone: dt.tzinfo) -> dt.date:
 
 @lru_cache(maxsize=65536)
 def window_on(day: dt.date, zone: dt.tzinfo, window: Window) -> tuple[dt.datetime, dt.datetime]:
-    """``[start, end)`` in UTC of ``window`` opening on local ``day`` (ends next day if it
-    crosses midnight).
+    """``[start, end)`` in UTC of ``window`` opening on local ``day``.
+
+    A window across midnight ends on the next local day.
     """
     start = dt.datetime.combine(day, window.start, tzinfo=zone)
     end_day = day + DAY if window.crosses_midnight else day

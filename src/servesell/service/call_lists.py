@@ -112,11 +112,10 @@ def call_list(
             task,
             steps.get((task.journey_id, task.step)),
             people.get(task.customer_id),
-            start,
-            end,
-            limits,
-            rates,
-            out.skipped,
+            span=(start, end),
+            limits=limits,
+            rates=rates,
+            skipped=out.skipped,
         )
         if line is not None:
             candidates.append(line)
@@ -150,12 +149,13 @@ def _line(
     task: Task,
     step: Step | None,
     person: Customer | None,
-    start: dt.datetime,
-    end: dt.datetime,
+    *,
+    span: tuple[dt.datetime, dt.datetime],
     limits: OutboundLimits,
     rates: AnswerRates,
     skipped: Counter[str],
 ) -> Line | None:
+    start, end = span
     if person is None:
         skipped["unknown_customer"] += 1
         return None
@@ -246,17 +246,29 @@ def write_vicidial(
                 "phone_code": code,
                 "phone_number": phone,
                 "first_name": line.name,
-                "comments": f"gmt_offset={offset_text(line.gmt_offset)}; {line.task.step}: {line.purpose}"[
-                    :255
-                ],
+                "comments": _comments(line),
                 "rank": str(rank_no),
                 "owner": line.task.owner_agent or line.task.team or "",
             }
             writer.writerow(vicidial_row(values))
 
 
-_CALLING_CODES = ("1", "7", "33", "44", "49", "60", "61", "65", "81", "82", "86", "852", "853",
-                  "886")
+_CALLING_CODES = (
+    "1",
+    "7",
+    "33",
+    "44",
+    "49",
+    "60",
+    "61",
+    "65",
+    "81",
+    "82",
+    "86",
+    "852",
+    "853",
+    "886",
+)
 """Country calling codes recognised in ``+`` numbers (others keep the default code)."""
 
 
@@ -301,6 +313,12 @@ def write_csv(path: Path, calls: CallList) -> None:
         writer.writerow(CSV_COLUMNS)
         for line in calls.lines:
             writer.writerow(_csv_row(line))
+
+
+def _comments(line: Line) -> str:
+    """The comments field: the GMT offset on the call date, then the step and its purpose."""
+    text = f"gmt_offset={offset_text(line.gmt_offset)}; {line.task.step}: {line.purpose}"
+    return text[:255]
 
 
 def _csv_row(line: Line) -> list[str]:

@@ -19,8 +19,6 @@ from servesell.domain.schema import FieldSpec, FieldType, ProfileSchema
 from servesell.journeys.contactability import OutboundLimits, Skip, zone_of
 from servesell.journeys.schedule import Planned, TaskStatus, plan
 from servesell.rules import compile_rule
-from servesell.store import require_schema
-from servesell.store.profile import load_schema
 from servesell.store.callbacks import open_callback_requests
 from servesell.store.campaigns import get_campaign
 from servesell.store.db import write_transaction
@@ -40,17 +38,16 @@ from servesell.store.journeys import (
     stored_keys,
     tasks_where,
 )
+from servesell.store.profile import load_schema
 from servesell.store.tables import callback_requests, journey_tasks
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-
     from pathlib import Path
+    from zoneinfo import ZoneInfo
 
     from sqlalchemy import Connection
     from sqlalchemy import Engine as Database
-
-    from zoneinfo import ZoneInfo
 
     from servesell.ingest.journeys import JourneyReport
     from servesell.journeys.schedule import Customer
@@ -120,7 +117,9 @@ def run_journeys(
             stored = stored_keys(conn, journey.id, {p.event_id for p in planned})
             planned = [p for p in planned if (p.step, p.event_id) not in stored]
             zones = {cid: zone_of(c.reach.zone) for cid, c in people.items()}
-            planned = _apply_caps(conn, planned, zones, limits, as_of, lookahead)
+            planned = _apply_caps(
+                conn, planned, zones, limits=limits, as_of=as_of, lookahead=lookahead
+            )
             channels = {(journey.id, s.name): s.channel.value for s in journey.steps}
             insert_tasks(conn, planned, channels=channels, team=journey.team, now=as_of)
             report.planned.update(p.reason or p.status.value for p in planned)
@@ -165,6 +164,7 @@ def _apply_caps(
     conn: Connection,
     planned: list[Planned],
     zones: dict[str, ZoneInfo | None],
+    *,
     limits: OutboundLimits,
     as_of: dt.datetime,
     lookahead: dt.timedelta,

@@ -18,7 +18,7 @@ MAX_EVENTS = 10_000
 
 
 class EventsIn(BaseModel):
-    """Events as rows of the events file: event_id, customer_id, kind, at[, product, amount, points]."""
+    """Events as rows of the events file (event_id, customer_id, kind, at, optional extras)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -55,8 +55,9 @@ def post_events(body: EventsIn, db: DbDep, settings: SettingsDep, user: AgentDep
             try:
                 store_row(conn, "events", parse_row("events", cells, tz))
             except RowError as exc:
-                rejected.append(RowReject(index=index, column=exc.column, value=exc.value,
-                                          reason=str(exc)))
+                rejected.append(
+                    RowReject(index=index, column=exc.column, value=exc.value, reason=str(exc))
+                )
                 continue
             accepted += 1
     return EventsOut(accepted=accepted, rejected=rejected)
@@ -107,15 +108,30 @@ def get_call_list(
         calls = call_list(conn, day, tz=ZoneInfo(settings.timezone), team=team, agents_count=agents)
     lines = [
         CallLine(
-            task_id=c.task.id, customer_id=c.task.customer_id, journey=c.task.journey_id,
-            step=c.task.step, purpose=c.purpose, script=c.script, call_from=c.entry.call_at,
-            time_zone=c.zone, gmt_offset=c.gmt_offset, p_answer=c.entry.p_answer,
-            score=c.entry.score, team=c.task.team, owner=c.task.owner_agent,
+            task_id=c.task.id,
+            customer_id=c.task.customer_id,
+            journey=c.task.journey_id,
+            step=c.task.step,
+            purpose=c.purpose,
+            script=c.script,
+            call_from=c.entry.call_at,
+            time_zone=c.zone,
+            gmt_offset=c.gmt_offset,
+            p_answer=c.entry.p_answer,
+            score=c.entry.score,
+            team=c.task.team,
+            owner=c.task.owner_agent,
         )
         for c in calls.lines
     ]
-    return CallListOut(day=day, team=team, capacity=calls.capacity, calls=lines,
-                       skipped=dict(calls.skipped), over_capacity=calls.over_capacity)
+    return CallListOut(
+        day=day,
+        team=team,
+        capacity=calls.capacity,
+        calls=lines,
+        skipped=dict(calls.skipped),
+        over_capacity=calls.over_capacity,
+    )
 
 
 class DispositionIn(BaseModel):
@@ -157,12 +173,20 @@ def post_disposition(
     at = body.at or dt.datetime.now(dt.UTC)
     with write_transaction(db) as conn:
         nxt = record_disposition(
-            conn, task_id, body.disposition, at=at, agent_id=body.agent_id or user.name,
-            callback_at=body.callback_at, outcomes=body.outcomes,
+            conn,
+            task_id,
+            body.disposition,
+            at=at,
+            agent_id=body.agent_id or user.name,
+            callback_at=body.callback_at,
+            outcomes=body.outcomes,
             handle_seconds=body.handle_seconds,
         )
     return DispositionOut(
-        task_id=task_id, status=nxt.status.value, reason=nxt.reason,
-        next_attempt_at=nxt.next_attempt_at, do_not_call=nxt.do_not_call,
+        task_id=task_id,
+        status=nxt.status.value,
+        reason=nxt.reason,
+        next_attempt_at=nxt.next_attempt_at,
+        do_not_call=nxt.do_not_call,
         callback_at=nxt.callback_at,
     )
