@@ -32,15 +32,21 @@ def local_date(at: dt.datetime, zone: dt.tzinfo) -> dt.date:
     return at.astimezone(zone).date()
 
 
-@lru_cache(maxsize=65536)
 def window_on(day: dt.date, zone: dt.tzinfo, window: Window) -> tuple[dt.datetime, dt.datetime]:
     """``[start, end)`` in UTC of ``window`` opening on local ``day``.
 
     A window across midnight ends on the next local day.
     """
-    start = dt.datetime.combine(day, window.start, tzinfo=zone)
-    end_day = day + DAY if window.crosses_midnight else day
-    end = dt.datetime.combine(end_day, window.end, tzinfo=zone)
+    return _window_on(day, zone, window.start, window.end)
+
+
+@lru_cache(maxsize=65536)
+def _window_on(
+    day: dt.date, zone: dt.tzinfo, opens: dt.time, closes: dt.time
+) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(day, opens, tzinfo=zone)
+    end_day = day + DAY if closes <= opens else day
+    end = dt.datetime.combine(end_day, closes, tzinfo=zone)
     return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
 
 

@@ -27,16 +27,15 @@ from servesell.store.journeys import (
     add_task,
     close_stale,
     contacts_by_customer,
-    events_between,
     exits_of,
     insert_tasks,
     list_journeys,
     lock_planning,
-    planning_customers,
     save_journeys,
     set_task,
     stored_keys,
     tasks_where,
+    trigger_rows,
 )
 from servesell.store.profile import load_schema
 from servesell.store.tables import callback_requests, journey_tasks
@@ -136,12 +135,15 @@ def _plan_journey(
     profile: Profile,
 ) -> tuple[list[Planned], dict[str, Customer]]:
     since = as_of - dt.timedelta(days=journey.horizon_days)
-    events = events_between(conn, [journey.trigger.event], since, as_of + lookahead)
-    customers = planning_customers(
+    rule = trigger_rule(conn, journey)
+    events, customers = trigger_rows(
         conn,
-        (e.customer_id for e in events),
+        journey.trigger.event,
+        since,
+        as_of + lookahead,
         zone_field=profile.zone_field,
         consent_field=profile.consent_field,
+        full_profile=rule is not None,
     )
     held: Callable[[str], bool] | None = None
     if journey.campaign:
@@ -153,7 +155,7 @@ def _plan_journey(
         customers,
         as_of=as_of,
         lookahead=lookahead,
-        rule=trigger_rule(conn, journey),
+        rule=rule,
         exits=exits_of(conn, since),
         held_out=held,
     )

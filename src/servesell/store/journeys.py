@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, insert, select, text, update
+from sqlalchemy import String, and_, func, insert, select, text, type_coerce, update
 
 from servesell.journeys.contactability import Reach
 from servesell.journeys.schedule import Customer, Event, Exits, Planned, TaskStatus
@@ -164,6 +164,90 @@ def list_journeys(conn: Connection, *, active_only: bool = True) -> list[Journey
     if active_only:
         query = query.where(journeys.c.active.is_(True))
     return [Journey.model_validate(spec) for spec in conn.execute(query).scalars()]
+
+
+def trigger_rows(
+    conn: Connection,
+    kind: EventKind,
+    since: dt.datetime,
+    until: dt.datetime,
+    *,
+    zone_field: str,
+    consent_field: str,
+    full_profile: bool,
+) -> tuple[list[Event], dict[str, Customer]]:
+    """Events of ``kind`` in ``[since, until]`` and their customers, in one joined read.
+
+    The planner's bulk read (``bench/journeys.py``): the time zone and consent are taken
+    out of the profile JSON by the database, and the whole profile is parsed only when a
+    trigger rule needs it (``full_profile``).
+    """
+    e, c = journey_events.c, customers.c
+    dnc = select(do_not_call.c.phone).where(do_not_call.c.phone == c.phone).exists()
+    columns = [
+        e.id,
+        e.customer_id,
+        type_coerce(e.at, String).label("at"),
+        e.product,
+        e.amount,
+        e.points,
+        c.do_not_market,
+        c.blacklisted,
+        c.vip,
+        c.open_complaint,
+        c.phone,
+        c.email,
+        c.wechat_openid,
+        c.attributes[zone_field].as_string().label("zone"),
+        c.attributes[consent_field].as_boolean().label("consent"),
+        dnc.label("dnc"),
+    ]
+    if full_profile:
+        columns += [c.attributes, c.holdings]
+    query = (
+        select(*columns)
+        .join_from(journey_events, customers, customers.c.id == e.customer_id)
+        .where(e.kind == kind.value, e.at >= since, e.at <= until)
+    )
+    opted = _opted_out(conn)
+    events: list[Event] = []
+    people: dict[str, Customer] = {}
+    for r in conn.execute(query):
+        events.append(Event(r.id, r.customer_id, kind, _utc(r.at), r.product, r.amount, r.points))
+        if r.customer_id in people:
+            continue
+        reach = Reach(
+            r.customer_id,
+            r.blacklisted,
+            r.do_not_market,
+            bool(r.dnc),
+            r.consent if isinstance(r.consent, bool) else None,
+            r.vip,
+            r.open_complaint,
+            r.phone,
+            r.email,
+            r.wechat_openid,
+            r.zone,
+            opted.get(r.customer_id, frozenset()),
+        )
+        if full_profile:
+            people[r.customer_id] = Customer(reach, r.attributes or {}, frozenset(r.holdings or ()))
+        else:
+            people[r.customer_id] = Customer(reach)
+    return events, people
+
+
+def _utc(value: Any) -> dt.datetime:
+    """A stored UTC time read raw (SQLite: text, PostgreSQL: naive datetime), made aware."""
+    stamp = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return stamp.replace(tzinfo=dt.UTC)
+
+
+def _opted_out(conn: Connection) -> dict[str, frozenset[str]]:
+    opted: dict[str, set[str]] = {}
+    for row in conn.execute(select(channel_opt_outs.c.customer_id, channel_opt_outs.c.channel)):
+        opted.setdefault(row.customer_id, set()).add(row.channel)
+    return {k: frozenset(v) for k, v in opted.items()}
 
 
 def planning_customers(
