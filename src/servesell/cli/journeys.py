@@ -69,8 +69,11 @@ def run_command(
 ) -> None:
     """Plan due steps, close stale ones, schedule callbacks (twice = once)."""
     from servesell.service.journeys import run_journeys
+    from servesell.service.outbox import LinkBase
 
-    report = run_journeys(open_database(db), as_of=_moment(as_of))
+    settings = get_settings()
+    links = LinkBase(settings.public_url, ZoneInfo(settings.timezone))
+    report = run_journeys(open_database(db), as_of=_moment(as_of), links=links)
     for line in report.lines():
         console.print(escape(line), highlight=False)
 

@@ -110,6 +110,15 @@ class Step(BaseModel):
     def _name(cls, value: str) -> str:
         return check_slug(value)
 
+    @model_validator(mode="after")
+    def _digital_offer(self) -> Step:
+        if self.channel is not StepChannel.CALL and not self.offer:
+            raise ValueError(
+                f"step {self.name!r} sends a {self.channel.value} message: name the offer "
+                "whose template it sends (offer: ...)"
+            )
+        return self
+
     @field_validator("windows", mode="before")
     @classmethod
     def _windows(cls, value: object) -> object:

@@ -19,6 +19,8 @@ from servesell.domain.schema import FieldSpec, FieldType, ProfileSchema
 from servesell.journeys.contactability import OutboundLimits, Skip, zone_of
 from servesell.journeys.schedule import Planned, TaskStatus, plan
 from servesell.rules import compile_rule
+from servesell.service.journey_messages import queue_due_messages
+from servesell.service.outbox import LinkBase
 from servesell.store.callbacks import open_callback_requests
 from servesell.store.campaigns import get_campaign
 from servesell.store.db import write_transaction
@@ -77,6 +79,7 @@ class RunReport:
     closed_stale: int = 0
     callbacks: int = 0
     released: int = 0
+    messages: Counter[str] = field(default_factory=Counter)
 
     def lines(self) -> list[str]:
         """Human-readable summary lines."""
@@ -84,6 +87,9 @@ class RunReport:
         out += [f"  {key}: {n}" for key, n in sorted(self.planned.items())]
         out.append(f"stale tasks closed: {self.closed_stale}")
         out.append(f"callbacks scheduled: {self.callbacks}; released to the team: {self.released}")
+        if self.messages:
+            shown = ", ".join(f"{k} {n}" for k, n in sorted(self.messages.items()))
+            out.append(f"digital steps: {shown}")
         return out
 
 
@@ -103,6 +109,7 @@ def run_journeys(
     limits: OutboundLimits | None = None,
     lookahead: dt.timedelta = dt.timedelta(days=1),
     profile: Profile | None = None,
+    links: LinkBase | None = None,
 ) -> RunReport:
     """Plan every active journey's steps due by ``as_of + lookahead`` (idempotent)."""
     limits = limits or OutboundLimits()
@@ -124,6 +131,10 @@ def run_journeys(
             report.planned.update(p.reason or p.status.value for p in planned)
         report.callbacks = schedule_callbacks(conn, as_of)
         report.released = release_callbacks(conn, as_of)
+        if links is not None:
+            report.messages.update(
+                queue_due_messages(conn, as_of, base_url=links.base_url, tz=links.tz)
+            )
     return report
 
 
