@@ -24,11 +24,22 @@ T0 = dt.datetime(2026, 3, 1, 2, 0, tzinfo=dt.UTC)
 
 
 def _sms_journey() -> Journey:
-    return Journey.model_validate({
-        "id": "sms_nudge", "trigger": {"event": "purchase"},
-        "steps": [{"name": "day1_sms", "day": 1, "windows": ["09:00-20:00"], "channel": "sms",
-                   "offer": "bill_instalment", "purpose": "thank you"}],
-    })
+    return Journey.model_validate(
+        {
+            "id": "sms_nudge",
+            "trigger": {"event": "purchase"},
+            "steps": [
+                {
+                    "name": "day1_sms",
+                    "day": 1,
+                    "windows": ["09:00-20:00"],
+                    "channel": "sms",
+                    "offer": "bill_instalment",
+                    "purpose": "thank you",
+                }
+            ],
+        }
+    )
 
 
 def test_a_due_sms_step_is_queued_once_and_counts_as_a_contact(db: Engine) -> None:

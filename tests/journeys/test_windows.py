@@ -98,3 +98,16 @@ def test_contactability_checks_in_order_and_limits() -> None:
     assert contactable(ok, Load(contacts_today=1), **args) is Skip.CAP_DAY  # type: ignore[arg-type]
     evening = {**args, "now": _utc(2026, 3, 4, 22, 0, tz=SH)}
     assert contactable(ok, Load(), **evening) is Skip.OUTSIDE_WINDOW  # type: ignore[arg-type]
+
+
+def test_calls_fill_hours_up_to_the_teams_rate_best_first() -> None:
+    from servesell.journeys.calllist import Entry, fill_hours, rank
+
+    at = _utc(2026, 3, 4, 2)
+    entries = [
+        Entry(i, f"c{i}", at, 1.0 + (i == 3), 0.4, at + dt.timedelta(days=1)) for i in range(1, 5)
+    ]
+    placed = fill_hours(
+        rank(entries), size=3, per_hour=2, until=at + dt.timedelta(hours=10), fits=lambda e, t: True
+    )
+    assert [(e.task_id, e.call_at.hour) for e in placed] == [(3, 2), (1, 2), (2, 3)]

@@ -19,11 +19,11 @@ and for customers living away from their number's area).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
 PRIOR_WEIGHT = 20.0
 """Pseudo-attempts of the prior answer rate at each hour."""
@@ -123,6 +123,8 @@ class Entry:
     call_at: dt.datetime
     value: float
     p_answer: float
+    deadline: dt.datetime | None = None
+    """When the task stops being valid: among equal scores, the most urgent goes first."""
 
     @property
     def score(self) -> float:
@@ -130,10 +132,48 @@ class Entry:
         return self.value * self.p_answer
 
 
-def rank(entries: Sequence[Entry], size: int) -> list[Entry]:
-    """The best ``size`` entries by score (ties: earlier call, then lower task id)."""
-    ordered = sorted(entries, key=lambda e: (-e.score, e.call_at, e.task_id))
-    return ordered[: max(size, 0)]
+def rank(entries: Sequence[Entry], size: int | None = None) -> list[Entry]:
+    """Entries best first (ties: nearer deadline, earlier call, lower task id), at most ``size``."""
+    ordered = sorted(entries, key=_order)
+    return ordered if size is None else ordered[: max(size, 0)]
+
+
+def _order(e: Entry) -> tuple[float, dt.datetime, dt.datetime, int]:
+    return (-e.score, e.deadline or _NEVER, e.call_at, e.task_id)
+
+
+_NEVER = dt.datetime.max.replace(tzinfo=dt.UTC)
+HOUR = dt.timedelta(hours=1)
+
+
+def fill_hours(
+    ranked: Sequence[Entry],
+    *,
+    size: int,
+    per_hour: int,
+    until: dt.datetime,
+    fits: Callable[[Entry, dt.datetime], bool],
+) -> list[Entry]:
+    """Give each entry, best first, the earliest hour with room in which it ``fits``.
+
+    At most ``per_hour`` calls start in one hour (the team's agents × calls an hour) and
+    ``size`` in all; an entry that finds no hour before ``until`` or its deadline is left off.
+    """
+    used: dict[dt.datetime, int] = {}
+    out: list[Entry] = []
+    for entry in ranked:
+        if len(out) >= size:
+            break
+        at = entry.call_at
+        stop = min(until, entry.deadline or until)
+        while at < stop:
+            hour = at.replace(minute=0, second=0, microsecond=0)
+            if used.get(hour, 0) < per_hour and fits(entry, at):
+                used[hour] = used.get(hour, 0) + 1
+                out.append(replace(entry, call_at=at))
+                break
+            at = hour + HOUR
+    return out
 
 
 def vicidial_row(values: dict[str, str]) -> list[str]:

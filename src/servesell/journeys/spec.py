@@ -102,6 +102,8 @@ class Step(BaseModel):
     purpose: str = Field(min_length=1, max_length=200)
     script: str = Field(default="", max_length=4000)
     offer: str | None = None
+    value: float = Field(default=1.0, gt=0, le=1e6)
+    """Expected value of the contact (one unit across journeys): what ranks the call list."""
     valid_days: float = Field(default=2.0, gt=0, le=60)
     max_attempts: int = Field(default=3, ge=1, le=10)
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 
@@ -21,6 +22,7 @@ from servesell.journeys.calllist import (
     AnswerRates,
     Entry,
     capacity,
+    fill_hours,
     offset_text,
     rank,
     vicidial_row,
@@ -29,7 +31,7 @@ from servesell.journeys.contactability import Load, OutboundLimits, Skip, contac
 from servesell.journeys.dispositions import Disposition
 from servesell.journeys.schedule import TaskStatus
 from servesell.journeys.spec import StepChannel, Window
-from servesell.journeys.windows import gmt_offset, next_opening
+from servesell.journeys.windows import gmt_offset, inside, next_opening
 from servesell.store.decisions import contact_history
 from servesell.store.dispositions import CALLBACK_JOURNEY
 from servesell.store.journeys import (
@@ -67,6 +69,7 @@ class Line:
     script: str
     zone: str
     gmt_offset: float
+    windows: tuple[Window, ...] = CALLBACK_WINDOWS
 
 
 @dataclass(slots=True)
@@ -119,13 +122,25 @@ def call_list(
         )
         if line is not None:
             candidates.append(line)
-    chosen = {e.task_id for e in rank([c.entry for c in candidates], size)}
-    out.lines = sorted(
-        (c for c in candidates if c.entry.task_id in chosen),
-        key=lambda c: (-c.entry.score, c.entry.call_at, c.task.id),
+    by_task = {c.task.id: c for c in candidates}
+    per_hour = max(1, round(size / hours)) if size else 0
+
+    def fits(entry: Entry, at: dt.datetime) -> bool:
+        line = by_task[entry.task_id]
+        return inside(at, ZoneInfo(line.zone), line.windows)
+
+    placed = fill_hours(
+        rank([c.entry for c in candidates]), size=size, per_hour=per_hour, until=end, fits=fits
     )
+    out.lines = [_at_slot(by_task[e.task_id], e, rates) for e in placed]
     out.over_capacity = len(candidates) - len(out.lines)
     return out
+
+
+def _at_slot(line: Line, entry: Entry, rates: AnswerRates) -> Line:
+    """``line`` at the time it was given, with the answer rate of that local hour."""
+    hour = entry.call_at.astimezone(ZoneInfo(line.zone)).hour
+    return replace(line, entry=replace(entry, p_answer=rates.at(hour)))
 
 
 def _due_tasks(
@@ -182,7 +197,8 @@ def _line(
         return None
     assert zone is not None
     hour = call_at.astimezone(zone).hour
-    entry = Entry(task.id, task.customer_id, call_at, 1.0, rates.at(hour))
+    value = step.value if step else 1.0
+    entry = Entry(task.id, task.customer_id, call_at, value, rates.at(hour), task.valid_until)
     name = person.attributes.get("name")
     return Line(
         task,
@@ -193,6 +209,7 @@ def _line(
         step.script if step else "",
         str(zone),
         gmt_offset(zone, call_at.astimezone(zone).date()),
+        tuple(windows),
     )
 
 

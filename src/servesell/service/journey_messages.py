@@ -54,7 +54,9 @@ def queue_due_messages(
         return {}
     steps = {(j.id, s.name): s for j in list_journeys(conn, active_only=False) for s in j.steps}
     people = planning_customers(
-        conn, {task.customer_id for task in due}, zone_field="timezone",
+        conn,
+        {task.customer_id for task in due},
+        zone_field="timezone",
         consent_field="marketing_consent",
     )
     counts: dict[str, int] = {}
@@ -69,8 +71,14 @@ def queue_due_messages(
 
 
 def _queue_one(
-    conn: Connection, task: Task, step: Step, reach: Reach, as_of: dt.datetime,
-    *, base_url: str, tz: dt.tzinfo,
+    conn: Connection,
+    task: Task,
+    step: Step,
+    reach: Reach,
+    as_of: dt.datetime,
+    *,
+    base_url: str,
+    tz: dt.tzinfo,
 ) -> str:
     blocked = who_blocks(reach, step.channel)
     if blocked is not None:
@@ -93,14 +101,25 @@ def _queue_one(
         id=uuid.uuid4().hex,
         customer_id=task.customer_id,
         made_at=as_of,
-        context=CallContext(at=as_of, reason=f"journey:{task.journey_id}"[:64],
-                            call_id=f"task-{task.id}", queue="outbound"),
+        context=CallContext(
+            at=as_of,
+            reason=f"journey:{task.journey_id}"[:64],
+            call_id=f"task-{task.id}",
+            queue="outbound",
+        ),
         mode=Mode.SELL,
         budget_seconds=0.0,
         explored=False,
         candidates=(
-            Candidate(offer.id, Fate.DIGITAL, "journey_step",
-                      Scores(offer.prior_propensity, offer.value), channel, 1.0, 1),
+            Candidate(
+                offer.id,
+                Fate.DIGITAL,
+                "journey_step",
+                Scores(offer.prior_propensity, offer.value),
+                channel,
+                1.0,
+                1,
+            ),
         ),
         policy=f"journey:{task.journey_id}"[:64],
     )
@@ -109,6 +128,12 @@ def _queue_one(
         conn, decision, customer, {offer.id: offer}, base_url=base_url, tz=tz, now=as_of
     )
     status = TaskStatus.QUEUED if message.status.value == "queued" else TaskStatus.CLOSED
-    set_task(conn, task.id, status=status.value, reason=message.reason or message.status.value,
-             attempts=task.attempts + 1, last_attempt_at=as_of)
+    set_task(
+        conn,
+        task.id,
+        status=status.value,
+        reason=message.reason or message.status.value,
+        attempts=task.attempts + 1,
+        last_attempt_at=as_of,
+    )
     return status.value
