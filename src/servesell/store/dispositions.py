@@ -46,6 +46,7 @@ def record_disposition(
     outcomes: dict[str, str] | None = None,
     handle_seconds: float = 0.0,
     rules: RetryRules | None = None,
+    log_call: bool = True,
 ) -> Next:
     """Apply ``disposition`` to task ``task_id``; ``OutcomeError`` if the task is closed."""
     task = get_task(conn, task_id, lock=True)
@@ -69,7 +70,7 @@ def record_disposition(
         last_attempt_at=at,
         next_attempt_at=nxt.next_attempt_at,
     )
-    if disposition.connected:
+    if disposition.connected and log_call:
         queue_reason = f"journey:{task.journey_id}"[:64]
         call_id = f"task-{task.id}-{attempts}"
         insert_calls(
