@@ -14,6 +14,7 @@ from servesell.journeys.contactability import OutboundLimits
 from servesell.journeys.schedule import Event
 from servesell.service.call_lists import call_list, write_vicidial
 from servesell.service.journeys import run_journeys
+from servesell.store import contact_history
 from servesell.store.db import write_transaction
 from servesell.store.dispositions import record_disposition
 from servesell.store.journeys import save_events, save_journeys, tasks_where
@@ -173,3 +174,6 @@ def test_dispositions_retry_refuse_and_call_back(db: Engine) -> None:
     assert (callback.owner_agent, callback.due_from) == ("a7", back)
     report = run_journeys(db, as_of=back + dt.timedelta(hours=1))
     assert report.released == 1  # not taken within its grace: goes to the team queue
+    with db.connect() as conn:  # inbound decisions count the outbound conversations too
+        seen = contact_history(conn, two.customer_id, T0)
+    assert [(c.offer_id, c.result) for c in seen] == [("journey:formula/day3", "declined")]

@@ -218,7 +218,11 @@ def _load(conn: Connection, task: Task, at: dt.datetime) -> Load:
     day_ago, week_ago = at - dt.timedelta(days=1), at - dt.timedelta(days=7)
     attempts = attempts_of(conn, task.customer_id, week_ago)
     connected = [a for a, d in attempts if Disposition(d).connected]
-    inbound = [c.at for c in contact_history(conn, task.customer_id, week_ago)]
+    inbound = [
+        c.at
+        for c in contact_history(conn, task.customer_id, week_ago)
+        if not c.offer_id.startswith("journey:")  # outbound ones are the attempts above
+    ]
     return Load(
         contacts_today=sum(1 for a in connected + inbound if a > day_ago),
         contacts_week=len(connected) + len(inbound),
