@@ -57,3 +57,22 @@ def test_open_task_is_shown_done_inbound_and_the_winner_logged(db: Engine) -> No
     assert (closed.status, closed.reason) == ("done", "answered")
     arbitration = [a.after for a in actions if a.action == "contact_arbitration"]
     assert arbitration == [{"winner": "journey:formula", "why": arbitration[0]["why"]}]
+
+
+def test_supervisor_sees_steps_by_status_and_todays_list(db: Engine) -> None:
+    now = dt.datetime.now(dt.UTC)
+    with db.begin() as conn:
+        save_journeys(conn, [_journey(days=(0, 3))])
+        events = [
+            Event(f"e{c}", c, EventKind.PURCHASE, now - dt.timedelta(hours=1)) for c in ("c1", "c3")
+        ]
+        save_events(conn, events, source="test")
+        add_user(conn, "sup1", Role.SUPERVISOR, password="secret-pass")
+    run_journeys(db, as_of=now)
+    app = create_app(Settings(db_url=str(db.url)), seed=1)
+    with TestClient(app, base_url="http://testserver") as client:
+        login(client, "sup1")
+        page = client.get("/supervisor/journeys")
+    assert page.status_code == 200, page.text
+    assert 'data-step="formula/day0"' in page.text
+    assert "unknown_time_zone 1" in page.text

@@ -507,3 +507,14 @@ def _task(row: Any) -> Task:
         row.last_attempt_at,
         row.grace_until,
     )
+
+
+def task_counts(conn: Connection, since: dt.datetime) -> list[tuple[str, str, str, str, int]]:
+    """``(journey, step, status, reason, n)`` of tasks due since ``since``: the overview."""
+    t = journey_tasks.c
+    query = (
+        select(t.journey_id, t.step, t.status, func.coalesce(t.reason, ""), func.count())
+        .where(t.due_from >= since)
+        .group_by(t.journey_id, t.step, t.status, func.coalesce(t.reason, ""))
+    )
+    return [(r[0], r[1], r[2], r[3], int(r[4])) for r in conn.execute(query)]
