@@ -41,10 +41,10 @@ def overview(conn: Connection, *, since: dt.datetime) -> list[StepRow]:
     """Every step of every journey (callbacks too) with its tasks due since ``since``."""
     rows: dict[tuple[str, str], StepRow] = {}
     for journey in list_journeys(conn, active_only=False):
-        for step in journey.steps:
-            rows[(journey.id, step.name)] = StepRow(journey.id, step.name, step.purpose)
-    for journey_id, step, status, reason, n in task_counts(conn, since):
-        row = rows.setdefault((journey_id, step), StepRow(journey_id, step, ""))
+        for spec in journey.steps:
+            rows[(journey.id, spec.name)] = StepRow(journey.id, spec.name, spec.purpose)
+    for journey_id, name, status, reason, n in task_counts(conn, since):
+        row = rows.setdefault((journey_id, name), StepRow(journey_id, name, ""))
         row.by_status[status] += n
         if reason and status != "done":
             row.reasons[reason] += n
