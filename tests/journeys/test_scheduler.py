@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from zoneinfo import ZoneInfo
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
-from journeys.conftest import T0
+from journeys.conftest import T0, ZONES
 from servesell.journeys import VICIDIAL_FIELDS, Disposition, EventKind, Journey
 from servesell.journeys.contactability import OutboundLimits
 from servesell.journeys.schedule import Event
@@ -177,3 +178,37 @@ def test_dispositions_retry_refuse_and_call_back(db: Engine) -> None:
     with db.connect() as conn:  # inbound decisions count the outbound conversations too
         seen = contact_history(conn, two.customer_id, T0)
     assert [(c.offer_id, c.result) for c in seen] == [("journey:formula/day3", "declined")]
+
+
+def test_a_burst_holds_out_its_control_group_and_fits_its_size(db: Engine) -> None:
+    from servesell.campaigns.holdout import in_holdout
+    from servesell.domain.campaign import Campaign, CampaignState
+    from servesell.journeys.spec import Burst
+    from servesell.store.campaigns import save_campaign
+
+    campaign = Campaign(id="weekend", name="Store weekend", offers=("formula",), control_share=0.5)
+    burst = Burst.model_validate(
+        {
+            "id": "weekend_calls",
+            "campaign": "weekend",
+            "starts": "2026-03-07",
+            "ends": "2026-03-08",
+            "windows": ["10:00-12:00"],
+            "purpose": "invite",
+            "size": 1,
+        }
+    )
+    with db.begin() as conn:
+        save_campaign(conn, campaign, state=CampaignState.RUNNING)
+        save_journeys(conn, [burst])
+    first = run_journeys(db, as_of=T0)
+    again = run_journeys(db, as_of=T0)
+    held = sum(in_holdout(campaign, c) for c in ("c1", "c2", "c3", "c4"))
+    assert first.planned["holdout"] == held
+    assert first.planned["open"] == 1
+    assert sum(first.planned.values()) == 4
+    assert sum(again.planned.values()) == 0
+    with db.connect() as conn:
+        (task,) = tasks_where(conn, journey_tasks.c.status == "open")
+    local = task.due_from.astimezone(ZoneInfo(ZONES[task.customer_id] or "UTC"))
+    assert (local.date(), local.hour) == (dt.date(2026, 3, 7), 10)  # on the customer's clock

@@ -90,6 +90,15 @@ class Window(BaseModel):
         return f"{self.start:%H:%M}-{self.end:%H:%M}"
 
 
+def parse_windows(value: object) -> object:
+    """``"10:00-12:00"`` or a list of such texts as windows (anything else: left to pydantic)."""
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, list | tuple):
+        return tuple(Window.parse(v) if isinstance(v, str) else v for v in value)
+    return value
+
+
 class Step(BaseModel):
     """One contact of a journey: when, how, why and what to say."""
 
@@ -124,11 +133,7 @@ class Step(BaseModel):
     @field_validator("windows", mode="before")
     @classmethod
     def _windows(cls, value: object) -> object:
-        if isinstance(value, str):
-            value = [value]
-        if isinstance(value, list | tuple):
-            return tuple(Window.parse(v) if isinstance(v, str) else v for v in value)
-        return value
+        return parse_windows(value)
 
 
 class Trigger(BaseModel):
@@ -174,3 +179,64 @@ class Journey(BaseModel):
     def horizon_days(self) -> float:
         """How long after its event a journey can still have a step open."""
         return max(s.day + s.valid_days for s in self.steps) + 2
+
+
+class Burst(BaseModel):
+    """A short promotional burst: a rule-selected audience contacted within a date window.
+
+    seeds/003: "short bursts of outbound calls for retail promotions". The audience is
+    held out by its campaign's control share (``campaign``, required: a burst without a
+    control group cannot be measured) and cut to ``size`` contacts (the team's capacity
+    over the dates), chosen by a stable draw so a re-run picks the same people.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    campaign: str
+    audience: str = "TRUE"
+    starts: dt.date
+    ends: dt.date
+    windows: tuple[Window, ...] = Field(min_length=1)
+    channel: StepChannel = StepChannel.CALL
+    purpose: str = Field(min_length=1, max_length=200)
+    script: str = Field(default="", max_length=4000)
+    offer: str | None = None
+    size: int = Field(ge=1, le=10_000_000)
+    team: str | None = None
+    value: float = Field(default=1.0, gt=0, le=1e6)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        return check_slug(value)
+
+    @field_validator("windows", mode="before")
+    @classmethod
+    def _windows(cls, value: object) -> object:
+        return parse_windows(value)
+
+    @model_validator(mode="after")
+    def _dates(self) -> Burst:
+        if self.ends < self.starts:
+            raise ValueError(
+                f"burst {self.id!r} ends ({self.ends}) before it starts ({self.starts})"
+            )
+        if self.channel is not StepChannel.CALL and not self.offer:
+            raise ValueError(f"burst {self.id!r} sends messages: name the offer (offer: ...)")
+        return self
+
+    def as_step(self) -> Step:
+        """The burst's one contact as a journey step (what call lists and desks read)."""
+        return Step(
+            name="burst",
+            day=0,
+            windows=self.windows,
+            channel=self.channel,
+            purpose=self.purpose,
+            script=self.script,
+            offer=self.offer,
+            valid_days=(self.ends - self.starts).days + 1,
+            max_attempts=3,
+            value=self.value,
+        )

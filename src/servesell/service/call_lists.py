@@ -35,9 +35,9 @@ from servesell.journeys.windows import gmt_offset, inside, next_opening
 from servesell.store.decisions import contact_history
 from servesell.store.dispositions import CALLBACK_JOURNEY
 from servesell.store.journeys import (
+    all_steps,
     answer_counts,
     attempts_of,
-    list_journeys,
     planning_customers,
     tasks_where,
 )
@@ -100,7 +100,7 @@ def call_list(
     limits = limits or OutboundLimits()
     start = dt.datetime.combine(day, dt.time(0), tzinfo=tz).astimezone(dt.UTC)
     end = start + dt.timedelta(days=1)
-    steps = {(j.id, s.name): s for j in list_journeys(conn, active_only=False) for s in j.steps}
+    steps = all_steps(conn)
     tasks = _due_tasks(conn, start, end, team)
     people = planning_customers(
         conn, {t.customer_id for t in tasks}, zone_field=zone_field, consent_field=consent_field

@@ -26,7 +26,12 @@ from servesell.journeys.windows import inside
 from servesell.service.outbox import enqueue_follow_ups
 from servesell.store import get_customer, get_offer, insert_decision, require_schema
 from servesell.store.channel_templates import load_templates
-from servesell.store.journeys import list_journeys, planning_customers, set_task, tasks_where
+from servesell.store.journeys import (
+    all_steps,
+    planning_customers,
+    set_task,
+    tasks_where,
+)
 from servesell.store.tables import journey_tasks
 
 if TYPE_CHECKING:
@@ -52,7 +57,7 @@ def queue_due_messages(
     )
     if not due:
         return {}
-    steps = {(j.id, s.name): s for j in list_journeys(conn, active_only=False) for s in j.steps}
+    steps = all_steps(conn)
     people = planning_customers(
         conn,
         {task.customer_id for task in due},

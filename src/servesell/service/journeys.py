@@ -14,8 +14,11 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
+
 from servesell.campaigns.holdout import in_holdout
 from servesell.domain.schema import FieldSpec, FieldType, ProfileSchema
+from servesell.journeys.bursts import STEP, plan_burst
 from servesell.journeys.contactability import OutboundLimits, Skip, zone_of
 from servesell.journeys.schedule import Planned, TaskStatus, plan
 from servesell.rules import compile_rule
@@ -31,8 +34,10 @@ from servesell.store.journeys import (
     contacts_by_customer,
     exits_of,
     insert_tasks,
+    list_bursts,
     list_journeys,
     lock_planning,
+    planning_customers,
     save_journeys,
     set_task,
     stored_keys,
@@ -40,7 +45,7 @@ from servesell.store.journeys import (
     trigger_rows,
 )
 from servesell.store.profile import load_schema
-from servesell.store.tables import callback_requests, journey_tasks
+from servesell.store.tables import callback_requests, customers, journey_tasks
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -52,7 +57,7 @@ if TYPE_CHECKING:
 
     from servesell.ingest.journeys import JourneyReport
     from servesell.journeys.schedule import Customer
-    from servesell.journeys.spec import Journey
+    from servesell.journeys.spec import Burst, Journey
 
 EVENT_FIELDS = (
     FieldSpec(name="event_product", type=FieldType.STR),
@@ -95,11 +100,15 @@ class RunReport:
 
 def trigger_rule(conn: Connection, journey: Journey) -> Callable[..., bool | None] | None:
     """The journey's compiled trigger rule over profile + ``event_*`` fields (``None``: TRUE)."""
-    if journey.trigger.rule.strip().upper() == "TRUE":
+    return _rule(conn, journey.trigger.rule)
+
+
+def _rule(conn: Connection, text: str) -> Callable[..., bool | None] | None:
+    if text.strip().upper() == "TRUE":
         return None
     schema = require_schema_or_empty(conn)
     full = ProfileSchema(fields=(*schema.fields, *EVENT_FIELDS))
-    return compile_rule(journey.trigger.rule, full).evaluate
+    return compile_rule(text, full).evaluate
 
 
 def run_journeys(
@@ -128,6 +137,18 @@ def run_journeys(
             )
             channels = {(journey.id, s.name): s.channel.value for s in journey.steps}
             insert_tasks(conn, planned, channels=channels, team=journey.team, now=as_of)
+            report.planned.update(p.reason or p.status.value for p in planned)
+        for burst in list_bursts(conn):
+            planned = _plan_burst(conn, burst, as_of, profile)
+            stored = stored_keys(conn, burst.id, {p.event_id for p in planned})
+            planned = [p for p in planned if (p.step, p.event_id) not in stored]
+            insert_tasks(
+                conn,
+                planned,
+                channels={(burst.id, STEP): burst.channel.value},
+                team=burst.team,
+                now=as_of,
+            )
             report.planned.update(p.reason or p.status.value for p in planned)
         report.callbacks = schedule_callbacks(conn, as_of)
         report.released = release_callbacks(conn, as_of)
@@ -171,6 +192,25 @@ def _plan_journey(
         held_out=held,
     )
     return planned, customers
+
+
+def _plan_burst(
+    conn: Connection, burst: Burst, as_of: dt.datetime, profile: Profile
+) -> list[Planned]:
+    """The burst's audience planned (hold-out from its campaign, cut to its size)."""
+    campaign = get_campaign(conn, burst.campaign).campaign
+    rule = _rule(conn, burst.audience)
+    ids = conn.execute(select(customers.c.id)).scalars().all()
+    people = planning_customers(
+        conn, ids, zone_field=profile.zone_field, consent_field=profile.consent_field
+    )
+    return plan_burst(
+        burst,
+        people.values(),
+        as_of=as_of,
+        rule=rule,
+        held_out=lambda customer_id: in_holdout(campaign, customer_id),
+    )
 
 
 def _apply_caps(
@@ -277,7 +317,7 @@ def load_journeys(db: Database, path: Path) -> JourneyReport:
         schema = require_schema_or_empty(conn)
         full = ProfileSchema(fields=(*schema.fields, *EVENT_FIELDS))
         report = read_journeys(path, lambda rule: _check(rule, full))
-        save_journeys(conn, report.journeys)
+        save_journeys(conn, [*report.journeys, *report.bursts])
     return report
 
 

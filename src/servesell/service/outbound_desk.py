@@ -20,7 +20,7 @@ from servesell.journeys.schedule import TaskStatus
 from servesell.journeys.spec import StepChannel
 from servesell.store.audit import audit
 from servesell.store.dispositions import CALLBACK_JOURNEY, record_disposition
-from servesell.store.journeys import get_task, list_journeys, tasks_where
+from servesell.store.journeys import all_steps, get_task, tasks_where
 from servesell.store.tables import journey_tasks
 
 if TYPE_CHECKING:
@@ -138,7 +138,7 @@ def complete_inbound(
 
 
 def _views(conn: Connection, tasks: list[Task], at: dt.datetime) -> list[TaskView]:
-    steps = {(j.id, s.name): s for j in list_journeys(conn, active_only=False) for s in j.steps}
+    steps = all_steps(conn)
     out = []
     for task in tasks:
         step = steps.get((task.journey_id, task.step))

@@ -17,7 +17,7 @@ from sqlalchemy import String, and_, func, insert, select, text, type_coerce, up
 
 from servesell.journeys.contactability import Reach
 from servesell.journeys.schedule import Customer, Event, Exits, Planned, TaskStatus
-from servesell.journeys.spec import EventKind, Journey
+from servesell.journeys.spec import Burst, EventKind, Journey, Step
 from servesell.store.bulk import append_rows
 from servesell.store.tables import (
     channel_opt_outs,
@@ -145,14 +145,20 @@ def events_between(
     ]
 
 
-def save_journeys(conn: Connection, items: Sequence[Journey]) -> None:
-    """Insert or replace each journey by id (active)."""
+def save_journeys(conn: Connection, items: Sequence[Journey | Burst]) -> None:
+    """Insert or replace each journey or burst by id (active)."""
     now = dt.datetime.now(dt.UTC)
     upsert(
         conn,
         journeys,
         [
-            {"id": j.id, "spec": j.model_dump(mode="json"), "active": True, "updated_at": now}
+            {
+                "id": j.id,
+                "kind": "burst" if isinstance(j, Burst) else "journey",
+                "spec": j.model_dump(mode="json"),
+                "active": True,
+                "updated_at": now,
+            }
             for j in items
         ],
     )
@@ -160,10 +166,25 @@ def save_journeys(conn: Connection, items: Sequence[Journey]) -> None:
 
 def list_journeys(conn: Connection, *, active_only: bool = True) -> list[Journey]:
     """The stored journeys, by id."""
-    query = select(journeys.c.spec).order_by(journeys.c.id)
+    query = select(journeys.c.spec).where(journeys.c.kind == "journey").order_by(journeys.c.id)
     if active_only:
         query = query.where(journeys.c.active.is_(True))
     return [Journey.model_validate(spec) for spec in conn.execute(query).scalars()]
+
+
+def list_bursts(conn: Connection, *, active_only: bool = True) -> list[Burst]:
+    """The stored promotional bursts, by id."""
+    query = select(journeys.c.spec).where(journeys.c.kind == "burst").order_by(journeys.c.id)
+    if active_only:
+        query = query.where(journeys.c.active.is_(True))
+    return [Burst.model_validate(spec) for spec in conn.execute(query).scalars()]
+
+
+def all_steps(conn: Connection) -> dict[tuple[str, str], Step]:
+    """Every step by (journey or burst id, step name): what lists and desks show."""
+    steps = {(j.id, s.name): s for j in list_journeys(conn, active_only=False) for s in j.steps}
+    steps.update({(b.id, "burst"): b.as_step() for b in list_bursts(conn, active_only=False)})
+    return steps
 
 
 def trigger_rows(

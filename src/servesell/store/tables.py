@@ -493,11 +493,13 @@ journeys = Table(
     "journeys",
     metadata,
     Column("id", ID, primary_key=True),
+    Column("kind", String(16), nullable=False),
     Column("spec", JSON, nullable=False),
     Column("active", Boolean, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
 )
-"""A journey: the validated JSON of ``journeys.spec.Journey``."""
+"""A journey (``kind`` journey: the JSON of ``journeys.spec.Journey``) or a promotional burst
+(``kind`` burst: ``journeys.spec.Burst``)."""
 
 journey_tasks = Table(
     "journey_tasks",

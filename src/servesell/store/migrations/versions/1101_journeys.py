@@ -35,6 +35,7 @@ def upgrade() -> None:
     op.create_table(
         "journeys",
         sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("spec", sa.JSON(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
