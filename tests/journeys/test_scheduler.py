@@ -212,3 +212,27 @@ def test_a_burst_holds_out_its_control_group_and_fits_its_size(db: Engine) -> No
         (task,) = tasks_where(conn, journey_tasks.c.status == "open")
     local = task.due_from.astimezone(ZoneInfo(ZONES[task.customer_id] or "UTC"))
     assert (local.date(), local.hour) == (dt.date(2026, 3, 7), 10)  # on the customer's clock
+
+
+def test_lists_can_be_assigned_to_the_customers_store(db: Engine) -> None:
+    from servesell.domain.customer import Customer as Profile
+    from servesell.store import upsert_customers
+
+    with db.begin() as conn:
+        upsert_customers(
+            conn,
+            [
+                Profile(
+                    "c1",
+                    {"name": "C1", "timezone": "Asia/Shanghai", "store": "S001"},
+                    phone="+861380000000",
+                )
+            ],
+        )
+    _setup(db, [_journey(assign="store")])
+    run_journeys(db, as_of=T0 + dt.timedelta(days=3))
+    with db.connect() as conn:
+        store_list = call_list(conn, dt.date(2026, 3, 4), tz=SH, team="store:S001", agents_count=1)
+        team_list = call_list(conn, dt.date(2026, 3, 4), tz=SH, team="outbound", agents_count=1)
+    assert [line.task.customer_id for line in store_list.lines] == ["c1"]
+    assert [line.task.customer_id for line in team_list.lines] == ["c2"]

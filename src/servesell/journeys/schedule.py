@@ -86,6 +86,8 @@ class Customer:
     reach: Reach
     attributes: Mapping[str, object] = field(default_factory=dict)
     holdings: frozenset[str] = frozenset()
+    store: str | None = None
+    """The customer's store, when a journey assigns its tasks to stores."""
 
 
 @dataclass(frozen=True, slots=True)

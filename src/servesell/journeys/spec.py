@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -157,6 +158,10 @@ class Journey(BaseModel):
     exit_on: frozenset[ExitOn] = frozenset({ExitOn.COMPLAINT, ExitOn.OPT_OUT})
     reentry: Reentry = Reentry.RESTART
     team: str | None = None
+    assign: Literal["team", "store"] = "team"
+    """Who calls: the ``team``, or the store in the profile's ``store_field`` (seeds/003:
+    store clerks calling their own customers); a customer without a store goes to ``team``."""
+    store_field: str = "store"
     vip_allowed: bool = False
     campaign: str | None = None
     """A campaign whose hold-out this journey's customers are drawn from (not contacted)."""
@@ -174,6 +179,12 @@ class Journey(BaseModel):
                 raise ValueError(f"step name {step.name!r} appears twice")
             seen.add(step.name)
         return self
+
+    def team_for(self, store: str | None) -> str | None:
+        """The team a customer's task goes to (``store:<id>`` when assigned to stores)."""
+        if self.assign == "store" and store:
+            return f"store:{store}"[:64]
+        return self.team
 
     @property
     def horizon_days(self) -> float:

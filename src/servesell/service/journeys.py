@@ -136,7 +136,14 @@ def run_journeys(
                 conn, planned, zones, limits=limits, as_of=as_of, lookahead=lookahead
             )
             channels = {(journey.id, s.name): s.channel.value for s in journey.steps}
-            insert_tasks(conn, planned, channels=channels, team=journey.team, now=as_of)
+            teams = (
+                {cid: journey.team_for(c.store) for cid, c in people.items()}
+                if journey.assign == "store"
+                else None
+            )
+            insert_tasks(
+                conn, planned, channels=channels, team=journey.team, now=as_of, teams=teams
+            )
             report.planned.update(p.reason or p.status.value for p in planned)
         for burst in list_bursts(conn):
             planned = _plan_burst(conn, burst, as_of, profile)
@@ -176,6 +183,7 @@ def _plan_journey(
         zone_field=profile.zone_field,
         consent_field=profile.consent_field,
         full_profile=rule is not None,
+        store_field=journey.store_field,
     )
     held: Callable[[str], bool] | None = None
     if journey.campaign:

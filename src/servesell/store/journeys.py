@@ -9,7 +9,7 @@ planning twice stores nothing twice.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -196,6 +196,7 @@ def trigger_rows(
     zone_field: str,
     consent_field: str,
     full_profile: bool,
+    store_field: str = "store",
 ) -> tuple[list[Event], dict[str, Customer]]:
     """Events of ``kind`` in ``[since, until]`` and their customers, in one joined read.
 
@@ -221,6 +222,7 @@ def trigger_rows(
         c.wechat_openid,
         c.attributes[zone_field].as_string().label("zone"),
         c.attributes[consent_field].as_boolean().label("consent"),
+        c.attributes[store_field].as_string().label("store"),
         dnc.label("dnc"),
     ]
     if full_profile:
@@ -252,9 +254,11 @@ def trigger_rows(
             opted.get(r.customer_id, frozenset()),
         )
         if full_profile:
-            people[r.customer_id] = Customer(reach, r.attributes or {}, frozenset(r.holdings or ()))
+            people[r.customer_id] = Customer(
+                reach, r.attributes or {}, frozenset(r.holdings or ()), r.store
+            )
         else:
-            people[r.customer_id] = Customer(reach)
+            people[r.customer_id] = Customer(reach, store=r.store)
     return events, people
 
 
@@ -342,8 +346,13 @@ def insert_tasks(
     channels: dict[tuple[str, str], str],
     team: str | None,
     now: dt.datetime,
+    teams: Mapping[str, str | None] | None = None,
 ) -> None:
-    """Store ``planned`` steps not stored yet; ``channels`` maps (journey, step) to channel."""
+    """Store ``planned`` steps not stored yet; ``channels`` maps (journey, step) to channel.
+
+    ``teams`` gives a customer's own team (their store), overriding ``team``.
+    """
+    teams = teams or {}
     rows = [
         (
             p.journey_id,
@@ -351,7 +360,7 @@ def insert_tasks(
             p.event_id,
             p.customer_id,
             channels[(p.journey_id, p.step)],
-            team,
+            teams.get(p.customer_id, team),
             None,
             p.due_from,
             p.valid_until,
