@@ -26,6 +26,13 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database at head with a two-field schema and four customers."""
     path = tmp_path_factory.mktemp("journeys") / "template.db"
     engine = open_db(f"sqlite:///{path}")
+    populate(engine)
+    engine.dispose()
+    return path
+
+
+def populate(engine: Engine) -> None:
+    """The schema and the four customers of :data:`ZONES`."""
     with engine.begin() as conn:
         save_schema(conn, ProfileSchema.from_mapping({"name": "str", "timezone": "str"}))
         upsert_customers(
@@ -39,8 +46,22 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 for i, (cid, z) in enumerate(ZONES.items())
             ],
         )
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def both_db(request: pytest.FixtureRequest, template: Path, tmp_path: Path) -> Iterator[Engine]:
+    """The same start on each backend, for what concurrency decides."""
+    if request.param == "sqlite":
+        path = tmp_path / "t.db"
+        shutil.copy(template, path)
+        engine = open_db(f"sqlite:///{path}", migrate=False)
+    else:
+        from support.postgres import fresh_database
+
+        engine = open_db(fresh_database(request.getfixturevalue("pg_server")))
+        populate(engine)
+    yield engine
     engine.dispose()
-    return path
 
 
 @pytest.fixture

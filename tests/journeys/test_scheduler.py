@@ -99,7 +99,8 @@ def test_a_step_first_seen_after_its_validity_is_stored_stale(db: Engine) -> Non
     assert report.planned["open"] == 0
 
 
-def test_caps_shared_by_three_journeys_scheduled_concurrently(db: Engine) -> None:
+def test_caps_shared_by_three_journeys_scheduled_concurrently(both_db: Engine) -> None:
+    db = both_db
     # Three journeys want c1 and c2 on the same day; the cap allows 2 a day, 3 a week.
     _setup(db, [_journey(f"j{i}", days=(3,)) for i in range(3)], customers=("c1", "c2"))
     limits = OutboundLimits(contacts_per_day=2, contacts_per_week=3)
