@@ -11,7 +11,6 @@ of the first day to the end of the last window of the last day, in their own tim
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from servesell.decide.control import control_draw
@@ -60,7 +59,7 @@ def plan_burst(
     for rank, (_, task) in enumerate(chosen):
         over = rank >= burst.size
         out.append(
-            replace(task, status=TaskStatus.SKIPPED, reason="over_capacity") if over else task
+            task._replace(status=TaskStatus.SKIPPED, reason="over_capacity") if over else task
         )
     return out
 

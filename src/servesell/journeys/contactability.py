@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -68,9 +68,11 @@ class OutboundLimits(BaseModel):
     min_gap_hours: float = Field(default=2.0, ge=0)
 
 
-@dataclass(frozen=True, slots=True)
-class Reach:
-    """What the check needs to know about one customer, read just before it is asked."""
+class Reach(NamedTuple):
+    """What the check needs to know about one customer, read just before it is asked.
+
+    A named tuple: the planner builds one per customer (``bench/journeys.py``).
+    """
 
     customer_id: str
     blacklisted: bool = False
@@ -115,18 +117,25 @@ def zone_of(name: str | None) -> ZoneInfo | None:
 
 def who_blocks(reach: Reach, channel: StepChannel, *, vip_allowed: bool = False) -> Skip | None:
     """The first reason ``reach`` must not be contacted on ``channel`` at all, or ``None``."""
-    checks = (
-        (reach.blacklisted, Skip.BLACKLISTED),
-        (reach.do_not_market, Skip.DO_NOT_MARKET),
-        (channel is StepChannel.CALL and reach.do_not_call, Skip.DO_NOT_CALL),
-        (reach.consent is False, Skip.NO_CONSENT),
-        (channel.value in reach.opted_out, Skip.OPTED_OUT),
-        (reach.vip and not vip_allowed, Skip.VIP_PROTECTED),
-        (reach.open_complaint, Skip.OPEN_COMPLAINT),
-        (not _address(reach, channel), Skip.NO_ADDRESS),
-        (zone_of(reach.zone) is None, Skip.UNKNOWN_TIME_ZONE),
-    )
-    return next((code for blocked, code in checks if blocked), None)
+    if reach.blacklisted:
+        return Skip.BLACKLISTED
+    if reach.do_not_market:
+        return Skip.DO_NOT_MARKET
+    if reach.do_not_call and channel is StepChannel.CALL:
+        return Skip.DO_NOT_CALL
+    if reach.consent is False:
+        return Skip.NO_CONSENT
+    if reach.opted_out and channel.value in reach.opted_out:
+        return Skip.OPTED_OUT
+    if reach.vip and not vip_allowed:
+        return Skip.VIP_PROTECTED
+    if reach.open_complaint:
+        return Skip.OPEN_COMPLAINT
+    if not _address(reach, channel):
+        return Skip.NO_ADDRESS
+    if zone_of(reach.zone) is None:
+        return Skip.UNKNOWN_TIME_ZONE
+    return None
 
 
 def over_limits(load: Load, limits: OutboundLimits, now: dt.datetime, max_step: int) -> Skip | None:

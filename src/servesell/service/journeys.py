@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -30,6 +30,7 @@ from servesell.store.db import write_transaction
 from servesell.store.dispositions import CALLBACK_JOURNEY
 from servesell.store.journeys import (
     add_task,
+    burst_keys,
     close_stale,
     contacts_by_customer,
     exits_of,
@@ -128,35 +129,9 @@ def run_journeys(
         lock_planning(conn)
         report.closed_stale = close_stale(conn, as_of)
         for journey in list_journeys(conn):
-            planned, people = _plan_journey(conn, journey, as_of, lookahead, profile)
-            stored = stored_keys(conn, journey.id, {p.event_id for p in planned})
-            planned = [p for p in planned if (p.step, p.event_id) not in stored]
-            zones = {cid: zone_of(c.reach.zone) for cid, c in people.items()}
-            planned = _apply_caps(
-                conn, planned, zones, limits=limits, as_of=as_of, lookahead=lookahead
-            )
-            channels = {(journey.id, s.name): s.channel.value for s in journey.steps}
-            teams = (
-                {cid: journey.team_for(c.store) for cid, c in people.items()}
-                if journey.assign == "store"
-                else None
-            )
-            insert_tasks(
-                conn, planned, channels=channels, team=journey.team, now=as_of, teams=teams
-            )
-            report.planned.update(p.reason or p.status.value for p in planned)
+            _run_journey(conn, journey, report, limits=limits, lookahead=lookahead, profile=profile)
         for burst in list_bursts(conn):
-            planned = _plan_burst(conn, burst, as_of, profile)
-            stored = stored_keys(conn, burst.id, {p.event_id for p in planned})
-            planned = [p for p in planned if (p.step, p.event_id) not in stored]
-            insert_tasks(
-                conn,
-                planned,
-                channels={(burst.id, STEP): burst.channel.value},
-                team=burst.team,
-                now=as_of,
-            )
-            report.planned.update(p.reason or p.status.value for p in planned)
+            _run_burst(conn, burst, report, profile=profile)
         report.callbacks = schedule_callbacks(conn, as_of)
         report.released = release_callbacks(conn, as_of)
         if links is not None:
@@ -164,6 +139,41 @@ def run_journeys(
                 queue_due_messages(conn, as_of, base_url=links.base_url, tz=links.tz)
             )
     return report
+
+
+def _run_journey(
+    conn: Connection,
+    journey: Journey,
+    report: RunReport,
+    *,
+    limits: OutboundLimits,
+    lookahead: dt.timedelta,
+    profile: Profile,
+) -> None:
+    """Plan one journey, keep what is new, apply the shared caps, store it."""
+    as_of = report.as_of
+    planned, people = _plan_journey(conn, journey, as_of, lookahead, profile)
+    since = as_of - dt.timedelta(days=journey.horizon_days)
+    stored = stored_keys(conn, journey.id, since, as_of + lookahead)
+    planned = [p for p in planned if (p.step, p.event_id) not in stored]
+    zones = {cid: zone_of(c.reach.zone) for cid, c in people.items()}
+    planned = _apply_caps(conn, planned, zones, limits=limits, as_of=as_of, lookahead=lookahead)
+    channels = {(journey.id, s.name): s.channel.value for s in journey.steps}
+    teams = None
+    if journey.assign == "store":
+        teams = {cid: journey.team_for(c.store) for cid, c in people.items()}
+    insert_tasks(conn, planned, channels=channels, team=journey.team, now=as_of, teams=teams)
+    report.planned.update(p.reason or p.status.value for p in planned)
+
+
+def _run_burst(conn: Connection, burst: Burst, report: RunReport, *, profile: Profile) -> None:
+    """Plan one burst's audience once (later runs add only new customers)."""
+    planned = _plan_burst(conn, burst, report.as_of, profile)
+    stored = burst_keys(conn, burst.id)
+    planned = [p for p in planned if (p.step, p.event_id) not in stored]
+    channels = {(burst.id, STEP): burst.channel.value}
+    insert_tasks(conn, planned, channels=channels, team=burst.team, now=report.as_of)
+    report.planned.update(p.reason or p.status.value for p in planned)
 
 
 def _plan_journey(
@@ -253,7 +263,7 @@ def _apply_caps(
             mine.append(p.due_from)
             out.append(p)
         else:
-            out.append(replace(p, status=TaskStatus.SKIPPED, reason=skip.value))
+            out.append(p._replace(status=TaskStatus.SKIPPED, reason=skip.value))
     return out
 
 

@@ -81,6 +81,7 @@ def _processor(kind: Any, dialect: Dialect) -> Processor | None:
     return processor
 
 
+@lru_cache(maxsize=8192)  # planned steps share few distinct times (bench/journeys.py)
 def _sqlite_utc(value: dt.datetime | None) -> str | None:
     if value is None:
         return None

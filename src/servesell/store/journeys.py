@@ -390,17 +390,27 @@ def add_task(conn: Connection, row: dict[str, Any]) -> bool:
     return conn.execute(select(func.count()).select_from(journey_tasks)).scalar_one() > before
 
 
-def stored_keys(conn: Connection, journey_id: str, event_ids: set[str]) -> set[tuple[str, str]]:
-    """``(step, event_id)`` of the tasks of ``journey_id`` already stored for ``event_ids``."""
+def stored_keys(
+    conn: Connection, journey_id: str, since: dt.datetime, until: dt.datetime
+) -> set[tuple[str, str]]:
+    """``(step, event_id)`` of the tasks of ``journey_id`` whose event fell in ``[since, until]``.
+
+    For a burst (its tasks are keyed by customer, not by event) every task of the burst.
+    """
+    t, e = journey_tasks.c, journey_events.c
+    joined = (
+        select(t.step, t.event_id)
+        .join_from(journey_tasks, journey_events, e.id == t.event_id)
+        .where(t.journey_id == journey_id, e.at >= since, e.at <= until)
+    )
+    return {(r.step, r.event_id) for r in conn.execute(joined)}
+
+
+def burst_keys(conn: Connection, burst_id: str) -> set[tuple[str, str]]:
+    """``(step, customer)`` of every task the burst already has."""
     t = journey_tasks.c
-    out: set[tuple[str, str]] = set()
-    wanted = sorted(event_ids)
-    for start in range(0, len(wanted), 30000):
-        query = select(t.step, t.event_id).where(
-            t.journey_id == journey_id, t.event_id.in_(wanted[start : start + 30000])
-        )
-        out.update((r.step, r.event_id) for r in conn.execute(query))
-    return out
+    query = select(t.step, t.event_id).where(t.journey_id == burst_id)
+    return {(r.step, r.event_id) for r in conn.execute(query)}
 
 
 def close_stale(conn: Connection, as_of: dt.datetime) -> int:
