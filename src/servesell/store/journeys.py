@@ -9,6 +9,7 @@ planning twice stores nothing twice.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -200,9 +201,9 @@ def trigger_rows(
 ) -> tuple[list[Event], dict[str, Customer]]:
     """Events of ``kind`` in ``[since, until]`` and their customers, in one joined read.
 
-    The planner's bulk read (``bench/journeys.py``): the time zone and consent are taken
-    out of the profile JSON by the database, and the whole profile is parsed only when a
-    trigger rule needs it (``full_profile``).
+    The planner's bulk read (``bench/journeys.py``): the profile JSON is read as text and
+    parsed once per customer (cheaper than three ``json_extract`` calls); it is kept whole
+    only when a trigger rule needs it (``full_profile``).
     """
     e, c = journey_events.c, customers.c
     dnc = select(do_not_call.c.phone).where(do_not_call.c.phone == c.phone).exists()
@@ -220,13 +221,11 @@ def trigger_rows(
         c.phone,
         c.email,
         c.wechat_openid,
-        c.attributes[zone_field].as_string().label("zone"),
-        c.attributes[consent_field].as_boolean().label("consent"),
-        c.attributes[store_field].as_string().label("store"),
+        type_coerce(c.attributes, String).label("attributes"),
         dnc.label("dnc"),
     ]
     if full_profile:
-        columns += [c.attributes, c.holdings]
+        columns += [c.holdings]
     query = (
         select(*columns)
         .join_from(journey_events, customers, customers.c.id == e.customer_id)
@@ -239,27 +238,43 @@ def trigger_rows(
         events.append(Event(r.id, r.customer_id, kind, _utc(r.at), r.product, r.amount, r.points))
         if r.customer_id in people:
             continue
+        attributes = _profile(r.attributes)
+        zone, consent, store = (
+            attributes.get(zone_field),
+            attributes.get(consent_field),
+            attributes.get(store_field),
+        )
         reach = Reach(
             r.customer_id,
             r.blacklisted,
             r.do_not_market,
             bool(r.dnc),
-            r.consent if isinstance(r.consent, bool) else None,
+            consent if isinstance(consent, bool) else None,
             r.vip,
             r.open_complaint,
             r.phone,
             r.email,
             r.wechat_openid,
-            r.zone,
+            zone if isinstance(zone, str) else None,
             opted.get(r.customer_id, frozenset()),
         )
+        shop = store if isinstance(store, str) else None
         if full_profile:
-            people[r.customer_id] = Customer(
-                reach, r.attributes or {}, frozenset(r.holdings or ()), r.store
+            holdings = (
+                r.holdings if isinstance(r.holdings, list) else json.loads(r.holdings or "[]")
             )
+            people[r.customer_id] = Customer(reach, attributes, frozenset(holdings), shop)
         else:
-            people[r.customer_id] = Customer(reach, store=r.store)
+            people[r.customer_id] = Customer(reach, store=shop)
     return events, people
+
+
+def _profile(value: Any) -> dict[str, Any]:
+    """Profile JSON read raw (SQLite: text; PostgreSQL: already a dict)."""
+    if isinstance(value, dict):
+        return value
+    data = json.loads(value) if value else {}
+    return data if isinstance(data, dict) else {}
 
 
 def _utc(value: Any) -> dt.datetime:
