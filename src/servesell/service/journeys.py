@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -253,7 +254,7 @@ def _apply_caps(
     wanted = {p.customer_id for p in fresh}
     known = contacts_by_customer(conn, wanted, earliest, as_of + lookahead + dt.timedelta(days=8))
     out: list[Planned] = []
-    for p in sorted(planned, key=lambda p: (p.due_from, p.journey_id, p.step)):
+    for p in sorted(planned, key=_DUE_ORDER):
         if p.status is not TaskStatus.OPEN:
             out.append(p)
             continue
@@ -265,6 +266,10 @@ def _apply_caps(
         else:
             out.append(p._replace(status=TaskStatus.SKIPPED, reason=skip.value))
     return out
+
+
+_DUE_ORDER = itemgetter(4, 0, 1)
+"""``Planned`` by due time, journey, step (fields 4, 0, 1 of the named tuple)."""
 
 
 def _cap_skip(
