@@ -27,6 +27,14 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 SH = dt.timezone(dt.timedelta(hours=8))
+DOCUMENTED_ORDER = (
+    # VICIdial admin manual, "VICIDIAL LIST LOADER FUNCTIONALITY": the fields of a lead file
+    # in their proper order (Vendor Lead Code ... Comments), then the optional Rank, Owner.
+    "vendor_lead_code", "source_id", "list_id", "phone_code", "phone_number", "title",
+    "first_name", "middle_initial", "last_name", "address1", "address2", "address3", "city",
+    "state", "province", "postal_code", "country_code", "gender", "date_of_birth", "alt_phone",
+    "email", "security_phrase", "comments", "rank", "owner",
+)  # fmt: skip
 
 
 def _journey(jid: str = "formula", days: tuple[int, ...] = (3, 15, 25), **extra: object) -> Journey:
@@ -88,7 +96,7 @@ def test_after_a_ten_day_pause_nothing_floods(db: Engine) -> None:
     report = run_journeys(db, as_of=T0 + dt.timedelta(days=13))
     assert report.closed_stale == 2  # day-3 tasks never called: closed as stale
     assert _count(db, journey_tasks.c.status == "open") == 0
-    late = run_journeys(db, as_of=T0 + dt.timedelta(days=16))
+    late = run_journeys(db, as_of=T0 + dt.timedelta(days=15))
     assert late.planned["open"] == 2  # day 15 is due now; nothing old came back
 
 
@@ -126,26 +134,20 @@ def test_call_list_and_vicidial_export_in_documented_order(db: Engine, tmp_path:
     run_journeys(db, as_of=T0 + dt.timedelta(days=3))
     with db.connect() as conn:
         calls = call_list(conn, dt.date(2026, 3, 4), tz=SH, agents_count=1)
-    assert [line.task.customer_id for line in calls.lines] == ["c1", "c2"]
+    # equal scores (10:00 on each clock): the nearer deadline first (c2's day 3 came earlier)
+    assert [line.task.customer_id for line in calls.lines] == ["c2", "c1"]
     assert (calls.capacity, calls.skipped) == (51, {})
     out = tmp_path / "list.txt"
     write_vicidial(out, calls)
     rows = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines()]
-    assert VICIDIAL_FIELDS[:5] == (
-        "vendor_lead_code",
-        "source_id",
-        "list_id",
-        "phone_code",
-        "phone_number",
-    )
-    assert VICIDIAL_FIELDS[20:] == ("email", "security_phrase", "comments", "rank", "owner")
+    assert VICIDIAL_FIELDS == DOCUMENTED_ORDER
     assert all(len(r) == len(VICIDIAL_FIELDS) == 25 for r in rows)
     first = dict(zip(VICIDIAL_FIELDS, rows[0], strict=True))
     assert first["vendor_lead_code"] == str(calls.lines[0].task.id)
-    assert (first["phone_code"], first["phone_number"]) == ("86", "1380000000")
-    assert first["comments"].startswith("gmt_offset=8.00;")
+    assert (first["phone_code"], first["phone_number"]) == ("86", "1380000001")
+    assert first["comments"].startswith("gmt_offset=-5.00;")
     second = dict(zip(VICIDIAL_FIELDS, rows[1], strict=True))
-    assert second["comments"].startswith("gmt_offset=-5.00;")
+    assert second["comments"].startswith("gmt_offset=8.00;")
 
 
 def test_dispositions_retry_refuse_and_call_back(db: Engine) -> None:

@@ -78,6 +78,30 @@ def run_command(
         console.print(escape(line), highlight=False)
 
 
+@journeys_app.command("status")
+def status_command(
+    db: DbOption = None,
+    days: Annotated[int, typer.Option(min=1, max=366, help="Tasks due in the last D days.")] = 30,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Count back from this time (default now).")
+    ] = None,
+) -> None:
+    """Each journey step's tasks by status, and why the unfinished ones were not done."""
+    from rich.table import Table
+
+    from servesell.service.journey_overview import STATUSES, overview
+
+    since = _moment(as_of) - dt.timedelta(days=days)
+    with open_database(db).connect() as conn:
+        rows = overview(conn, since=since)
+    table = Table("journey/step", *STATUSES, "why not done")
+    for row in rows:
+        reasons = ", ".join(f"{k} {n}" for k, n in row.reasons.most_common(4)) or "-"
+        counts = [str(row.by_status[s]) for s in STATUSES]
+        table.add_row(escape(f"{row.journey_id}/{row.step}"), *counts, escape(reasons))
+    console.print(table)
+
+
 @calllist_app.command("export")
 def export_command(
     date: Annotated[str, typer.Option("--date", help="The day (YYYY-MM-DD, center's date).")],

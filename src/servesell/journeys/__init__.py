@@ -13,9 +13,9 @@ from servesell.journeys.contactability import (
     who_blocks,
     zone_of,
 )
-from servesell.journeys.dispositions import Disposition, RetryRules, after
+from servesell.journeys.dispositions import Disposition, after
 from servesell.journeys.schedule import Event, Planned, TaskStatus, plan
-from servesell.journeys.spec import EventKind, Journey, Step, StepChannel, Window
+from servesell.journeys.spec import EventKind, Journey, RetryRules, Step, StepChannel, Window
 
 __all__ = [
     "VICIDIAL_FIELDS",

@@ -125,6 +125,8 @@ class Entry:
     p_answer: float
     deadline: dt.datetime | None = None
     """When the task stops being valid: among equal scores, the most urgent goes first."""
+    opens: dt.datetime | None = None
+    """The earliest the call may be made today (``call_at`` is the best hour, maybe later)."""
 
     @property
     def score(self) -> float:
@@ -154,26 +156,41 @@ def fill_hours(
     until: dt.datetime,
     fits: Callable[[Entry, dt.datetime], bool],
 ) -> list[Entry]:
-    """Give each entry, best first, the earliest hour with room in which it ``fits``.
+    """Give each entry, best first, its best hour if it has room, else the next hour with room.
 
     At most ``per_hour`` calls start in one hour (the team's agents × calls an hour) and
-    ``size`` in all; an entry that finds no hour before ``until`` or its deadline is left off.
+    ``size`` in all. After its best hour an entry tries the later hours, then the earlier
+    ones from when it opens; one that ``fits`` nowhere before ``until`` or its deadline is
+    left off.
     """
     used: dict[dt.datetime, int] = {}
     out: list[Entry] = []
     for entry in ranked:
         if len(out) >= size:
             break
-        at = entry.call_at
-        stop = min(until, entry.deadline or until)
-        while at < stop:
+        for at in _hours(entry, min(until, entry.deadline or until)):
             hour = at.replace(minute=0, second=0, microsecond=0)
             if used.get(hour, 0) < per_hour and fits(entry, at):
                 used[hour] = used.get(hour, 0) + 1
                 out.append(replace(entry, call_at=at))
                 break
-            at = hour + HOUR
     return out
+
+
+def _hours(entry: Entry, stop: dt.datetime) -> list[dt.datetime]:
+    """The best time, the later hours, then the earlier ones from when the entry opens."""
+    later = [entry.call_at]
+    at = entry.call_at.replace(minute=0, second=0, microsecond=0) + HOUR
+    while at < stop:
+        later.append(at)
+        at += HOUR
+    opens = entry.opens or entry.call_at
+    earlier = []
+    at = opens
+    while at < entry.call_at:
+        earlier.append(at)
+        at = at.replace(minute=0, second=0, microsecond=0) + HOUR
+    return later + earlier
 
 
 def vicidial_row(values: dict[str, str]) -> list[str]:

@@ -18,9 +18,8 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from servesell.journeys.schedule import TaskStatus
+from servesell.journeys.spec import RetryRules
 
 
 class Disposition(StrEnum):
@@ -37,25 +36,6 @@ class Disposition(StrEnum):
     def connected(self) -> bool:
         """Whether a person was reached (it counts against the shared contact caps)."""
         return self in (Disposition.ANSWERED, Disposition.REFUSED, Disposition.CALLBACK)
-
-
-class Retry(BaseModel):
-    """For one disposition: attempts allowed in all and the wait before the next one."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    attempts: int = Field(ge=1, le=10)
-    spacing_hours: float = Field(ge=0, le=24 * 14)
-
-
-class RetryRules(BaseModel):
-    """Retry rules for the dispositions that retry (the others end the task)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    no_answer: Retry = Retry(attempts=3, spacing_hours=3)
-    busy: Retry = Retry(attempts=3, spacing_hours=1)
-    callback_grace_minutes: float = Field(default=30, ge=0, le=24 * 60)
 
 
 @dataclass(frozen=True, slots=True)

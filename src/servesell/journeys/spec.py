@@ -4,7 +4,7 @@ A journey starts for a customer when an event of its trigger kind arrives and it
 (over the profile and the event's ``event_*`` fields) is true. Each step is due a whole
 number of days after the event's *local* date (the customer's own time zone), inside a
 local window such as 10:00-12:00; a window whose end is not after its start runs past
-midnight (20:00-01:00). A step not done within ``valid_days`` of its window opening is
+midnight (20:00-01:00). A step not done in its windows on its ``valid_days`` local days is
 closed as stale, never sent late in a flood.
 
 >>> Window.parse("14:00-20:00").crosses_midnight, Window.parse("20:00-01:00").crosses_midnight
@@ -58,6 +58,25 @@ class Reentry(StrEnum):
     """The new event starts the journey again; the earlier one ends (exit ``repurchase``)."""
     IGNORE = "ignore"
     """The new event is ignored while the earlier journey has steps to come."""
+
+
+class Retry(BaseModel):
+    """For one disposition: attempts allowed in all and the wait before the next one."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    attempts: int = Field(ge=1, le=10)
+    spacing_hours: float = Field(ge=0, le=24 * 14)
+
+
+class RetryRules(BaseModel):
+    """Retry rules for the dispositions that retry (the others end the task)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    no_answer: Retry = Retry(attempts=3, spacing_hours=3)
+    busy: Retry = Retry(attempts=3, spacing_hours=1)
+    callback_grace_minutes: float = Field(default=30, ge=0, le=24 * 60)
 
 
 class Window(BaseModel):
@@ -114,7 +133,8 @@ class Step(BaseModel):
     offer: str | None = None
     value: float = Field(default=1.0, gt=0, le=1e6)
     """Expected value of the contact (one unit across journeys): what ranks the call list."""
-    valid_days: float = Field(default=2.0, gt=0, le=60)
+    valid_days: int = Field(default=2, ge=1, le=60)
+    """Local days on which the step may be done (in its windows), from its own day on."""
     max_attempts: int = Field(default=3, ge=1, le=10)
 
     @field_validator("name")
@@ -163,6 +183,8 @@ class Journey(BaseModel):
     store clerks calling their own customers); a customer without a store goes to ``team``."""
     store_field: str = "store"
     vip_allowed: bool = False
+    retry: RetryRules = RetryRules()
+    """Attempts and spacing after no answer or busy (the other dispositions end the task)."""
     campaign: str | None = None
     """A campaign whose hold-out this journey's customers are drawn from (not contacted)."""
 

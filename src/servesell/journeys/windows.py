@@ -62,6 +62,17 @@ def step_opens(
     return min(opens(event_at, zone, day, w) for w in windows)
 
 
+def step_closes(
+    event_at: dt.datetime, zone: dt.tzinfo, day: int, windows: Sequence[Window], days: int
+) -> dt.datetime:
+    """When a step stops being valid: the end of its last window on its last valid local day.
+
+    A step valid for 2 days can be done in its windows on its own day and the next one.
+    """
+    last = local_date(event_at, zone) + dt.timedelta(days=day + max(days, 1) - 1)
+    return max(window_on(last, zone, w)[1] for w in windows)
+
+
 def inside(at: dt.datetime, zone: dt.tzinfo, windows: Sequence[Window]) -> bool:
     """Whether ``at`` falls in one of ``windows`` on the customer's clock.
 

@@ -54,6 +54,8 @@ if TYPE_CHECKING:
 
 CALLBACK_WINDOWS = (Window.parse("08:00-21:00"),)
 """When an owned callback may be made (the customer asked for it; quiet hours still hold)."""
+CALLBACK_VALUE = 3.0
+"""A callback the customer asked for ranks above a routine step (value 1 by default)."""
 HOURS_PER_DAY = 8.5
 
 
@@ -181,7 +183,10 @@ def _line(
     if zone is not None and (call_at >= end or call_at >= task.valid_until):
         skipped[Skip.OUTSIDE_WINDOW.value] += 1
         return None
-    load = _load(conn, task, call_at)
+    asked = task.journey_id == CALLBACK_JOURNEY
+    # A callback the customer asked for is exempt from caps and gaps (their own call used
+    # them), never from the who-must-not-be-called rules or the window.
+    load = Load(step_attempts=task.attempts) if asked else _load(conn, task, call_at)
     skip = contactable(
         person.reach,
         load,
@@ -196,9 +201,9 @@ def _line(
         skipped[skip.value] += 1
         return None
     assert zone is not None
-    hour = call_at.astimezone(zone).hour
-    value = step.value if step else 1.0
-    entry = Entry(task.id, task.customer_id, call_at, value, rates.at(hour), task.valid_until)
+    best, p_best = _best_hour(call_at, min(end, task.valid_until), zone, windows, rates)
+    value = step.value if step else CALLBACK_VALUE
+    entry = Entry(task.id, task.customer_id, best, value, p_best, task.valid_until, call_at)
     name = person.attributes.get("name")
     return Line(
         task,
@@ -211,6 +216,27 @@ def _line(
         gmt_offset(zone, call_at.astimezone(zone).date()),
         tuple(windows),
     )
+
+
+def _best_hour(
+    opens: dt.datetime,
+    until: dt.datetime,
+    zone: dt.tzinfo,
+    windows: tuple[Window, ...],
+    rates: AnswerRates,
+) -> tuple[dt.datetime, float]:
+    """The likeliest hour to answer in the task's windows today, and its probability.
+
+    The earliest of equals; the list ranks and schedules by it.
+    """
+    best, p_best = opens, rates.at(opens.astimezone(zone).hour)
+    at = opens.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
+    while at < until:
+        p = rates.at(at.astimezone(zone).hour)
+        if p > p_best and inside(at, zone, windows):
+            best, p_best = at, p
+        at += dt.timedelta(hours=1)
+    return best, p_best
 
 
 def _load(conn: Connection, task: Task, at: dt.datetime) -> Load:

@@ -15,10 +15,18 @@ from sqlalchemy import select
 
 from servesell.domain.center import Call
 from servesell.errors import NotFoundError, OutcomeError
-from servesell.journeys.dispositions import Disposition, RetryRules, after
+from servesell.journeys.dispositions import Disposition, after
 from servesell.journeys.schedule import TaskStatus
+from servesell.journeys.spec import RetryRules
 from servesell.store.center import insert_calls
-from servesell.store.journeys import add_attempt, add_do_not_call, add_task, get_task, set_task
+from servesell.store.journeys import (
+    add_attempt,
+    add_do_not_call,
+    add_task,
+    get_task,
+    list_journeys,
+    set_task,
+)
 from servesell.store.tables import customers
 
 if TYPE_CHECKING:
@@ -48,7 +56,11 @@ def record_disposition(
     rules: RetryRules | None = None,
     log_call: bool = True,
 ) -> Next:
-    """Apply ``disposition`` to task ``task_id``; ``OutcomeError`` if the task is closed."""
+    """Apply ``disposition`` to task ``task_id``; ``OutcomeError`` if the task is closed.
+
+    ``rules`` default to the task's journey's retry rules. ``log_call`` is off when the task
+    was done in an inbound call (that call is already in the log).
+    """
     task = get_task(conn, task_id, lock=True)
     if task is None:
         raise NotFoundError("task", str(task_id))
@@ -56,7 +68,7 @@ def record_disposition(
         raise OutcomeError(f"task {task_id} is already {task.status}: no further disposition")
     if disposition is Disposition.CALLBACK and callback_at is None:
         raise OutcomeError("a callback disposition needs the time to call back (callback_at)")
-    rules = rules or RetryRules()
+    rules = rules or _rules_of(conn, task.journey_id)
     attempts = task.attempts + 1
     nxt = after(disposition, attempts=attempts, at=at, rules=rules, callback_at=callback_at)
     detail: dict[str, Any] = {"outcomes": outcomes or {}}
@@ -113,3 +125,9 @@ def record_disposition(
             },
         )
     return nxt
+
+
+def _rules_of(conn: Connection, journey_id: str) -> RetryRules:
+    """The retry rules of ``journey_id`` (defaults for callbacks, bursts and unknown ids)."""
+    found = next((j for j in list_journeys(conn, active_only=False) if j.id == journey_id), None)
+    return found.retry if found is not None else RetryRules()
