@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from servesell.api.schemas import AUTHED
+from servesell.api.schemas import AUTHED, errors
 from servesell.http import AgentDep, DbDep, SettingsDep, SupervisorDep
 from servesell.journeys.dispositions import Disposition
 
-router = APIRouter(prefix="/v1", tags=["journeys"], responses=AUTHED)
+router = APIRouter(prefix="/v1", tags=["journeys"], responses={**AUTHED, **errors(404, 409)})
 MAX_EVENTS = 10_000
 
 
