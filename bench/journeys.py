@@ -127,7 +127,7 @@ def main() -> None:
                 "customers": args.customers,
                 "due_steps": report.planned["open"],
                 "seconds": round(seconds, 2),
-        "cpu_s": round(cpu, 2),
+                "cpu_s": round(cpu, 2),
                 "planned": sum(report.planned.values()),
                 "rerun_s": round(rerun, 2),
                 "rerun_planned": sum(again.planned.values()),
