@@ -90,3 +90,28 @@ def test_bad_event_rows_are_rejected_one_by_one(db: Engine, tmp_path: Path) -> N
     assert [(r.where, r.column) for r in report.rejects] == [("line 3", "kind"), ("line 4", "at")]
     with db.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM journey_events")).scalar_one() == 1
+
+
+def test_bad_disposition_rows_are_rejected_and_good_ones_applied(
+    db: Engine, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    from journeys.test_scheduler import _journey, _setup
+    from servesell.service.journeys import run_journeys
+
+    _setup(db, [_journey()])
+    run_journeys(db, as_of=dt.datetime(2026, 3, 4, 1, tzinfo=dt.UTC))
+    path = tmp_path / "dispositions.csv"
+    path.write_text(
+        "task_id,disposition,at,callback_at\n"
+        "1,answered,2026-03-04 10:05,\n"
+        "1,busy,2026-03-04 10:06,\n"
+        "2,callback,2026-03-04 10:07,\n"
+        "x,hung_up,2026-03-04 10:08,\n",
+        encoding="utf-8",
+    )
+    report = import_events(db, path, "dispositions", tz=dt.UTC)
+    reasons = [(r.where, r.column) for r in report.rejects]
+    assert report.accepted == 1
+    assert reasons == [("line 3", "task_id"), ("line 4", "callback_at"), ("line 5", "task_id")]

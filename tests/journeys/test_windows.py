@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from servesell.journeys import Journey, Reach, Skip, StepChannel, Window, plan, who_blocks
 from servesell.journeys.contactability import Load, OutboundLimits, contactable
 from servesell.journeys.schedule import Customer, Event, EventKind, TaskStatus
@@ -111,3 +114,27 @@ def test_calls_fill_hours_up_to_the_teams_rate_best_first() -> None:
         rank(entries), size=3, per_hour=2, until=at + dt.timedelta(hours=10), fits=lambda e, t: True
     )
     assert [(e.task_id, e.call_at.hour) for e in placed] == [(3, 2), (1, 2), (2, 3)]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    at=st.datetimes(
+        min_value=dt.datetime(2025, 1, 1),
+        max_value=dt.datetime(2027, 12, 31),
+        timezones=st.just(dt.UTC),
+    ),
+    zone=st.sampled_from(
+        ["Asia/Shanghai", "America/New_York", "Europe/London", "Australia/Sydney", "Asia/Kolkata"]
+    ),
+    day=st.integers(0, 40),
+    hour=st.integers(8, 20),
+)
+def test_a_step_opens_at_its_window_on_the_local_day(
+    at: dt.datetime, zone: str, day: int, hour: int
+) -> None:
+    tz = ZoneInfo(zone)
+    window = Window.parse(f"{hour:02d}:00-{hour + 1:02d}:00")
+    opened = step_opens(at, tz, day, (window,)).astimezone(tz)
+    assert opened.date() == at.astimezone(tz).date() + dt.timedelta(days=day)
+    assert (opened.hour, opened.minute) == (hour, 0)
+    assert inside(opened.astimezone(dt.UTC), tz, (window,))
