@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from servesell.journeys.contactability import Reach, Skip, who_blocks, zone_of
 from servesell.journeys.spec import EventKind, ExitOn, Reentry
-from servesell.journeys.windows import step_closes, step_opens
+from servesell.journeys.windows import step_span
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -200,8 +200,8 @@ def _plan_step(  # noqa: PLR0917 - one positional call per step in the planner's
     blocked: Skip | None,
 ) -> Planned:
     zone = zone_of(customer.reach.zone) or dt.UTC  # an unknown zone is skipped below
-    due = step_opens(event.at, zone, step.day, step.windows)
-    valid_until = step_closes(event.at, zone, step.day, step.windows, step.valid_days)
+    day0 = event.at.astimezone(zone).date()
+    due, valid_until = step_span(day0, zone, step.day, step.windows, step.valid_days)
     reason = skip or _exit(journey, event, due, later, exits)
     if reason is None:
         reason = blocked

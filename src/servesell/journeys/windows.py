@@ -73,6 +73,21 @@ def step_closes(
     return max(window_on(last, zone, w)[1] for w in windows)
 
 
+@lru_cache(maxsize=65536)
+def step_span(
+    day0: dt.date, zone: dt.tzinfo, day: int, windows: tuple[Window, ...], days: int
+) -> tuple[dt.datetime, dt.datetime]:
+    """``(opens, closes)`` of a step whose event fell on local date ``day0`` (UTC).
+
+    Cached: the planner asks for few distinct dates, zones and steps (``bench/journeys.py``).
+    """
+    first = day0 + dt.timedelta(days=day)
+    last = first + dt.timedelta(days=max(days, 1) - 1)
+    opens = min(window_on(first, zone, w)[0] for w in windows)
+    closes = max(window_on(last, zone, w)[1] for w in windows)
+    return opens, closes
+
+
 def inside(at: dt.datetime, zone: dt.tzinfo, windows: Sequence[Window]) -> bool:
     """Whether ``at`` falls in one of ``windows`` on the customer's clock.
 
