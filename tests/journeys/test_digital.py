@@ -71,3 +71,53 @@ def test_without_templates_nothing_is_queued_and_the_task_says_so(db: Engine) ->
     with db.connect() as conn:
         (task,) = tasks_where(conn)
     assert (task.status, task.reason) == ("open", "templates_not_loaded")
+
+
+def test_outbound_calls_and_their_sales_reach_the_kpis(db: Engine) -> None:
+    from servesell.journeys import Disposition
+    from servesell.service.kpis import kpis_by
+    from servesell.store.db import write_transaction
+    from servesell.store.dispositions import record_disposition
+
+    journey = Journey.model_validate(
+        {
+            "id": "calls",
+            "trigger": {"event": "purchase"},
+            "steps": [
+                {
+                    "name": "d1",
+                    "day": 1,
+                    "windows": ["09:00-20:00"],
+                    "channel": "call",
+                    "offer": "bill_instalment",
+                    "purpose": "offer instalments",
+                }
+            ],
+        }
+    )
+    with db.begin() as conn:
+        set_up(conn)
+        upsert_customers(conn, [customer(c, timezone="Asia/Shanghai") for c in ("C1", "C2")])
+        save_journeys(conn, [journey])
+        save_events(
+            conn, [Event(f"e{c}", c, EventKind.PURCHASE, T0) for c in ("C1", "C2")], source="test"
+        )
+    at = T0 + dt.timedelta(days=1, hours=1)
+    run_journeys(db, as_of=at)
+    with write_transaction(db) as conn:
+        one, two = tasks_where(conn, journey_tasks.c.status == "open")
+        record_disposition(
+            conn,
+            one.id,
+            Disposition.ANSWERED,
+            at=at,
+            agent_id="a1",
+            outcomes={"bill_instalment": "accepted"},
+            handle_seconds=400,
+        )
+        record_disposition(conn, two.id, Disposition.NO_ANSWER, at=at, agent_id="a1")
+        history = contact_history(conn, one.customer_id, T0)
+    with db.connect() as conn:
+        k = kpis_by(conn, tz=dt.UTC)["all"]
+    assert (k.calls_per_agent_day, k.close_rate) == (2.0, 1.0)  # 2 dialled, 1 connect, 1 sale
+    assert [(c.offer_id, c.result.value) for c in history] == [("bill_instalment", "accepted")]

@@ -155,7 +155,8 @@ def _outbound(conn: Connection, customer_id: str, since: dt.datetime) -> list[Co
 
     A conversation (answered, callback asked) is a contact made; a refusal is a decline
     (the global cool-down applies). The offer id is ``journey:<journey>/<step>``, which
-    no catalog offer has, so per-offer rules never confuse the two.
+    no catalog offer has, so per-offer rules never confuse the two. A call whose offers were
+    logged as a decision (its outcomes per offer) counts through that decision instead.
     """
     rows = conn.execute(_OUTBOUND, {"customer_id": customer_id, "since": since})
     return [
@@ -166,6 +167,7 @@ def _outbound(conn: Connection, customer_id: str, since: dt.datetime) -> list[Co
             result=OutcomeResult.DECLINED if r.disposition == "refused" else OutcomeResult.ACCEPTED,
         )
         for r in rows
+        if not (r.detail or {}).get("decision_id")  # its offers are in the decision log
     ]
 
 
@@ -208,6 +210,7 @@ _OUTBOUND = (
     select(
         task_attempts.c.at,
         task_attempts.c.disposition,
+        task_attempts.c.detail,
         journey_tasks.c.journey_id,
         journey_tasks.c.step,
     )

@@ -1,24 +1,31 @@
 """Recording what the dialer reports on a call task, in the caller's transaction.
 
 One attempt row per disposition; the task moves as :func:`journeys.dispositions.after`
-says; a connected call is logged in ``calls`` on queue ``outbound`` (what the outbound
-KPIs count); a refusal puts the number on the do-not-call list; a callback request
-becomes a callback task owned by the agent, due at the asked time.
+says; every attempt is logged in ``calls`` on queue ``outbound`` (what the outbound KPIs
+count: dialled, and connected when its handle time is above 0); the offers an answered call
+made (``outcomes``: offer id → accepted / declined) are logged as a decision on that call
+with their outcomes, so outbound sales and close rate come from the same log as inbound; a
+refusal puts the number on the do-not-call list; a callback request becomes a callback task
+owned by the agent, due at the asked time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from servesell.domain.center import Call
+from servesell.domain import Candidate, Channel, Fate, Mode, OutcomeResult, Scores
+from servesell.domain.center import Call, CallContext
+from servesell.domain.decision import Decision, Outcome
 from servesell.errors import NotFoundError, OutcomeError
 from servesell.journeys.dispositions import Disposition, after
 from servesell.journeys.schedule import TaskStatus
 from servesell.journeys.spec import RetryRules
 from servesell.store.center import insert_calls
+from servesell.store.decisions import insert_decision
 from servesell.store.journeys import (
     add_attempt,
     add_do_not_call,
@@ -27,12 +34,16 @@ from servesell.store.journeys import (
     list_journeys,
     set_task,
 )
+from servesell.store.offers import get_offer
+from servesell.store.outcomes import record_outcome
 from servesell.store.tables import customers
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
+    from servesell.domain import Offer
     from servesell.journeys.dispositions import Next
+    from servesell.store.journeys import Task
 
 CALLBACK_JOURNEY = "callback"
 _CLOSED = (
@@ -71,7 +82,22 @@ def record_disposition(
     rules = rules or _rules_of(conn, task.journey_id)
     attempts = task.attempts + 1
     nxt = after(disposition, attempts=attempts, at=at, rules=rules, callback_at=callback_at)
+    call_id = f"task-{task.id}-{attempts}"
     detail: dict[str, Any] = {"outcomes": outcomes or {}}
+    if log_call:
+        seconds = max(handle_seconds, 1.0) if disposition.connected else 0.0
+        call = Call(
+            call_id,
+            task.customer_id,
+            at,
+            f"journey:{task.journey_id}"[:64],
+            seconds,
+            agent_id,
+            queue="outbound",
+        )
+        insert_calls(conn, [call])
+        if disposition is Disposition.ANSWERED and outcomes:
+            detail["decision_id"] = _log_offers(conn, task, call, outcomes)
     add_attempt(conn, task, at=at, disposition=disposition.value, agent_id=agent_id, detail=detail)
     set_task(
         conn,
@@ -82,23 +108,6 @@ def record_disposition(
         last_attempt_at=at,
         next_attempt_at=nxt.next_attempt_at,
     )
-    if disposition.connected and log_call:
-        queue_reason = f"journey:{task.journey_id}"[:64]
-        call_id = f"task-{task.id}-{attempts}"
-        insert_calls(
-            conn,
-            [
-                Call(
-                    call_id,
-                    task.customer_id,
-                    at,
-                    queue_reason,
-                    handle_seconds,
-                    agent_id,
-                    queue="outbound",
-                )
-            ],
-        )
     if nxt.do_not_call:
         phone = conn.execute(
             select(customers.c.phone).where(customers.c.id == task.customer_id)
@@ -131,3 +140,54 @@ def _rules_of(conn: Connection, journey_id: str) -> RetryRules:
     """The retry rules of ``journey_id`` (defaults for callbacks, bursts and unknown ids)."""
     found = next((j for j in list_journeys(conn, active_only=False) if j.id == journey_id), None)
     return found.retry if found is not None else RetryRules()
+
+
+def _log_offers(conn: Connection, task: Task, call: Call, results: dict[str, str]) -> str | None:
+    """Log the offers an answered call made as a decision on the call, with their outcomes.
+
+    Keys of ``results`` that are catalog offers with ``accepted`` or ``declined`` count: the
+    KPIs see the sales of outbound calls (close rate) and the contact history the answers.
+    Anything else (a step's own outcome such as ``satisfied``) stays in the attempt's detail.
+    """
+    made: list[tuple[Offer, OutcomeResult]] = []
+    for offer_id, result in results.items():
+        if result not in (OutcomeResult.ACCEPTED.value, OutcomeResult.DECLINED.value):
+            continue
+        try:
+            made.append((get_offer(conn, offer_id), OutcomeResult(result)))
+        except NotFoundError:
+            continue
+    if not made:
+        return None
+    decision = Decision(
+        id=uuid.uuid4().hex,
+        customer_id=task.customer_id,
+        made_at=call.started_at,
+        context=CallContext(
+            at=call.started_at,
+            reason=call.reason,
+            agent_id=call.agent_id,
+            call_id=call.id,
+            queue="outbound",
+        ),
+        mode=Mode.SELL,
+        budget_seconds=0.0,
+        explored=False,
+        candidates=tuple(
+            Candidate(
+                offer.id,
+                Fate.SHOWN,
+                "journey_step",
+                Scores(offer.prior_propensity, offer.value),
+                Channel.IN_CALL,
+                1.0,
+                rank,
+            )
+            for rank, (offer, _) in enumerate(made, start=1)
+        ),
+        policy=f"journey:{task.journey_id}"[:64],
+    )
+    insert_decision(conn, decision)
+    for offer, result in made:
+        record_outcome(conn, Outcome(decision.id, offer.id, result, call.started_at))
+    return decision.id
