@@ -14,7 +14,8 @@ from servesell.journeys import EventKind
 from servesell.journeys.schedule import Event
 from servesell.server import create_app
 from servesell.service.journeys import run_journeys
-from servesell.store.journeys import save_events, save_journeys, tasks_where
+from servesell.store.journey_events import save_events
+from servesell.store.journeys import save_journeys, tasks_where
 from servesell.store.tables import audit_log, journey_tasks
 from servesell.store.users import Role, add_user
 from web.conftest import csrf_of, login

@@ -12,7 +12,8 @@ from servesell.journeys.schedule import Event
 from servesell.service.journeys import run_journeys
 from servesell.service.outbox import LinkBase
 from servesell.store import contact_history, upsert_customers
-from servesell.store.journeys import save_events, save_journeys, tasks_where
+from servesell.store.journey_events import save_events
+from servesell.store.journeys import save_journeys, tasks_where
 from servesell.store.tables import journey_tasks, outbox_messages
 from support.channels import BASE_URL, customer, set_up
 

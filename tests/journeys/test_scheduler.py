@@ -13,12 +13,14 @@ from journeys.conftest import T0, ZONES
 from servesell.journeys import VICIDIAL_FIELDS, Disposition, EventKind, Journey
 from servesell.journeys.contactability import OutboundLimits
 from servesell.journeys.schedule import Event
-from servesell.service.call_lists import call_list, write_vicidial
+from servesell.service.call_list_export import write_vicidial
+from servesell.service.call_lists import call_list
 from servesell.service.journeys import run_journeys
 from servesell.store import contact_history
 from servesell.store.db import write_transaction
 from servesell.store.dispositions import record_disposition
-from servesell.store.journeys import save_events, save_journeys, tasks_where
+from servesell.store.journey_events import save_events
+from servesell.store.journeys import save_journeys, tasks_where
 from servesell.store.tables import do_not_call, journey_tasks, purchases
 
 if TYPE_CHECKING:

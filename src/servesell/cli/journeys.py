@@ -115,7 +115,8 @@ def export_command(
     db: DbOption = None,
 ) -> None:
     """Write the day's list, ranked and sized to capacity, for the dialer or a spreadsheet."""
-    from servesell.service.call_lists import call_list, write_csv, write_vicidial
+    from servesell.service.call_list_export import write_csv, write_vicidial
+    from servesell.service.call_lists import call_list
 
     if fmt not in ("vicidial", "csv"):
         raise InputFileError(f"--format {fmt!r}: choose vicidial or csv")

@@ -281,7 +281,7 @@ def _store_purchase(conn: Connection, purchase: Any) -> None:
 
 
 def _store_event(conn: Connection, event: Any) -> None:
-    from servesell.store.journeys import save_events
+    from servesell.store.journey_events import save_events
 
     save_events(conn, [event], source="import")
 

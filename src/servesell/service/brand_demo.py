@@ -25,7 +25,8 @@ from servesell.service.journeys import run_journeys
 from servesell.store import save_schema, upsert_agents, upsert_customers, upsert_teams
 from servesell.store.db import write_transaction
 from servesell.store.dispositions import record_disposition
-from servesell.store.journeys import save_events, save_journeys
+from servesell.store.journey_events import save_events
+from servesell.store.journeys import save_journeys
 from servesell.synth.brand import answer, generate_brand
 from servesell.synth.catalog import brand_journeys_path
 

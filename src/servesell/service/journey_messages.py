@@ -26,12 +26,8 @@ from servesell.journeys.windows import inside
 from servesell.service.outbox import enqueue_follow_ups
 from servesell.store import get_customer, get_offer, insert_decision, require_schema
 from servesell.store.channel_templates import load_templates
-from servesell.store.journeys import (
-    all_steps,
-    planning_customers,
-    set_task,
-    tasks_where,
-)
+from servesell.store.journey_events import planning_customers
+from servesell.store.journeys import all_steps, set_task, tasks_where
 from servesell.store.tables import journey_tasks
 
 if TYPE_CHECKING:

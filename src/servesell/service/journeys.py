@@ -23,31 +23,25 @@ from servesell.journeys.bursts import STEP, plan_burst
 from servesell.journeys.contactability import OutboundLimits, Skip, zone_of
 from servesell.journeys.schedule import Planned, TaskStatus, plan
 from servesell.rules import compile_rule
+from servesell.service.callbacks import release_callbacks, schedule_callbacks
 from servesell.service.journey_messages import queue_due_messages
 from servesell.service.outbox import LinkBase
-from servesell.store.callbacks import open_callback_requests
 from servesell.store.campaigns import get_campaign
 from servesell.store.db import write_transaction
-from servesell.store.dispositions import CALLBACK_JOURNEY
+from servesell.store.journey_events import exits_of, planning_customers, trigger_rows
 from servesell.store.journeys import (
-    add_task,
     burst_keys,
     close_stale,
     contacts_by_customer,
-    exits_of,
     insert_tasks,
     list_bursts,
     list_journeys,
     lock_planning,
-    planning_customers,
     save_journeys,
-    set_task,
     stored_keys,
-    tasks_where,
-    trigger_rows,
 )
 from servesell.store.profile import load_schema
-from servesell.store.tables import callback_requests, customers, journey_tasks
+from servesell.store.tables import customers
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -283,53 +277,6 @@ def _cap_skip(
     if week >= limits.contacts_per_week:
         return Skip.CAP_WEEK
     return None
-
-
-def schedule_callbacks(conn: Connection, as_of: dt.datetime, grace_minutes: float = 30) -> int:
-    """Turn open "call me later" requests into callback tasks owned by their agent."""
-    from sqlalchemy import update
-
-    made = 0
-    for request in open_callback_requests(conn):
-        due = request.due_at or request.requested_at + dt.timedelta(hours=1)
-        new = add_task(
-            conn,
-            {
-                "journey_id": CALLBACK_JOURNEY,
-                "step": request.offer_id[:64],
-                "event_id": f"decision-{request.decision_id}"[:64],
-                "customer_id": request.customer_id,
-                "channel": "call",
-                "team": None,
-                "owner_agent": request.agent_id,
-                "due_from": due,
-                "valid_until": due + dt.timedelta(days=2),
-                "status": TaskStatus.OPEN.value,
-                "reason": None,
-                "grace_until": due + dt.timedelta(minutes=grace_minutes),
-            },
-        )
-        conn.execute(
-            update(callback_requests)
-            .where(
-                callback_requests.c.decision_id == request.decision_id,
-                callback_requests.c.offer_id == request.offer_id,
-            )
-            .values(status="scheduled")
-        )
-        made += int(new)
-    return made
-
-
-def release_callbacks(conn: Connection, as_of: dt.datetime) -> int:
-    """Owned callbacks not taken within their grace go to the team queue (never silently stale)."""
-    t = journey_tasks.c
-    late = tasks_where(
-        conn, t.status == TaskStatus.OPEN.value, t.owner_agent.is_not(None), t.grace_until <= as_of
-    )
-    for task in late:
-        set_task(conn, task.id, owner_agent=None, reason="grace_passed", updated_at=as_of)
-    return len(late)
 
 
 def load_journeys(db: Database, path: Path) -> JourneyReport:
