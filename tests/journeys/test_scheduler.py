@@ -241,3 +241,23 @@ def test_lists_can_be_assigned_to_the_customers_store(db: Engine) -> None:
         team_list = call_list(conn, dt.date(2026, 3, 4), tz=SH, team="outbound", agents_count=1)
     assert [line.task.customer_id for line in store_list.lines] == ["c1"]
     assert [line.task.customer_id for line in team_list.lines] == ["c2"]
+
+
+def test_the_trigger_rule_reads_the_profile_and_the_event(db: Engine) -> None:
+    journey = _journey(
+        trigger={"event": "purchase", "rule": "event_amount >= 200 AND name <> 'C2'"}
+    )
+    with db.begin() as conn:
+        save_journeys(conn, [journey])
+        save_events(
+            conn,
+            [
+                Event("big1", "c1", EventKind.PURCHASE, T0, "formula", 298.0),
+                Event("small4", "c4", EventKind.PURCHASE, T0, "formula", 50.0),
+                Event("big2", "c2", EventKind.PURCHASE, T0, "formula", 298.0),
+            ],
+            source="test",
+        )
+    run_journeys(db, as_of=T0 + dt.timedelta(days=3))
+    with db.connect() as conn:
+        assert [t.event_id for t in tasks_where(conn)] == ["big1"]

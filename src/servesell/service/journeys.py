@@ -13,12 +13,12 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from servesell.campaigns.holdout import in_holdout
-from servesell.domain.schema import FieldSpec, FieldType, ProfileSchema
+from servesell.domain.schema import FieldSpec, FieldType, ProfileSchema, from_json_values
 from servesell.journeys.bursts import STEP, plan_burst
 from servesell.journeys.contactability import OutboundLimits, Skip, zone_of
 from servesell.journeys.schedule import Planned, TaskStatus, plan
@@ -44,7 +44,7 @@ from servesell.store.profile import load_schema
 from servesell.store.tables import customers
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
     from pathlib import Path
     from zoneinfo import ZoneInfo
 
@@ -103,8 +103,15 @@ def _rule(conn: Connection, text: str) -> Callable[..., bool | None] | None:
     if text.strip().upper() == "TRUE":
         return None
     schema = require_schema_or_empty(conn)
-    full = ProfileSchema(fields=(*schema.fields, *EVENT_FIELDS))
-    return compile_rule(text, full).evaluate
+    compiled = compile_rule(text, ProfileSchema(fields=(*schema.fields, *EVENT_FIELDS)))
+
+    def evaluate(
+        values: Mapping[str, Any], holdings: frozenset[str], today: dt.date
+    ) -> bool | None:
+        """The rule over the profile typed as declared (dates are ISO text in JSON)."""
+        return compiled.evaluate({**values, **from_json_values(schema, values)}, holdings, today)
+
+    return evaluate
 
 
 def run_journeys(
