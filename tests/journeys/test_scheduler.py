@@ -261,3 +261,30 @@ def test_the_trigger_rule_reads_the_profile_and_the_event(db: Engine) -> None:
     run_journeys(db, as_of=T0 + dt.timedelta(days=3))
     with db.connect() as conn:
         assert [t.event_id for t in tasks_where(conn)] == ["big1"]
+
+
+def test_an_inbound_call_me_later_becomes_an_owned_callback_once(db: Engine) -> None:
+    from servesell.domain import CallContext, Decision, Mode
+    from servesell.store import insert_decision
+    from servesell.store.callbacks import CallbackRequest, request_callback
+
+    due = T0 + dt.timedelta(hours=5)
+    decision = Decision(
+        "d1",
+        "c1",
+        T0,
+        CallContext(at=T0, agent_id="a1", call_id="call-1"),
+        Mode.SELL,
+        60.0,
+        False,
+        (),
+    )
+    with db.begin() as conn:
+        insert_decision(conn, decision)
+        request_callback(conn, CallbackRequest("c1", "d1", "card", T0, "a1", due))
+    first = run_journeys(db, as_of=T0)
+    again = run_journeys(db, as_of=T0 + dt.timedelta(minutes=5))
+    assert (first.callbacks, again.callbacks) == (1, 0)
+    with db.connect() as conn:
+        (task,) = tasks_where(conn, journey_tasks.c.journey_id == "callback")
+    assert (task.owner_agent, task.due_from, task.customer_id) == ("a1", due, "c1")

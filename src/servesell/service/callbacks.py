@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from servesell.journeys.schedule import TaskStatus
 from servesell.store.callbacks import open_callback_requests
 from servesell.store.dispositions import CALLBACK_JOURNEY
 from servesell.store.journeys import add_task, set_task, tasks_where
-from servesell.store.tables import callback_requests, journey_tasks
+from servesell.store.tables import agents, callback_requests, journey_tasks
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -37,7 +37,7 @@ def schedule_callbacks(conn: Connection, as_of: dt.datetime, grace_minutes: floa
                 "event_id": f"decision-{request.decision_id}"[:64],
                 "customer_id": request.customer_id,
                 "channel": "call",
-                "team": None,
+                "team": _team_of(conn, request.agent_id),
                 "owner_agent": request.agent_id,
                 "due_from": due,
                 "valid_until": due + dt.timedelta(days=2),
@@ -67,3 +67,12 @@ def release_callbacks(conn: Connection, as_of: dt.datetime) -> int:
     for task in late:
         set_task(conn, task.id, owner_agent=None, reason="grace_passed", updated_at=as_of)
     return len(late)
+
+
+def _team_of(conn: Connection, agent_id: str | None) -> str | None:
+    """The team of ``agent_id`` (where the callback goes after its grace), if known."""
+    if agent_id is None:
+        return None
+    query = select(agents.c.team_id).where(agents.c.id == agent_id)
+    team: str | None = conn.execute(query).scalar_one_or_none()
+    return team
