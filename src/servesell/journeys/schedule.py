@@ -231,9 +231,9 @@ def _exit(
     exits: Exits | None,
 ) -> Skip | None:
     """The exit that ended the journey between ``event`` and the step's opening."""
-    if ExitOn.REPURCHASE in journey.exit_on and later is not None and later <= due:
+    if later is not None and later <= due and ExitOn.REPURCHASE in journey.exit_on:
         return Skip.EXIT_REPURCHASE
-    if exits is None:
+    if exits is None:  # most customers: no complaint, no opt-out (cheap checks first)
         return None
     if ExitOn.COMPLAINT in journey.exit_on and any(event.at <= c <= due for c in exits.complaints):
         return Skip.EXIT_COMPLAINT
