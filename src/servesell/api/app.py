@@ -10,6 +10,7 @@ from servesell.api.routes import (
     channels,
     customers,
     decisions,
+    journeys,
     kpis,
     model,
     offers,
@@ -56,5 +57,6 @@ def mount(app: FastAPI) -> None:
         channels,
         model,
         surveys,
+        journeys,
     ):
         app.include_router(module.router)

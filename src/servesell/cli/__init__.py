@@ -12,6 +12,7 @@ from servesell.cli import (  # noqa: F401  (registers the commands)
     demo,
     export,
     incentives,
+    journeys,
     kpis,
     model,
     monitor,

@@ -42,10 +42,19 @@ def demo(
     learn: Annotated[
         bool, typer.Option(help="Learn propensities from every outcome (else offer priors).")
     ] = True,
+    scenario: Annotated[
+        str, typer.Option(help="bank (inbound cross-sell) or brand (outbound journeys, seeds/003).")
+    ] = "bank",
+    agents: Annotated[int, typer.Option(min=1, help="Outbound agents (brand scenario).")] = 4,
     db: DbOption = None,
 ) -> None:
-    """Generate a synthetic bank and play its inbound calls through servesell."""
+    """Generate a synthetic center and play its days through servesell."""
     settings = get_settings()
+    if scenario == "brand":
+        _brand(customers, days, seed, start.date(), agents, db)
+        return
+    if scenario != "bank":
+        raise typer.BadParameter(f"--scenario must be bank or brand, got {scenario!r}")
     if gate not in GATE_KINDS:
         raise typer.BadParameter(f"--gate must be one of {', '.join(GATE_KINDS)}, got {gate!r}")
     config = DemoConfig(
@@ -140,6 +149,44 @@ def follow_up_table(tally: FollowUpTally) -> Table:
     for name, count in rows:
         table.add_row(name, f"{count:,}")
     return table
+
+
+def _brand(
+    customers: int, days: int, seed: int, start: dt.date, agents: int, db: str | None
+) -> None:
+    from servesell.service.brand_demo import BrandConfig, run_brand_demo
+
+    config = BrandConfig(
+        customers=customers,
+        days=days,
+        agents=agents,
+        seed=seed,
+        start=start,
+        timezone=get_settings().timezone,
+    )
+    result = run_brand_demo(open_database(db, create=True), config)
+    table = Table(
+        title="servesell demo --scenario brand: outbound follow-ups", title_justify="left"
+    )
+    for column in ("day", "list", "capacity", "calls", "connects", "left off (reason: n)"):
+        table.add_column(column, justify="left" if column.startswith(("day", "left")) else "right")
+    for d in result.days:
+        left = ", ".join(f"{k}: {n}" for k, n in sorted(d.skipped.items())) or "-"
+        table.add_row(
+            str(d.day), f"{d.listed:,}", f"{d.capacity:,}", f"{d.calls:,}", f"{d.connects:,}", left
+        )
+    console.print(table)
+    steps = Table(title="outcomes per journey step", title_justify="left")
+    steps.add_column("journey/step")
+    steps.add_column("outcomes")
+    for key in sorted(result.outcomes):
+        counts = result.outcomes[key]
+        steps.add_row(key, ", ".join(f"{k} {n}" for k, n in counts.most_common()))
+    console.print(steps)
+    console.print(
+        f"{customers:,} customers, {agents} outbound agents, {days} day(s) from "
+        f"{start}, seed {seed}; done in {result.seconds:.1f} s"
+    )
 
 
 def _seconds(value: float | None) -> str:

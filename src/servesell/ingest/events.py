@@ -8,7 +8,12 @@ alone, bad rows written to ``FILE.rejects.csv`` with line, column, value and rea
 * ``sale-events``: ``decision_id, offer_id, kind, at`` — a sale ``activated`` or
   ``cancelled`` (it must be a recorded sale);
 * ``agent-time``: ``agent_id, day, paid_hours, logged_in_hours`` — per agent and local day;
-* ``purchases``: ``customer_id, product, at, amount`` — through any channel.
+* ``purchases``: ``customer_id, product, at, amount`` — through any channel;
+* ``events``: ``event_id, customer_id, kind, at[, product, amount, points]`` — what journeys
+  start and end on (purchase, registration, loyalty, complaint), kept once per event id;
+* ``dispositions``: ``task_id, disposition, at[, agent_id, callback_at, handle_seconds]`` —
+  what the dialer reports on a call task;
+* ``dnc``: ``phone`` — numbers that must never be called.
 
 Times without a zone are the center's local time.
 """
@@ -30,7 +35,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
     from sqlalchemy import Engine as Database
 
-KINDS = ("surveys", "sale-events", "agent-time", "purchases")
+KINDS = ("surveys", "sale-events", "agent-time", "purchases", "events", "dispositions", "dnc")
 _ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 _YES = {"1", "y", "yes", "true", "是", "已解决"}
 _NO = {"0", "n", "no", "false", "否", "未解决"}
@@ -39,6 +44,9 @@ COLUMNS = {
     "sale-events": ("decision_id", "offer_id", "kind", "at"),
     "agent-time": ("agent_id", "day", "paid_hours", "logged_in_hours"),
     "purchases": ("customer_id", "product", "at", "amount"),
+    "events": ("event_id", "customer_id", "kind", "at", "product", "amount", "points"),
+    "dispositions": ("task_id", "disposition", "at", "agent_id", "callback_at", "handle_seconds"),
+    "dnc": ("phone",),
 }
 
 
@@ -82,7 +90,30 @@ def import_events(
     return ImportReport(str(path), accepted, rejected, tuple(rejects), table.notes)
 
 
-_OPTIONAL = {"csat", "resolved", "amount"}
+_OPTIONAL = {
+    "csat",
+    "resolved",
+    "amount",
+    "product",
+    "points",
+    "agent_id",
+    "callback_at",
+    "handle_seconds",
+}
+
+
+def parse_row(kind: str, cells: dict[str, Any], tz: dt.tzinfo) -> Any:
+    """One row of ``kind`` read as the file import reads it; :class:`RowError` if it cannot be.
+
+    The API's bulk endpoints use it so a posted row is accepted or refused exactly as the
+    same row in a file would be.
+    """
+    return _PARSERS[kind](cells, tz)
+
+
+def store_row(conn: Connection, kind: str, parsed: Any) -> None:
+    """Store one parsed row of ``kind`` (:class:`RowError` when the store refuses it)."""
+    _STORE[kind](conn, parsed)
 
 
 def _text(cells: dict[str, Any], column: str) -> str:
@@ -159,11 +190,65 @@ def _purchase(cells: dict[str, Any], tz: dt.tzinfo) -> Any:
     return (_id(cells, "customer_id"), product, _when(cells, "at", tz), amount)
 
 
+def _event(cells: dict[str, Any], tz: dt.tzinfo) -> Any:
+    from servesell.journeys.schedule import Event
+    from servesell.journeys.spec import EventKind
+
+    kind = _text(cells, "kind").lower()
+    try:
+        known = EventKind(kind)
+    except ValueError:
+        choices = ", ".join(k.value for k in EventKind)
+        raise RowError("kind", kind, f"expected one of {choices}") from None
+    amount = _number(cells, "amount", 0, 1e9) if _text(cells, "amount") else None
+    points = int(_number(cells, "points", -1e9, 1e9)) if _text(cells, "points") else None
+    product = _id(cells, "product") if _text(cells, "product") else None
+    return Event(
+        _id(cells, "event_id"),
+        _id(cells, "customer_id"),
+        known,
+        _when(cells, "at", tz),
+        product,
+        amount,
+        points,
+    )
+
+
+def _disposition(cells: dict[str, Any], tz: dt.tzinfo) -> Any:
+    from servesell.journeys.dispositions import Disposition
+
+    task = _text(cells, "task_id")
+    if not task.isdigit():
+        raise RowError("task_id", task, "expected the task id (a whole number)")
+    name = _text(cells, "disposition").lower()
+    try:
+        disposition = Disposition(name)
+    except ValueError:
+        choices = ", ".join(d.value for d in Disposition)
+        raise RowError("disposition", name, f"expected one of {choices}") from None
+    callback = _when(cells, "callback_at", tz) if _text(cells, "callback_at") else None
+    if disposition is Disposition.CALLBACK and callback is None:
+        raise RowError("callback_at", "", "a callback needs the time to call back")
+    agent = _id(cells, "agent_id") if _text(cells, "agent_id") else None
+    seconds = _number(cells, "handle_seconds", 0, 86400) if _text(cells, "handle_seconds") else 0.0
+    return int(task), disposition, _when(cells, "at", tz), agent, callback, seconds
+
+
+def _phone(cells: dict[str, Any], tz: dt.tzinfo) -> Any:
+    phone = re.sub(r"[\s()-]", "", _text(cells, "phone"))
+    if not re.fullmatch(r"\+?[0-9]{5,20}", phone):
+        raise RowError("phone", phone, "expected a phone number: 5-20 digits, optional leading +")
+    return phone
+
+
 _PARSERS: dict[str, Callable[[dict[str, Any], dt.tzinfo], Any]] = {
     "surveys": _survey,
     "sale-events": _sale_event,
     "agent-time": _agent_time,
     "purchases": _purchase,
+    "events": _event,
+    "dispositions": _disposition,
+    "dnc": _phone,
 }
 
 
@@ -195,9 +280,44 @@ def _store_purchase(conn: Connection, purchase: Any) -> None:
     insert_purchases(conn, [purchase], source="import")
 
 
+def _store_event(conn: Connection, event: Any) -> None:
+    from servesell.store.journey_events import save_events
+
+    save_events(conn, [event], source="import")
+
+
+def _store_disposition(conn: Connection, row: Any) -> None:
+    from servesell.errors import NotFoundError, OutcomeError
+    from servesell.store.dispositions import record_disposition
+
+    task_id, disposition, at, agent, callback, seconds = row
+    try:
+        with conn.begin_nested():
+            record_disposition(
+                conn,
+                task_id,
+                disposition,
+                at=at,
+                agent_id=agent,
+                callback_at=callback,
+                handle_seconds=seconds,
+            )
+    except (NotFoundError, OutcomeError) as exc:
+        raise RowError("task_id", task_id, str(exc)) from None
+
+
+def _store_phone(conn: Connection, phone: Any) -> None:
+    from servesell.store.journeys import add_do_not_call
+
+    add_do_not_call(conn, [phone], source="import")
+
+
 _STORE: dict[str, Callable[[Connection, Any], None]] = {
     "surveys": _store_survey,
     "sale-events": _store_sale_event,
     "agent-time": _store_agent_time,
     "purchases": _store_purchase,
+    "events": _store_event,
+    "dispositions": _store_disposition,
+    "dnc": _store_phone,
 }

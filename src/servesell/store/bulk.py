@@ -9,6 +9,7 @@ SQLAlchemy would store.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -20,12 +21,23 @@ Processor = Callable[[Any], Any]
 
 
 def append_rows(
-    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    skip_existing: bool = False,
 ) -> None:
-    """Insert ``rows`` (values in ``columns`` order) into ``table`` in one round trip."""
+    """Insert ``rows`` (values in ``columns`` order) into ``table`` in one round trip.
+
+    ``skip_existing`` keeps rows whose unique key is already taken (``ON CONFLICT DO
+    NOTHING``, SQLite and PostgreSQL alike): re-running an idempotent batch adds nothing.
+    """
     if not rows:
         return
     sql, processors = _prepared(table, tuple(columns), conn.dialect)
+    if skip_existing:
+        sql += " ON CONFLICT DO NOTHING"
     if processors:
         rows = [_processed(row, processors) for row in rows]
     if len(rows) == 1:
@@ -51,8 +63,28 @@ def _prepared(
     names = ", ".join(quote(c) for c in columns)
     marks = ", ".join([mark] * len(columns))
     sql = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})"
-    found = (
-        (i, table.c[c].type.dialect_impl(dialect).bind_processor(dialect))
-        for i, c in enumerate(columns)
-    )
+    found = ((i, _processor(table.c[c].type, dialect)) for i, c in enumerate(columns))
     return sql, tuple((i, p) for i, p in found if p is not None)
+
+
+def _processor(kind: Any, dialect: Dialect) -> Processor | None:
+    """The column's bind processor; for ``UtcDateTime`` on SQLite a faster equal one.
+
+    SQLAlchemy's SQLite ``DATETIME`` writes ``YYYY-MM-DD HH:MM:SS.ffffff``; so does
+    :func:`_sqlite_utc`, at a fifth of the cost (``bench/journeys.py`` writes millions).
+    """
+    from servesell.store.tables import UtcDateTime
+
+    if isinstance(kind, UtcDateTime) and dialect.name == "sqlite":
+        return _sqlite_utc
+    processor: Processor | None = kind.dialect_impl(dialect).bind_processor(dialect)
+    return processor
+
+
+@lru_cache(maxsize=8192)  # planned steps share few distinct times (bench/journeys.py)
+def _sqlite_utc(value: dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError(f"naive datetime {value!r}: servesell stores aware datetimes only")
+    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ", "microseconds")

@@ -23,7 +23,14 @@ from servesell.domain.history import Contact
 from servesell.domain.offer import Channel
 from servesell.errors import NotFoundError
 from servesell.store.bulk import append_rows
-from servesell.store.tables import UtcDateTime, decision_candidates, decisions, outcomes
+from servesell.store.tables import (
+    UtcDateTime,
+    decision_candidates,
+    decisions,
+    journey_tasks,
+    outcomes,
+    task_attempts,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -140,7 +147,28 @@ def contact_history(conn: Connection, customer_id: str, since: dt.datetime) -> l
         earlier = contacts.get(key)
         if earlier is None or _outranks(contact, earlier):
             contacts[key] = contact
-    return list(contacts.values())
+    return [*contacts.values(), *_outbound(conn, customer_id, since)]
+
+
+def _outbound(conn: Connection, customer_id: str, since: dt.datetime) -> list[Contact]:
+    """Outbound conversations of the journeys, as contacts the caps and cool-downs count.
+
+    A conversation (answered, callback asked) is a contact made; a refusal is a decline
+    (the global cool-down applies). The offer id is ``journey:<journey>/<step>``, which
+    no catalog offer has, so per-offer rules never confuse the two. A call whose offers were
+    logged as a decision (its outcomes per offer) counts through that decision instead.
+    """
+    rows = conn.execute(_OUTBOUND, {"customer_id": customer_id, "since": since})
+    return [
+        Contact(
+            offer_id=f"journey:{r.journey_id}/{r.step}",
+            channel=Channel.IN_CALL,
+            at=r.at,
+            result=OutcomeResult.DECLINED if r.disposition == "refused" else OutcomeResult.ACCEPTED,
+        )
+        for r in rows
+        if not (r.detail or {}).get("decision_id")  # its offers are in the decision log
+    ]
 
 
 def _outranks(contact: Contact, other: Contact) -> bool:
@@ -178,6 +206,21 @@ def _history_query() -> Select[Any]:
 
 
 _HISTORY = _history_query()
+_OUTBOUND = (
+    select(
+        task_attempts.c.at,
+        task_attempts.c.disposition,
+        task_attempts.c.detail,
+        journey_tasks.c.journey_id,
+        journey_tasks.c.step,
+    )
+    .join_from(task_attempts, journey_tasks, journey_tasks.c.id == task_attempts.c.task_id)
+    .where(
+        task_attempts.c.customer_id == bindparam("customer_id"),
+        task_attempts.c.at >= bindparam("since", type_=UtcDateTime),
+        task_attempts.c.disposition.in_(["answered", "callback", "refused"]),
+    )
+)
 
 
 def _contact(row: Row[Any, Any, Any, Any, Any, Any]) -> Contact:

@@ -486,3 +486,88 @@ competitions = Table(
     Column("winners", JSON),
 )
 """Sales competitions; ``winners`` is frozen when the competition is closed."""
+
+# --- journeys (issue 17): events, journeys, call tasks and their attempts, do-not-call. ---
+
+journey_events = Table(
+    "journey_events",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("customer_id", ID, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("product", String(64)),
+    Column("amount", Float),
+    Column("points", Integer),
+    Column("source", String(32), nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    Index("ix_journey_events_kind_at", "kind", "at"),
+    Index("ix_journey_events_customer_at", "customer_id", "at"),
+)
+"""Purchases, registrations, loyalty points and complaints, once per event id (the
+sender's id: importing or posting the same event again stores nothing new)."""
+
+journeys = Table(
+    "journeys",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("spec", JSON, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+"""A journey (``kind`` journey: the JSON of ``journeys.spec.Journey``) or a promotional burst
+(``kind`` burst: ``journeys.spec.Burst``)."""
+
+journey_tasks = Table(
+    "journey_tasks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("journey_id", ID, nullable=False),
+    Column("step", ID, nullable=False),
+    Column("event_id", ID, nullable=False),
+    Column("customer_id", ID, nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("team", ID),
+    Column("owner_agent", ID),
+    Column("due_from", UtcDateTime, nullable=False),
+    Column("valid_until", UtcDateTime, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("reason", String(64)),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime),
+    Column("last_attempt_at", UtcDateTime),
+    Column("grace_until", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("journey_id", "step", "event_id", name="uq_journey_tasks_once"),
+    Index("ix_journey_tasks_status_due", "status", "due_from"),
+    Index("ix_journey_tasks_customer_due", "customer_id", "due_from"),
+)
+"""One step of one journey for one event: a call task or a digital message, planned once
+(``(journey_id, step, event_id)``); ``id`` is the VICIdial vendor lead code. Callbacks are
+tasks of the journey ``callback`` (``owner_agent`` until ``grace_until``)."""
+
+task_attempts = Table(
+    "task_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("task_id", Integer, ForeignKey("journey_tasks.id"), nullable=False),
+    Column("customer_id", ID, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("disposition", String(16), nullable=False),
+    Column("agent_id", ID),
+    Column("detail", JSON, nullable=False),
+    Index("ix_task_attempts_task", "task_id"),
+    Index("ix_task_attempts_customer_at", "customer_id", "at"),
+)
+"""Every attempt on a task and what came of it (the dialer's disposition)."""
+
+do_not_call = Table(
+    "do_not_call",
+    metadata,
+    Column("phone", String(32), primary_key=True),
+    Column("source", String(32), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+)
+"""Phone numbers that must never be called (imported lists, refusals)."""

@@ -5,7 +5,12 @@ an offer catalog, intraday inbound traffic, staff, and latent true acceptance
 propensities so learned models can be scored against the truth.
 """
 
-from servesell.synth.catalog import bank_catalog_path, bank_schema_path, bank_templates_path
+from servesell.synth.catalog import (
+    bank_catalog_path,
+    bank_schema_path,
+    bank_templates_path,
+    brand_journeys_path,
+)
 from servesell.synth.center import generate_staff, staff_for
 from servesell.synth.customers import CustomerFlags, generate_customers
 from servesell.synth.traffic import TrafficProfile, generate_calls
@@ -18,6 +23,7 @@ __all__ = [
     "bank_catalog_path",
     "bank_schema_path",
     "bank_templates_path",
+    "brand_journeys_path",
     "customer_features",
     "generate_calls",
     "generate_customers",

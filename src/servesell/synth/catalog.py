@@ -13,6 +13,11 @@ def bank_schema_path() -> Path:
     return Path(str(DATA / "bank_schema.yaml"))
 
 
+def brand_journeys_path() -> Path:
+    """Path of the infant-formula brand's example journeys (day 3 / 15 / 25, seeds/003)."""
+    return Path(str(DATA / "brand_journeys.yaml"))
+
+
 def bank_catalog_path() -> Path:
     """Path of the bank demo's offer-catalog YAML."""
     return Path(str(DATA / "bank_catalog.yaml"))

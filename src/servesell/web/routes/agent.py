@@ -11,9 +11,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from servesell.domain import LANGUAGES, CallContext, Channel, Outcome, OutcomeResult
 from servesell.errors import AccessError, NotFoundError, OutcomeError
-from servesell.http import ConnDep, DeskDep, is_id, is_name
-from servesell.service.access import check_own_call
-from servesell.service.screen import ScreenPop
+from servesell.http import ConnDep, DeskDep, SettingsDep, is_id, is_name
+from servesell.service.access import check_own_call, check_serving
+from servesell.service.outbound_desk import (
+    callbacks_of,
+    complete_inbound,
+    note_arbitration,
+    open_tasks_of,
+)
+from servesell.service.screen import CallDesk, ScreenPop
 from servesell.web.access import AgentPage
 from servesell.web.csrf import CsrfChecked
 from servesell.web.deps import PagesDep, is_htmx
@@ -57,8 +63,15 @@ def desktop(
         shown = queue if is_name(queue) else "default"
         mode = desk.mode(conn, shown, at=dt.datetime.now(dt.UTC))
         code = status.HTTP_400_BAD_REQUEST if problem else status.HTTP_200_OK
+        mine = callbacks_of(conn, user.name, dt.datetime.now(dt.UTC))
         return pages.render(
-            request, "agent_start.html", status_code=code, mode=mode, error=problem, customer=""
+            request,
+            "agent_start.html",
+            status_code=code,
+            mode=mode,
+            error=problem,
+            customer="",
+            callbacks=mine,
         )
     if not call:
         query = {"customer": customer, "call": f"web-{new_token()[:12]}", "reason": reason}
@@ -86,7 +99,66 @@ def desktop(
             error="agent.unknown_customer",
             customer=customer,
         )
-    return pages.render(request, "agent.html", mode=pop.mode, **_screen(pop, language_of(request)))
+    outbound = _outbound(desk, pop, context)
+    return pages.render(
+        request, "agent.html", mode=pop.mode, **_screen(pop, language_of(request)), **outbound
+    )
+
+
+def _outbound(desk: CallDesk, pop: ScreenPop, context: CallContext) -> dict[str, Any]:
+    """Open outbound tasks of the caller and the agent's callbacks; who won the contact."""
+    from servesell.store.db import write_transaction
+
+    with write_transaction(desk.db) as conn:
+        tasks = open_tasks_of(conn, pop.customer.id, context.at)
+        if tasks and not pop.revisited:
+            note_arbitration(
+                conn,
+                decision_id=pop.decision.id,
+                customer_id=pop.customer.id,
+                call_reason=context.reason,
+                complaint_reasons=desk.engines.get(conn).policy.complaint_reasons,
+                shown_offers=len(pop.decision.shown),
+                at=context.at,
+            )
+        mine = callbacks_of(conn, context.agent_id or "", context.at)
+    return {"tasks": tasks, "callbacks": mine}
+
+
+@router.post("/agent/task", response_model=None)
+def task_done(
+    request: Request,
+    user: AgentPage,
+    desk: DeskDep,
+    pages: PagesDep,
+    settings: SettingsDep,
+    _: CsrfChecked,
+    task_id: Annotated[int, Form(ge=1)],
+    customer: Text,
+    call: Text,
+) -> Response:
+    """Close an open outbound task as done in this inbound call, then show the call again.
+
+    Only the agent serving that customer now (or a supervisor) may close it.
+    """
+    from servesell.store.db import write_transaction
+
+    with write_transaction(desk.db) as conn:
+        now = dt.datetime.now(dt.UTC)
+        try:
+            check_serving(conn, user, customer, now=now, open_minutes=settings.call_open_minutes)
+        except AccessError:
+            return _not_yours(request, pages)
+        complete_inbound(
+            conn,
+            task_id,
+            customer_id=customer,
+            agent_id=user.name,
+            call_id=call,
+            at=dt.datetime.now(dt.UTC),
+        )
+    query = {"customer": customer, "call": call}
+    return RedirectResponse(f"/agent?{urlencode(query)}", status.HTTP_303_SEE_OTHER)
 
 
 def _bad_request(customer: str, call: str, reason: str, queue: str, language: str) -> str | None:

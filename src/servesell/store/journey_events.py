@@ -1,0 +1,265 @@
+"""Journey events and who they are about: stored once per event id, read for planning.
+
+Events are kept once per event id; a purchase event seen for the first time is also
+appended to ``purchases`` (what campaign evaluation counts), so the two never disagree
+and a re-import adds nothing to either. The planner reads a journey's trigger events
+joined with what contactability needs of their customers in one query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import String, func, insert, select, type_coerce
+
+from servesell.journeys.contactability import Reach
+from servesell.journeys.schedule import Customer, Event, Exits
+from servesell.journeys.spec import EventKind
+from servesell.store.bulk import append_rows
+from servesell.store.tables import (
+    channel_opt_outs,
+    customers,
+    do_not_call,
+    journey_events,
+    purchases,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+_BATCH = 5000
+_EVENT_COLUMNS = (
+    "id",
+    "customer_id",
+    "kind",
+    "at",
+    "product",
+    "amount",
+    "points",
+    "source",
+    "recorded_at",
+)
+
+
+def save_events(conn: Connection, events: Sequence[Event], *, source: str) -> int:
+    """Store ``events`` not already stored (by id); returns how many were new."""
+    now = dt.datetime.now(dt.UTC)
+    new = 0
+    for start in range(0, len(events), _BATCH):
+        batch = _first_of_each(events[start : start + _BATCH])
+        known = set(
+            conn.execute(
+                select(journey_events.c.id).where(journey_events.c.id.in_([e.id for e in batch]))
+            ).scalars()
+        )
+        fresh = [e for e in batch if e.id not in known]
+        rows = [
+            (e.id, e.customer_id, e.kind.value, e.at, e.product, e.amount, e.points, source, now)
+            for e in fresh
+        ]
+        append_rows(conn, journey_events, _EVENT_COLUMNS, rows, skip_existing=True)
+        bought = [
+            {
+                "customer_id": e.customer_id,
+                "product": e.product or "",
+                "at": e.at,
+                "amount": e.amount or 0.0,
+                "source": source,
+            }
+            for e in fresh
+            if e.kind is EventKind.PURCHASE
+        ]
+        if bought:
+            conn.execute(insert(purchases), bought)
+        new += len(fresh)
+    return new
+
+
+def _first_of_each(events: Sequence[Event]) -> list[Event]:
+    seen: dict[str, Event] = {}
+    for event in events:
+        seen.setdefault(event.id, event)
+    return list(seen.values())
+
+
+def events_between(
+    conn: Connection, kinds: Iterable[EventKind], since: dt.datetime, until: dt.datetime
+) -> list[Event]:
+    """Events of ``kinds`` that happened in ``[since, until]``."""
+    e = journey_events.c
+    query = select(e.id, e.customer_id, e.kind, e.at, e.product, e.amount, e.points).where(
+        e.kind.in_([k.value for k in kinds]), e.at >= since, e.at <= until
+    )
+    return [
+        Event(r.id, r.customer_id, EventKind(r.kind), r.at, r.product, r.amount, r.points)
+        for r in conn.execute(query)
+    ]
+
+
+def trigger_rows(
+    conn: Connection,
+    kind: EventKind,
+    since: dt.datetime,
+    until: dt.datetime,
+    *,
+    zone_field: str,
+    consent_field: str,
+    full_profile: bool,
+    store_field: str = "store",
+) -> tuple[list[Event], dict[str, Customer]]:
+    """Events of ``kind`` in ``[since, until]`` and their customers, in one joined read.
+
+    The planner's bulk read (``bench/journeys.py``): the profile JSON is read as text and
+    parsed once per customer (cheaper than three ``json_extract`` calls); it is kept whole
+    only when a trigger rule needs it (``full_profile``).
+    """
+    e, c = journey_events.c, customers.c
+    dnc = select(do_not_call.c.phone).where(do_not_call.c.phone == c.phone).exists()
+    columns = [
+        e.id,
+        e.customer_id,
+        type_coerce(e.at, String).label("at"),
+        e.product,
+        e.amount,
+        e.points,
+        c.do_not_market,
+        c.blacklisted,
+        c.vip,
+        c.open_complaint,
+        c.phone,
+        c.email,
+        c.wechat_openid,
+        type_coerce(c.attributes, String).label("attributes"),
+        dnc.label("dnc"),
+    ]
+    if full_profile:
+        columns += [c.holdings]
+    query = (
+        select(*columns)
+        .join_from(journey_events, customers, customers.c.id == e.customer_id)
+        .where(e.kind == kind.value, e.at >= since, e.at <= until)
+    )
+    opted = _opted_out(conn)
+    events: list[Event] = []
+    people: dict[str, Customer] = {}
+    for r in conn.execute(query):
+        events.append(Event(r.id, r.customer_id, kind, _utc(r.at), r.product, r.amount, r.points))
+        if r.customer_id in people:
+            continue
+        attributes = _profile(r.attributes)
+        zone, consent, store = (
+            attributes.get(zone_field),
+            attributes.get(consent_field),
+            attributes.get(store_field),
+        )
+        reach = Reach(
+            r.customer_id,
+            r.blacklisted,
+            r.do_not_market,
+            bool(r.dnc),
+            consent if isinstance(consent, bool) else None,
+            r.vip,
+            r.open_complaint,
+            r.phone,
+            r.email,
+            r.wechat_openid,
+            zone if isinstance(zone, str) else None,
+            opted.get(r.customer_id, frozenset()),
+        )
+        shop = store if isinstance(store, str) else None
+        if full_profile:
+            holdings = (
+                r.holdings if isinstance(r.holdings, list) else json.loads(r.holdings or "[]")
+            )
+            people[r.customer_id] = Customer(reach, attributes, frozenset(holdings), shop)
+        else:
+            people[r.customer_id] = Customer(reach, store=shop)
+    return events, people
+
+
+def _profile(value: Any) -> dict[str, Any]:
+    """Profile JSON read raw (SQLite: text; PostgreSQL: already a dict)."""
+    if isinstance(value, dict):
+        return value
+    data = json.loads(value) if value else {}
+    return data if isinstance(data, dict) else {}
+
+
+def _utc(value: Any) -> dt.datetime:
+    """A stored UTC time read raw (SQLite: text, PostgreSQL: naive datetime), made aware."""
+    stamp = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return stamp.replace(tzinfo=dt.UTC)
+
+
+def _opted_out(conn: Connection) -> dict[str, frozenset[str]]:
+    opted: dict[str, set[str]] = {}
+    for row in conn.execute(select(channel_opt_outs.c.customer_id, channel_opt_outs.c.channel)):
+        opted.setdefault(row.customer_id, set()).add(row.channel)
+    return {k: frozenset(v) for k, v in opted.items()}
+
+
+def planning_customers(
+    conn: Connection, customer_ids: Iterable[str], *, zone_field: str, consent_field: str
+) -> dict[str, Customer]:
+    """Reachability and profile of ``customer_ids`` (those that exist), for planning."""
+    wanted = list(dict.fromkeys(customer_ids))
+    dnc = set(conn.execute(select(do_not_call.c.phone)).scalars())
+    opted: dict[str, set[str]] = {}
+    for row in conn.execute(select(channel_opt_outs.c.customer_id, channel_opt_outs.c.channel)):
+        opted.setdefault(row.customer_id, set()).add(row.channel)
+    out: dict[str, Customer] = {}
+    c = customers.c
+    columns = (
+        c.id,
+        c.attributes,
+        c.holdings,
+        c.do_not_market,
+        c.blacklisted,
+        c.vip,
+        c.open_complaint,
+        c.phone,
+        c.email,
+        c.wechat_openid,
+    )
+    for start in range(0, len(wanted), 30000):
+        chunk = wanted[start : start + 30000]
+        for r in conn.execute(select(*columns).where(c.id.in_(chunk))):
+            attributes: dict[str, Any] = r.attributes or {}
+            zone = attributes.get(zone_field)
+            consent = attributes.get(consent_field)
+            reach = Reach(
+                r.id,
+                r.blacklisted,
+                r.do_not_market,
+                bool(r.phone and r.phone in dnc),
+                consent if isinstance(consent, bool) else None,
+                r.vip,
+                r.open_complaint,
+                r.phone,
+                r.email,
+                r.wechat_openid,
+                zone if isinstance(zone, str) else None,
+                frozenset(opted.get(r.id, ())),
+            )
+            out[r.id] = Customer(reach, attributes, frozenset(r.holdings or ()))
+    return out
+
+
+def exits_of(conn: Connection, since: dt.datetime) -> dict[str, Exits]:
+    """Complaints since ``since`` and the first channel opt-out, per customer."""
+    complaints: dict[str, list[dt.datetime]] = {}
+    e = journey_events.c
+    query = select(e.customer_id, e.at).where(e.kind == EventKind.COMPLAINT.value, e.at >= since)
+    for row in conn.execute(query):
+        complaints.setdefault(row.customer_id, []).append(row.at)
+    first = select(channel_opt_outs.c.customer_id, func.min(channel_opt_outs.c.at).label("at"))
+    opted = {
+        r.customer_id: r.at for r in conn.execute(first.group_by(channel_opt_outs.c.customer_id))
+    }
+    return {
+        cid: Exits(tuple(complaints.get(cid, ())), opted.get(cid))
+        for cid in set(complaints) | set(opted)
+    }
