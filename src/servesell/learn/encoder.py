@@ -5,7 +5,8 @@ prediction and every online update, so its cost bounds how fast the model learns
 (``bench/learn.py``, ``updates_per_s``). A generic loop over the fields spends most of its
 time on Python calls, so :func:`compile_encoder` writes one function per schema with
 each field's common case inline: an ``int`` or finite ``float`` is one ``bisect`` into
-its bins, a ``date`` one subtraction of ordinals, a text or flag value one lookup in a
+its bins, a ``date`` one subtraction of ordinals, a missing number or date its field's
+"missing" feature, a text or flag value one lookup in a
 bounded memo keyed by the value itself. Anything else (a missing value, a NaN, a value of
 an unexpected type) goes to the field's reference encoder, the one
 :class:`~servesell.learn.features.FeatureSpace` defines, so the compiled function gives
@@ -74,11 +75,14 @@ def _field_lines(
     slow = f"slow{k}(v, context.at.date())"
     if kind in (FieldType.INT, FieldType.FLOAT, FieldType.DATE):
         names[f"edges{k}"], names[f"bins{k}"] = space.bins(name)
+        names[f"missing{k}"] = space.feature(f"{name}?")
         if kind is FieldType.DATE:
             return [
                 "    if v.__class__ is date:",
                 f"        f{k} = bins{k}[bisect_right(edges{k}, "
                 "context.at.toordinal() - v.toordinal())]",
+                "    elif v is None:",
+                f"        f{k} = missing{k}",
                 "    else:",
                 f"        f{k} = {slow}",
             ]
@@ -86,6 +90,8 @@ def _field_lines(
             "    c = v.__class__",
             "    if c is int or (c is float and v == v):",
             f"        f{k} = bins{k}[bisect_right(edges{k}, v)]",
+            "    elif v is None:",
+            f"        f{k} = missing{k}",
             "    else:",
             f"        f{k} = {slow}",
         ]
