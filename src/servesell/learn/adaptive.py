@@ -180,7 +180,10 @@ class AdaptivePropensity:
         """
         row = self._offer_row(offer, customer, context)
         with self._lock:
-            shift = None if channel is Channel.IN_CALL else self._shift(channel)
+            if channel is Channel.IN_CALL:
+                self._learner(offer).learn_one(row, accepted)
+                return
+            shift = self._shift(channel)
             if shift is None:
                 self._learner(offer, channel).learn_one(row, accepted)
                 return
@@ -326,17 +329,14 @@ class AdaptivePropensity:
 
     def _offer_row(self, offer: Offer, customer: Customer, context: CallContext) -> SparseRow:
         """The customer's row plus, when associations are on, the offer's lift feature."""
-        row = self._row(customer, context)
+        last = self._last
+        if last is not None and last[0] is customer and last[1] is context:
+            row = last[2]
+        else:
+            row = self.space.encode(customer, context)
+            self._last = (customer, context, row)
         if self.associations is None:
             return row
         rule = self._rule(customer, offer)
         token = "assoc:none" if rule is None else f"assoc:lift{lift_bin(rule.lift)}"
         return [*row[0], self.space.feature(token)], [*row[1], 1.0]
-
-    def _row(self, customer: Customer, context: CallContext) -> SparseRow:
-        last = self._last
-        if last is not None and last[0] is customer and last[1] is context:
-            return last[2]
-        row = self.space.encode(customer, context)
-        self._last = (customer, context, row)
-        return row
