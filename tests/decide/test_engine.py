@@ -4,8 +4,9 @@ import random
 
 import pytest
 
-from servesell.decide import ContactPolicy, FixedBudgetGate, Selection, why_not
+from servesell.decide import ContactPolicy, Selection, why_not
 from servesell.domain import Channel, Fate, Mode
+from servesell.queueing.gate import NeverGate
 from support.decide import context, customer, make_engine, offer
 
 
@@ -61,7 +62,7 @@ def test_low_value_per_second_goes_to_a_digital_channel() -> None:
 
 
 def test_serve_mode_shows_nothing_but_logs_every_candidate() -> None:
-    engine = make_engine([offer()], gate=FixedBudgetGate(0))
+    engine = make_engine([offer()], gate=NeverGate())
     decision = engine.decide(customer(), context())
     assert decision.mode is Mode.SERVE
     assert decision.shown == ()

@@ -1,24 +1,36 @@
-"""Run every gate policy on one scenario: the revenue-versus-service-level frontier.
+"""Run gate policies through the twin on one scenario: the revenue-versus-service-level frontier.
 
 Static thresholds are swept over several values of N and of hysteresis hold, so the
-model-based gate is compared with the best static choice a supervisor could have made
-with hindsight.
+model-based gate is compared with the static choices a supervisor could have made.
+Every gate is built from :class:`~servesell.queueing.GateSettings`, as the live
+service builds it, with the scenario's target and patience.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from servesell.queueing.gate import GatePolicy, make_gate
-from servesell.queueing.gate.base import DEFAULT_PATIENCE_SECONDS
+from servesell.queueing.settings import GateSettings
+from servesell.sim.arrivals import draw_calls
 from servesell.sim.engine import simulate
-from servesell.sim.results import SimResult
-from servesell.sim.scenario import Scenario
+from servesell.sim.twin import TwinSeller
+
+if TYPE_CHECKING:
+    from servesell.queueing.gate import GatePolicy
+    from servesell.sim.results import SimResult
+    from servesell.sim.scenario import Scenario
+    from servesell.sim.twin import World
+
+STATIC_POLICIES: tuple[tuple[str, float], ...] = tuple(
+    (f"threshold:{n}", hold) for n in (0, 1, 2, 3, 5) for hold in (0.0, 60.0, 180.0)
+)
+"""``(spec, hold_seconds)`` of the static thresholds a sweep tries."""
 
 DEFAULT_POLICIES: tuple[tuple[str, float], ...] = (
     ("never", 0.0),
     ("always", 0.0),
-    *((f"threshold:{n}", hold) for n in (0, 1, 2, 3, 5, 8) for hold in (0.0, 60.0, 120.0, 180.0)),
+    *STATIC_POLICIES,
     ("gated", 0.0),
 )
 """``(spec, hold_seconds)`` of the policies a sweep runs."""
@@ -32,6 +44,7 @@ class FrontierPoint:
     hold_seconds: float
     service_level: float
     revenue: float
+    digital_revenue: float
     offers: int
     sales: int
     abandon_share: float
@@ -47,6 +60,7 @@ class FrontierPoint:
             hold_seconds=hold_seconds,
             service_level=result.service_level,
             revenue=result.revenue,
+            digital_revenue=result.digital_revenue,
             offers=result.offers,
             sales=result.sales,
             abandon_share=result.abandon_share,
@@ -57,24 +71,34 @@ class FrontierPoint:
 
 
 def gate_for(scenario: Scenario, spec: str, *, hold_seconds: float = 0.0) -> GatePolicy:
-    """The gate ``spec`` configured for ``scenario``'s target, patience and offers."""
-    return make_gate(
-        spec,
-        hold_seconds=hold_seconds,
-        target=scenario.target,
-        patience_seconds=scenario.patience_seconds or DEFAULT_PATIENCE_SECONDS,
-        offer_seconds=mean_offer_seconds(scenario),
+    """The gate ``spec`` as the live service builds it, with ``scenario``'s target and patience."""
+    name, _, argument = spec.partition(":")
+    if name == "threshold" and not argument.isdigit():
+        raise ValueError(f"threshold needs calls waiting, e.g. threshold:3, got {spec!r}")
+    settings = GateSettings.model_validate(
+        {
+            "kind": name,
+            "max_waiting": int(argument) if argument else 0,
+            "hold_seconds": hold_seconds,
+            "target_level": scenario.target.level,
+            "target_seconds": scenario.target.seconds,
+            "patience_seconds": scenario.patience_seconds or 300.0,
+        }
     )
+    return settings.build()
 
 
-def mean_offer_seconds(scenario: Scenario) -> float:
-    """Extra seconds per call if every call carried its best eligible offer."""
-    offers = scenario.cross_sell.offers if scenario.cross_sell else ()
-    return sum(o.share * o.extra_seconds for o in offers) or 60.0
+def play(scenario: Scenario, world: World, gate: GatePolicy, *, seed: int) -> SimResult:
+    """One run of ``scenario`` through the twin with ``gate``; the same seed, the same run."""
+    calls = draw_calls(scenario, seed=seed, customers=len(world.customers))
+    reasons = [name for name, _ in scenario.reasons]
+    seller = TwinSeller(world, gate, calls, seed=seed, reasons=reasons)
+    return simulate(scenario, gate, seed=seed, seller=seller, calls=calls)
 
 
 def sweep(
     scenario: Scenario,
+    world: World,
     *,
     seed: int,
     policies: tuple[tuple[str, float], ...] = DEFAULT_POLICIES,
@@ -82,7 +106,7 @@ def sweep(
     """Simulate ``scenario`` under each policy with the same calls (same seed)."""
     return [
         FrontierPoint.of(
-            simulate(scenario, gate_for(scenario, spec, hold_seconds=hold), seed=seed),
+            play(scenario, world, gate_for(scenario, spec, hold_seconds=hold), seed=seed),
             hold,
             scenario.target.level,
         )
