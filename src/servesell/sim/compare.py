@@ -14,7 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from servesell.sim.frontier import STATIC_POLICIES, FrontierPoint, gate_for, play
+from servesell.sim.frontier import (
+    LIVE_HOLD_SECONDS,
+    STATIC_POLICIES,
+    FrontierPoint,
+    gate_for,
+    play,
+)
 
 if TYPE_CHECKING:
     from servesell.sim.scenario import Scenario
@@ -104,12 +110,15 @@ def compare_cell(
             seed=seed,
             static_choice=choice,
             never=_point(scenario, world, "never", 0.0, seed),
-            gated=_point(scenario, world, "gated", 0.0, seed),
+            gated=_point(scenario, world, "gated", LIVE_HOLD_SECONDS, seed),
             static=_point(scenario, world, spec, hold, seed),
         )
         for seed in held_out_seeds
     )
-    ends = [_point(scenario, world, name, 0.0, tuning_seeds[0]) for name in ("never", "gated")]
+    ends = [
+        _point(scenario, world, name, hold, tuning_seeds[0])
+        for name, hold in (("never", 0.0), ("gated", LIVE_HOLD_SECONDS))
+    ]
     return Comparison(cells, (*frontier, *ends))
 
 

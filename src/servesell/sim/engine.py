@@ -93,7 +93,10 @@ class _Feed:
         self.handles = handles
         self.horizon = horizon
 
-    def state(self, t: float, waiting: int, staffed: int, idle: int, longest: float) -> QueueState:
+    def state(  # noqa: PLR0913  (the figures an ACD reports)
+        self, t: float, waiting: int, staffed: int, idle: int, longest: float, today: float | None
+    ) -> QueueState:
+        """The queue as the ACD reports it at ``t``, rate and handle time estimated."""
         return QueueState.model_construct(
             queue="sim",
             at=EPOCH + dt.timedelta(seconds=t),
@@ -104,6 +107,7 @@ class _Feed:
             longest_wait_seconds=longest,
             arrival_rate_per_hour=self.rates.forecast_per_hour(t, self.horizon),
             aht_seconds=self.handles.seconds,
+            service_level_today=today,
         )
 
 
@@ -135,6 +139,9 @@ class _Center:
         self.switches = 0
         self.busy_seconds = 0.0
         self.mode = gate.mode if gate is not None else None
+        self.target_seconds = scenario.target.seconds
+        self.day = 0
+        self.on_time_today = self.resolved_today = 0
 
     def run(self) -> None:
         """Process every event in time order until the last call has left."""
@@ -215,6 +222,7 @@ class _Center:
             self.abandoned[k] = 1
             self.wait[k] = t - self.arrival[k]
             self.waiting -= 1
+            self._count(t, on_time=False)
 
     def tallies(self, calls: Calls) -> Tallies:
         """The run's per-call outcomes."""
@@ -248,7 +256,16 @@ class _Center:
         while queue and (self.answered[queue[0]] | abandoned[queue[0]]):
             queue.popleft()
         longest = t - self.arrival[queue[0]] if queue else 0.0
-        return self.feed.state(t, self.waiting, self.staffed, self.idle, longest)
+        today = self.on_time_today / self.resolved_today if self.resolved_today else None
+        return self.feed.state(t, self.waiting, self.staffed, self.idle, longest, today)
+
+    def _count(self, t: float, *, on_time: bool) -> None:
+        """Tally the day's service level as an ACD does (answered or abandoned so far)."""
+        day = int(t // 86_400)
+        if day != self.day:
+            self.day, self.on_time_today, self.resolved_today = day, 0, 0
+        self.resolved_today += 1
+        self.on_time_today += on_time
 
     def _divert(self, k: int, t: float) -> bool:
         assert self.gate is not None
@@ -257,6 +274,7 @@ class _Center:
     def _answer(self, k: int, t: float) -> None:
         self.wait[k] = t - self.arrival[k]
         self.answered[k] = 1
+        self._count(t, on_time=self.wait[k] <= self.target_seconds)
         seconds = self.handle[k]
         if self.seller is not None:
             seconds += self.seller.answer(k, self._state(t))

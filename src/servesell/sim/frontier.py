@@ -27,11 +27,14 @@ STATIC_POLICIES: tuple[tuple[str, float], ...] = tuple(
 )
 """``(spec, hold_seconds)`` of the static thresholds a sweep tries."""
 
+LIVE_HOLD_SECONDS = GateSettings().hold_seconds
+"""The hysteresis hold of the live default gate (``gated`` runs with it)."""
+
 DEFAULT_POLICIES: tuple[tuple[str, float], ...] = (
     ("never", 0.0),
     ("always", 0.0),
     *STATIC_POLICIES,
-    ("gated", 0.0),
+    ("gated", LIVE_HOLD_SECONDS),
 )
 """``(spec, hold_seconds)`` of the policies a sweep runs."""
 
@@ -42,6 +45,7 @@ class FrontierPoint:
 
     policy: str
     hold_seconds: float
+    calls: int
     service_level: float
     revenue: float
     digital_revenue: float
@@ -58,6 +62,7 @@ class FrontierPoint:
         return cls(
             policy=result.policy,
             hold_seconds=hold_seconds,
+            calls=result.calls,
             service_level=result.service_level,
             revenue=result.revenue,
             digital_revenue=result.digital_revenue,
@@ -70,16 +75,22 @@ class FrontierPoint:
         )
 
 
-def gate_for(scenario: Scenario, spec: str, *, hold_seconds: float = 0.0) -> GatePolicy:
-    """The gate ``spec`` as the live service builds it, with ``scenario``'s target and patience."""
+def gate_for(scenario: Scenario, spec: str, *, hold_seconds: float | None = None) -> GatePolicy:
+    """The gate ``spec`` as the live service builds it, with ``scenario``'s target and patience.
+
+    ``hold_seconds`` ``None`` keeps the live settings' default hysteresis hold.
+    """
     name, _, argument = spec.partition(":")
     if name == "threshold" and not argument.isdigit():
         raise ValueError(f"threshold needs calls waiting, e.g. threshold:3, got {spec!r}")
+    if name not in ("never", "always", "gated", "threshold") or (argument and name != "threshold"):
+        raise ValueError(f"unknown gate policy {spec!r} (known: always, gated, never, threshold:N)")
+    hold = GateSettings().hold_seconds if hold_seconds is None else hold_seconds
     settings = GateSettings.model_validate(
         {
             "kind": name,
             "max_waiting": int(argument) if argument else 0,
-            "hold_seconds": hold_seconds,
+            "hold_seconds": hold,
             "target_level": scenario.target.level,
             "target_seconds": scenario.target.seconds,
             "patience_seconds": scenario.patience_seconds or 300.0,

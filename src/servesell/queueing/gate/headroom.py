@@ -15,12 +15,16 @@ it afresh from the queue state:
    their extra seconds cost least;
 3. the gate is open for a call answered with ``agents_available - calls_waiting >= r``.
 
-The default ``margin`` of -0.25 aims each moment at 55% when the day's target is 80%:
-the target is a daily average, quiet hours run near 100%, and aiming every half hour
-at the full target leaves most of the day's room unsold (see ``docs/queueing.md``).
+The target is a daily average: quiet hours run near 100% and aiming every moment at
+the full target leaves most of the day's room unsold. When the ACD reports the day's
+service level so far (``QueueState.service_level_today``) the gate steers it: each
+moment aims at ``aim + margin − gain × (today − aim)`` with ``aim`` the target plus
+``buffer`` (a day running above target sells more, one below sells less); otherwise
+each moment aims at the target plus ``margin`` (-0.25: 55% for an 80% target; see
+``docs/queueing.md`` and ``docs/simulation.md``).
 
-Results are cached per (agents, rate, handle time) rounded to 5%, so the
-gate costs a dictionary look-up per call.
+Results are cached per (agents, rate, handle time) rounded to 5% and the aim to 1%,
+so the gate costs a dictionary look-up per call.
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ from servesell.queueing.gate.base import GatePolicy
 from servesell.queueing.load import Load
 
 _BISECTIONS = 12
+_LEAST, _MOST = 0.05, 0.99
+"""Bounds of a moment's aim, however far the day has run above or below target."""
 
 
 class HeadroomGate(GatePolicy):
@@ -43,37 +49,63 @@ class HeadroomGate(GatePolicy):
 
     name = "gated"
 
-    def __init__(
-        self, *, offer_seconds: float = 55.0, margin: float = -0.25, **options: Any
+    def __init__(  # noqa: PLR0913  (each knob is one named figure of the docstring)
+        self,
+        *,
+        offer_seconds: float = 55.0,
+        margin: float = -0.25,
+        gain: float = 8.0,
+        buffer: float = 0.02,
+        **options: Any,
     ) -> None:
         if not offer_seconds > 0:
             raise ValueError(f"offer_seconds must be > 0, got {offer_seconds!r}")
         super().__init__(**options)
         if not -self.target.level < margin < 1 - self.target.level:
             raise ValueError(f"margin must keep the goal in (0, 1), got {margin!r}")
+        if not gain >= 0:
+            raise ValueError(f"gain must be >= 0, got {gain!r}")
+        if not 0 <= buffer < 1 - self.target.level:
+            raise ValueError(f"buffer must keep the aim below 1, got {buffer!r}")
         self.offer_seconds = float(offer_seconds)
         self.margin = float(margin)
-        self._cache: dict[tuple[int, int, int], float] = {}
+        self.gain = float(gain)
+        self.buffer = float(buffer)
+        self._cache: dict[tuple[int, int, int, int], float] = {}
 
-    def reserve(self, agents: int, calls_per_hour: float, aht_seconds: float) -> float:
+    def goal(self, service_level_today: float | None) -> float:
+        """The service level this moment aims at, given the day's so far (if known)."""
+        if service_level_today is None:
+            return self.target.level + self.margin
+        aim = self.target.level + self.buffer
+        goal = aim + self.margin - self.gain * (service_level_today - aim)
+        return min(_MOST, max(_LEAST, goal))
+
+    def reserve(
+        self, agents: int, calls_per_hour: float, aht_seconds: float, goal: float | None = None
+    ) -> float:
         """Smallest slack (idle agents − calls waiting) at which a call may carry an offer."""
-        key = (agents, _bucket(calls_per_hour), _bucket(aht_seconds))
+        goal = self.goal(None) if goal is None else goal
+        key = (agents, _bucket(calls_per_hour), _bucket(aht_seconds), round(goal * 100))
         found = self._cache.get(key)
         if found is None:
-            found = self._cache[key] = self._reserve(agents, calls_per_hour, aht_seconds)
+            found = self._cache[key] = self._reserve(agents, calls_per_hour, aht_seconds, goal)
         return found
 
-    def sell_share(self, agents: int, calls_per_hour: float, aht_seconds: float) -> float:
-        """Largest share of calls that may carry an offer and keep the goal (Erlang A)."""
-        if self._level(agents, calls_per_hour, aht_seconds + self.offer_seconds) >= self._goal:
+    def sell_share(
+        self, agents: int, calls_per_hour: float, aht_seconds: float, goal: float | None = None
+    ) -> float:
+        """Largest share of calls that may carry an offer and keep ``goal`` (Erlang A)."""
+        goal = self.goal(None) if goal is None else goal
+        if self._level(agents, calls_per_hour, aht_seconds + self.offer_seconds) >= goal:
             return 1.0
-        if self._level(agents, calls_per_hour, aht_seconds) < self._goal:
+        if self._level(agents, calls_per_hour, aht_seconds) < goal:
             return 0.0
         low, high = 0.0, 1.0
         for _ in range(_BISECTIONS):
             middle = (low + high) / 2
             extra = aht_seconds + middle * self.offer_seconds
-            if self._level(agents, calls_per_hour, extra) >= self._goal:
+            if self._level(agents, calls_per_hour, extra) >= goal:
                 low = middle
             else:
                 high = middle
@@ -84,21 +116,18 @@ class HeadroomGate(GatePolicy):
         if rate is None or aht is None or state.agents_staffed == 0:
             return self.budget_seconds if state.agents_available > 0 else 0.0
         slack = state.agents_available - state.calls_waiting
-        if slack >= self.reserve(state.agents_staffed, rate, aht):
+        goal = self.goal(state.service_level_today)
+        if slack >= self.reserve(state.agents_staffed, rate, aht, goal):
             return self.budget_seconds
         return 0.0
-
-    @property
-    def _goal(self) -> float:
-        return self.target.level + self.margin
 
     def _level(self, agents: int, calls_per_hour: float, aht_seconds: float) -> float:
         load = Load(calls_per_hour, aht_seconds)
         metrics = erlang_a(load, agents, self.target.seconds, self.patience_seconds)
         return metrics.service_level
 
-    def _reserve(self, agents: int, calls_per_hour: float, aht_seconds: float) -> float:
-        share = self.sell_share(agents, calls_per_hour, aht_seconds)
+    def _reserve(self, agents: int, calls_per_hour: float, aht_seconds: float, goal: float) -> float:
+        share = self.sell_share(agents, calls_per_hour, aht_seconds, goal)
         if share >= 1.0:
             return -math.inf
         if share <= 0.0:
