@@ -20,7 +20,7 @@ plain engine's on the same inputs).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 
     from servesell.decide.catalog import CompiledOffer
     from servesell.domain.customer import Customer
-    from servesell.domain.decision import Decision
     from servesell.domain.offer import Offer
     from servesell.domain.ports import LoadGate, PropensityModel
     from servesell.domain.queue import QueueState
@@ -152,7 +151,6 @@ class TwinSeller:
         *,
         seed: int,
         reasons: Sequence[str],
-        on_decision: Callable[[Decision], None] | None = None,
     ) -> None:
         self.world = world
         self.engine = Engine(
@@ -171,7 +169,6 @@ class TwinSeller:
         self.offered, self.sold = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
         self.revenue = np.zeros(n)
         self.digital_revenue = 0.0
-        self.on_decision = on_decision
         self._truth: dict[tuple[str, str, str, str], float] = {}
 
     def answer(self, call: int, state: QueueState) -> float:
@@ -181,8 +178,6 @@ class TwinSeller:
         context = CallContext(at=state.at, reason=self.reason[call], queue=state.queue)
         history = self.history.setdefault(who, [])
         decision = self.engine.decide(customer, context, history=history, queue_state=state)
-        if self.on_decision is not None:
-            self.on_decision(decision)
         extra = 0.0
         for candidate in decision.candidates:
             if candidate.fate is Fate.SHOWN:
