@@ -8,10 +8,10 @@ import pytest
 
 from servesell.decide import Catalog, ContactPolicy, Engine
 from servesell.domain import CallContext, Customer
-from servesell.queueing.gate import AlwaysGate
 from servesell.learn.adaptive import AdaptivePropensity
 from servesell.learn.associations import Associations
 from servesell.learn.features import FeatureSpace
+from servesell.queueing.gate import AlwaysGate
 from support.learning import SCHEMA, make_offer
 
 AT = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)

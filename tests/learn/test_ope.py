@@ -114,8 +114,8 @@ def test_estimates_from_the_real_engines_log_cover_the_greedy_policys_value(
 ) -> None:
     """ε-greedy logs written by the decision engine itself, evaluated for pure greedy."""
     from servesell.decide import Catalog, ContactPolicy, Engine
-    from servesell.queueing.gate import AlwaysGate
     from servesell.domain import Channel, OutcomeResult
+    from servesell.queueing.gate import AlwaysGate
 
     customers, offers = world
     schema, _ = bank_world()

@@ -5,6 +5,7 @@ import pytest
 
 from servesell.queueing import HandleTimeEstimator, RateEstimator
 
+
 def test_rate_estimate_of_a_steady_poisson_stream_is_close_to_its_rate() -> None:
     rng = np.random.default_rng(3)
     times = np.cumsum(rng.exponential(3600 / 720, size=2000))

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from servesell.cli.app import app, console
-from servesell.cli.options import JsonOption, SeedOption
+from servesell.cli.options import JsonOption
 from servesell.queueing import Load, Target, agents_required, predict
 
 

@@ -43,7 +43,7 @@ OutOption = Annotated[Path, typer.Option(help="Folder for the CSV and PNG charts
 
 
 @app.command("simulate")
-def simulate_command(  # noqa: PLR0913  (one option per knob a user turns)
+def simulate_command(
     *,
     scenario: ScenarioOption = None,
     load: LoadOption = "design",
@@ -75,7 +75,9 @@ def simulate_command(  # noqa: PLR0913  (one option per knob a user turns)
     if run_sweep:
         _sweep(spec, built, load=load, seed=seed, scale=scale, out=out, as_json=as_json)
     else:
-        _run_one(spec, built, policy, hold_seconds=hold_seconds, seed=seed, scale=scale, as_json=as_json)
+        _run_one(
+            spec, built, policy, hold_seconds=hold_seconds, seed=seed, scale=scale, as_json=as_json
+        )
 
 
 def _scenario(spec: ScenarioSpec, load: str, *, days: int, scale: float) -> Scenario:

@@ -22,11 +22,12 @@ class GateSettings(BaseModel):
     """Which gate, and its knobs.
 
     ``gated`` (the default) computes the room from Erlang A for the current staffing and
-    arrival rate against the service target (``docs/simulation.md`` shows it keeps the
-    target on held-out days where a tuned static threshold does not); ``threshold``
-    sells while at most ``max_waiting`` calls wait; ``always`` / ``never`` are the two ends. ``hold_seconds`` is the hysteresis
-    (sell again only after that long with room). With no queue feed at all the gate sells
-    when ``sell_when_unknown`` (a center that has not connected its ACD yet), else serves.
+    arrival rate against the service target (``docs/simulation.md`` compares it with
+    static thresholds on held-out days); ``threshold`` sells while at most
+    ``max_waiting`` calls wait; ``always`` / ``never`` are the two ends. ``hold_seconds``
+    is the hysteresis (sell again only after that long with room). With no queue feed at
+    all the gate sells when ``sell_when_unknown`` (a center that has not connected its ACD
+    yet), else serves.
     ``default_aht_seconds`` is used by ``gated`` until handle times are reported.
     """
 

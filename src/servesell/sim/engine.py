@@ -93,7 +93,7 @@ class _Feed:
         self.handles = handles
         self.horizon = horizon
 
-    def state(  # noqa: PLR0913  (the figures an ACD reports)
+    def state(  # noqa: PLR0917  (the figures an ACD reports, positional in the hot loop)
         self, t: float, waiting: int, staffed: int, idle: int, longest: float, today: float | None
     ) -> QueueState:
         """The queue as the ACD reports it at ``t``, rate and handle time estimated."""

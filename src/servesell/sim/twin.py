@@ -100,11 +100,10 @@ class DayCatalog(Catalog):
             )
         eligible: list[CompiledOffer] = []
         ineligible: list[str] = []
-        for compiled, holds in zip(self.offers, known, strict=True):
+        for compiled, remembered in zip(self.offers, known, strict=True):
             if not compiled.offer.is_active_on(day):
                 continue
-            if holds is None:
-                holds = compiled.rule(customer, day) is True
+            holds = remembered if remembered is not None else compiled.rule(customer, day) is True
             if holds:
                 eligible.append(compiled)
             else:

@@ -49,7 +49,7 @@ class HeadroomGate(GatePolicy):
 
     name = "gated"
 
-    def __init__(  # noqa: PLR0913  (each knob is one named figure of the docstring)
+    def __init__(
         self,
         *,
         offer_seconds: float = 55.0,
@@ -126,7 +126,9 @@ class HeadroomGate(GatePolicy):
         metrics = erlang_a(load, agents, self.target.seconds, self.patience_seconds)
         return metrics.service_level
 
-    def _reserve(self, agents: int, calls_per_hour: float, aht_seconds: float, goal: float) -> float:
+    def _reserve(
+        self, agents: int, calls_per_hour: float, aht_seconds: float, goal: float
+    ) -> float:
         share = self.sell_share(agents, calls_per_hour, aht_seconds, goal)
         if share >= 1.0:
             return -math.inf
