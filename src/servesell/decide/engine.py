@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 from servesell.decide.arbitrate import Contender, Sampler, arbitrate
 from servesell.decide.channel import (
     ChannelPrices,
+    busy_to_digital,
     choose_by_net_value,
     choose_channel,
-    follow_up_channel,
     net_options,
 )
 from servesell.decide.control import in_control_group
@@ -204,7 +204,7 @@ class Engine:
             else:
                 digital.append((compiled, channel, reason))
         if budget <= 0:
-            in_call = _divert_to_digital(work.customer, in_call, digital)
+            in_call = busy_to_digital(work.customer, in_call, digital)
         shown, explored = self._arbitrate_in_call(work, in_call, budget)
         self._route_digital(work, digital, work.contacts_left - shown)
         return explored
@@ -294,26 +294,6 @@ class Engine:
                 sent += 1
                 used[channel] = used.get(channel, 0) + 1
                 work.fate(offer_id, Fate.DIGITAL, reason, channel=channel, probability=1.0)
-
-
-def _divert_to_digital(
-    customer: Customer,
-    in_call: list[CompiledOffer],
-    digital: list[tuple[CompiledOffer, Channel, str]],
-) -> list[CompiledOffer]:
-    """Busy: in-call offers that reach the customer digitally go there; the rest stay.
-
-    "Busy: keep answering" need not drop the offer: it goes as a message (seeds/000:
-    push to digital what phone time cannot carry). What stays is not selected (serve mode).
-    """
-    kept = []
-    for compiled in in_call:
-        channel = follow_up_channel(compiled.offer, customer)
-        if channel is None:
-            kept.append(compiled)
-        else:
-            digital.append((compiled, channel, Selection.DIGITAL_BUSY))
-    return kept
 
 
 def _display_order(c: Candidate) -> tuple[int, int, float, str]:

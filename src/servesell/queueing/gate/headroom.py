@@ -13,7 +13,9 @@ it afresh from the queue state:
    Erlang A queue, calls answered with slack of at least ``r`` are no more than the
    share ``s``: offers go to the calls answered in the least congested moments, where
    their extra seconds cost least;
-3. the gate is open for a call answered with ``agents_available - calls_waiting >= r``.
+3. the gate is open for a call answered with ``agents_available - calls_waiting >= r``;
+   when the share exceeds the calls answered at once, ``r`` goes below 0 (sell with a
+   few callers waiting, as far as the Erlang A share allows).
 
 The target is a daily average: quiet hours run near 100% and aiming every moment at
 the full target leaves most of the day's room unsold. When the ACD reports the day's
@@ -35,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from servesell.domain.queue import QueueState
-from servesell.queueing.abandonment import erlang_a, queue_distribution
+from servesell.queueing.abandonment import erlang_a, queue_distribution_by_wait
 from servesell.queueing.gate.base import GatePolicy
 from servesell.queueing.load import Load
 
@@ -54,8 +56,8 @@ class HeadroomGate(GatePolicy):
         *,
         offer_seconds: float = 55.0,
         margin: float = -0.25,
-        gain: float = 8.0,
-        buffer: float = 0.02,
+        gain: float = 20.0,
+        buffer: float = 0.0,
         **options: Any,
     ) -> None:
         if not offer_seconds > 0:
@@ -65,7 +67,7 @@ class HeadroomGate(GatePolicy):
             raise ValueError(f"margin must keep the goal in (0, 1), got {margin!r}")
         if not gain >= 0:
             raise ValueError(f"gain must be >= 0, got {gain!r}")
-        if not 0 <= buffer < 1 - self.target.level:
+        if not -self.target.level < buffer < 1 - self.target.level:
             raise ValueError(f"buffer must keep the aim below 1, got {buffer!r}")
         self.offer_seconds = float(offer_seconds)
         self.margin = float(margin)
@@ -135,12 +137,16 @@ class HeadroomGate(GatePolicy):
         if share <= 0.0:
             return math.inf
         load = Load(calls_per_hour, aht_seconds + share * self.offer_seconds)
-        immediate, queued = queue_distribution(load, agents, self.patience_seconds)
-        # A caller answered at once in state x leaves slack agents - x - 1; callers
-        # answered from the queue leave slack <= 0 and are left to serving.
+        immediate, by_wait = queue_distribution_by_wait(load, agents, self.patience_seconds)
+        # A caller answered at once in state x leaves slack agents - x - 1; one answered
+        # after finding j waiting is taken, by symmetry, to leave about j behind (slack -j).
         at_least = np.cumsum(immediate)  # at_least[x] = P(slack >= agents - x - 1)
-        fits = np.nonzero(at_least <= share * (at_least[-1] + queued))[0]
-        return float(agents - fits[-1] - 1) if fits.size else float(agents)
+        room = share * (at_least[-1] + by_wait.sum())
+        fits = np.nonzero(at_least <= room)[0]
+        if fits.size < agents:
+            return float(agents - fits[-1] - 1) if fits.size else float(agents)
+        behind = np.nonzero(np.cumsum(by_wait) <= room - at_least[-1])[0]
+        return -float(behind[-1]) if behind.size else 0.0
 
 
 def _bucket(value: float) -> int:
