@@ -117,6 +117,8 @@ class HeadroomGate(GatePolicy):
         rate, aht = state.arrival_rate_per_hour, state.aht_seconds
         if rate is None or aht is None or state.agents_staffed == 0:
             return self.budget_seconds if state.agents_available > 0 else 0.0
+        if state.calls_waiting > 0 and state.agents_available == 0:
+            rate = max(rate, state.agents_staffed * 3600.0 / aht)  # a queue: arrivals >= capacity
         slack = state.agents_available - state.calls_waiting
         goal = self.goal(state.service_level_today)
         if slack >= self.reserve(state.agents_staffed, rate, aht, goal):
