@@ -25,8 +25,9 @@ moment aims at ``aim + margin − gain × (today − aim)`` with ``aim`` the tar
 each moment aims at the target plus ``margin`` (-0.25: 55% for an 80% target; see
 ``docs/queueing.md`` and ``docs/simulation.md``).
 
-Results are cached per (agents, rate, handle time) rounded to 5% and the aim to 1%,
-so the gate costs a dictionary look-up per call.
+Results are cached per (agents, rate, handle time) rounded to 5% and the aim rounded to
+2.5%, and the Erlang A levels behind them per (agents, rate, handle time, share), so the
+gate costs a dictionary look-up per call.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ from servesell.queueing.gate.base import GatePolicy
 from servesell.queueing.load import Load
 
 _BISECTIONS = 12
+_GOAL_STEPS = 40
+"""A moment's aim is rounded to 2.5% (the cache reuses the Erlang A work across aims)."""
 _LEAST, _MOST = 0.05, 0.99
 """Bounds of a moment's aim, however far the day has run above or below target."""
 
@@ -74,6 +77,7 @@ class HeadroomGate(GatePolicy):
         self.gain = float(gain)
         self.buffer = float(buffer)
         self._cache: dict[tuple[int, int, int, int], float] = {}
+        self._levels: dict[tuple[int, int, int, float], float] = {}
 
     def goal(self, service_level_today: float | None) -> float:
         """The service level this moment aims at, given the day's so far (if known)."""
@@ -87,10 +91,11 @@ class HeadroomGate(GatePolicy):
         self, agents: int, calls_per_hour: float, aht_seconds: float, goal: float | None = None
     ) -> float:
         """Smallest slack (idle agents − calls waiting) at which a call may carry an offer."""
-        goal = self.goal(None) if goal is None else goal
-        key = (agents, _bucket(calls_per_hour), _bucket(aht_seconds), round(goal * 100))
+        steps = round((self.goal(None) if goal is None else goal) * _GOAL_STEPS)
+        key = (agents, _bucket(calls_per_hour), _bucket(aht_seconds), steps)
         found = self._cache.get(key)
         if found is None:
+            goal = steps / _GOAL_STEPS
             found = self._cache[key] = self._reserve(agents, calls_per_hour, aht_seconds, goal)
         return found
 
@@ -99,15 +104,14 @@ class HeadroomGate(GatePolicy):
     ) -> float:
         """Largest share of calls that may carry an offer and keep ``goal`` (Erlang A)."""
         goal = self.goal(None) if goal is None else goal
-        if self._level(agents, calls_per_hour, aht_seconds + self.offer_seconds) >= goal:
+        if self._level(agents, calls_per_hour, aht_seconds, 1.0) >= goal:
             return 1.0
-        if self._level(agents, calls_per_hour, aht_seconds) < goal:
+        if self._level(agents, calls_per_hour, aht_seconds, 0.0) < goal:
             return 0.0
         low, high = 0.0, 1.0
         for _ in range(_BISECTIONS):
             middle = (low + high) / 2
-            extra = aht_seconds + middle * self.offer_seconds
-            if self._level(agents, calls_per_hour, extra) >= goal:
+            if self._level(agents, calls_per_hour, aht_seconds, middle) >= goal:
                 low = middle
             else:
                 high = middle
@@ -125,10 +129,15 @@ class HeadroomGate(GatePolicy):
             return self.budget_seconds
         return 0.0
 
-    def _level(self, agents: int, calls_per_hour: float, aht_seconds: float) -> float:
-        load = Load(calls_per_hour, aht_seconds)
-        metrics = erlang_a(load, agents, self.target.seconds, self.patience_seconds)
-        return metrics.service_level
+    def _level(self, agents: int, calls_per_hour: float, aht_seconds: float, share: float) -> float:
+        """Erlang A service level if ``share`` of calls carry an offer (cached like the reserve)."""
+        key = (agents, _bucket(calls_per_hour), _bucket(aht_seconds), share)
+        found = self._levels.get(key)
+        if found is None:
+            load = Load(calls_per_hour, aht_seconds + share * self.offer_seconds)
+            metrics = erlang_a(load, agents, self.target.seconds, self.patience_seconds)
+            found = self._levels[key] = metrics.service_level
+        return found
 
     def _reserve(
         self, agents: int, calls_per_hour: float, aht_seconds: float, goal: float
