@@ -84,15 +84,37 @@ def test_busy_queue_switches_to_serve_mode_and_back_after_the_hold(
     client: TestClient, tokens
 ) -> None:
     supervisor = tokens["supervisor"]
+    gate = {"kind": "threshold", "max_waiting": 2, "hold_seconds": 30}
+    assert client.put("/v1/gate", json=gate, headers=auth(supervisor)).status_code == 200
     assert _report(client, supervisor, 12, "2026-03-02T10:00:00+08:00") == "serve"
     response = decide(client, tokens["agent"], "C0000001")
     assert response.json()["mode"] == "serve"
     assert response.json()["offers"] == []
-    # calm again: the default 30 s hold keeps serving until the room has lasted
+    # calm again: the 30 s hold keeps serving until the room has lasted
     assert _report(client, supervisor, 0, "2026-03-02T10:00:05+08:00") == "serve"
     assert _report(client, supervisor, 0, "2026-03-02T10:00:40+08:00") == "sell"
     mode = client.get("/v1/queues/default/mode", headers=auth(tokens["agent"]))
     assert mode.json()["mode"] == "sell"
+
+
+def test_the_live_default_gate_is_erlang_a_and_a_long_queue_is_diverted(
+    client: TestClient, tokens
+) -> None:
+    gate = client.get("/v1/gate", headers=auth(tokens["supervisor"])).json()
+    assert gate["kind"] == "gated"
+    state = {
+        "calls_waiting": 9,
+        "agents_staffed": 20,
+        "agents_available": 0,
+        "longest_wait_seconds": 45.0,
+        "arrival_rate_per_hour": 500.0,
+        "aht_seconds": 180.0,
+        "at": "2026-03-02T10:00:00+08:00",
+    }
+    put = client.put("/v1/queues/default/state", json=state, headers=auth(tokens["supervisor"]))
+    assert put.json()["mode"] == "serve"
+    mode = client.get("/v1/queues/default/mode", headers=auth(tokens["agent"])).json()
+    assert (mode["mode"], mode["divert"]) == ("serve", True)
 
 
 def test_a_retried_screen_pop_with_the_same_call_id_returns_the_same_decision(

@@ -125,13 +125,15 @@ def test_a_gate_change_on_one_node_is_in_force_on_the_other(cluster) -> None:
     def mode_on_b() -> str:
         return str(_call(nodes[1], tokens["agent"], "POST", "/v1/decisions", body).json()["mode"])
 
-    assert mode_on_b() == "sell"  # one caller waiting is under the default threshold of 2
+    loose = {"kind": "threshold", "max_waiting": 2}
     tight = {"kind": "threshold", "max_waiting": 0}
     try:
+        assert _call(nodes[0], supervisor, "PUT", "/v1/gate", loose).status_code == 200
+        assert _eventually(lambda: mode_on_b() == "sell")  # one caller waiting, under 2
         assert _call(nodes[0], supervisor, "PUT", "/v1/gate", tight).status_code == 200
         assert _eventually(lambda: mode_on_b() == "serve")
     finally:
-        _call(nodes[0], supervisor, "PUT", "/v1/gate", {"kind": "threshold"})
+        _call(nodes[0], supervisor, "PUT", "/v1/gate", {})  # back to the default gate
         calm = {**state, "calls_waiting": 0, "agents_available": 3}
         _call(nodes[0], supervisor, "PUT", "/v1/queues/default/state", calm)
 

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 from servesell.cli import app
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    pass
 
 runner = CliRunner()
 BASE = ["erlang", "--calls-per-hour", "200", "--aht-seconds", "180", "--agents", "14"]
@@ -49,40 +49,3 @@ def test_unstable_erlang_c_is_a_clean_error() -> None:
     assert result.exit_code == 2
     assert "unstable" in result.output
     assert "Traceback" not in result.output
-
-
-def test_simulate_json_reports_the_supervisor_figures() -> None:
-    result = runner.invoke(
-        app,
-        ["simulate", "--calls-per-day", "3000", "--policy", "threshold:2", "--seed", "3", "--json"],
-    )
-    assert result.exit_code == 0, result.output
-    summary = json.loads(result.stdout)
-    for key in (
-        "service_level",
-        "asa_seconds",
-        "abandon_share",
-        "occupancy",
-        "offers",
-        "sales",
-        "revenue",
-    ):
-        assert key in summary
-    assert summary["policy"] == "threshold:2"
-
-
-def test_unknown_policy_is_a_clean_error() -> None:
-    result = runner.invoke(app, ["simulate", "--policy", "sometimes"])
-    assert result.exit_code == 2
-    assert "sometimes" in result.output
-
-
-def test_sweep_writes_the_frontier_csv_and_png(tmp_path: Path) -> None:
-    result = runner.invoke(
-        app, ["simulate", "--calls-per-day", "2000", "--sweep", "--out", str(tmp_path)]
-    )
-    assert result.exit_code == 0, result.output
-    lines = (tmp_path / "frontier.csv").read_text().splitlines()
-    assert lines[0].startswith("policy,hold_seconds,service_level,revenue")
-    assert len(lines) == 28
-    assert (tmp_path / "frontier.png").read_bytes()[:4] == b"\x89PNG"

@@ -4,8 +4,9 @@ import random
 
 import pytest
 
-from servesell.decide import ContactPolicy, FixedBudgetGate, Selection, why_not
+from servesell.decide import ContactPolicy, Selection, why_not
 from servesell.domain import Channel, Fate, Mode
+from servesell.queueing.gate import NeverGate
 from support.decide import context, customer, make_engine, offer
 
 
@@ -61,11 +62,24 @@ def test_low_value_per_second_goes_to_a_digital_channel() -> None:
 
 
 def test_serve_mode_shows_nothing_but_logs_every_candidate() -> None:
-    engine = make_engine([offer()], gate=FixedBudgetGate(0))
+    engine = make_engine([offer(channels=["in_call"])], gate=NeverGate())
     decision = engine.decide(customer(), context())
     assert decision.mode is Mode.SERVE
     assert decision.shown == ()
     assert decision.candidate("o1").reason == Selection.GATE_CLOSED
+
+
+def test_when_busy_an_offer_that_fits_a_digital_channel_goes_digital() -> None:
+    engine = make_engine([offer("o1"), offer("o2", channels=["in_call"])], gate=NeverGate())
+    decision = engine.decide(customer(), context())
+    assert decision.shown == ()
+    sent = decision.candidate("o1")
+    assert (sent.fate, sent.channel, sent.reason) == (
+        Fate.DIGITAL,
+        Channel.SMS,
+        Selection.DIGITAL_BUSY,
+    )
+    assert decision.candidate("o2").reason == Selection.GATE_CLOSED
 
 
 def test_exploration_logs_probabilities_that_sum_to_one() -> None:

@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from servesell.decide import ContactPolicy, FixedBudgetGate
+from servesell.decide import ContactPolicy
+from servesell.queueing.gate import AlwaysGate
 
 
 @pytest.mark.parametrize(
@@ -25,4 +26,4 @@ def test_invalid_policy_is_rejected(fields) -> None:
 
 def test_negative_gate_budget_is_rejected() -> None:
     with pytest.raises(ValueError, match="-5"):
-        FixedBudgetGate(-5)
+        AlwaysGate(budget_seconds=-5)

@@ -6,11 +6,12 @@ import datetime as dt
 
 import pytest
 
-from servesell.decide import Catalog, ContactPolicy, Engine, FixedBudgetGate
+from servesell.decide import Catalog, ContactPolicy, Engine
 from servesell.domain import CallContext, Customer
 from servesell.learn.adaptive import AdaptivePropensity
 from servesell.learn.associations import Associations
 from servesell.learn.features import FeatureSpace
+from servesell.queueing.gate import AlwaysGate
 from support.learning import SCHEMA, make_offer
 
 AT = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
@@ -71,7 +72,7 @@ def test_the_policy_switch_turns_the_association_into_a_context_weight(
         Catalog([offer], SCHEMA),
         policy=ContactPolicy(explore_share=0.0, association_weight=switch),
         model=model,
-        gate=FixedBudgetGate(600),
+        gate=AlwaysGate(budget_seconds=600),
     )
     decision = engine.decide(_customer("card"), CallContext(at=AT))
     candidate = decision.candidate("o1")

@@ -113,8 +113,9 @@ def test_estimates_from_the_real_engines_log_cover_the_greedy_policys_value(
     world: tuple[list[Customer], dict[str, Offer]],
 ) -> None:
     """ε-greedy logs written by the decision engine itself, evaluated for pure greedy."""
-    from servesell.decide import Catalog, ContactPolicy, Engine, FixedBudgetGate
+    from servesell.decide import Catalog, ContactPolicy, Engine
     from servesell.domain import Channel, OutcomeResult
+    from servesell.queueing.gate import AlwaysGate
 
     customers, offers = world
     schema, _ = bank_world()
@@ -126,7 +127,7 @@ def test_estimates_from_the_real_engines_log_cover_the_greedy_policys_value(
         engine = Engine(
             catalog,
             policy=ContactPolicy(explore_share=0.3, min_value_per_second=0.0),
-            gate=FixedBudgetGate(600),
+            gate=AlwaysGate(budget_seconds=600),
             seed=seed,
         )
         rng = random.Random(seed)

@@ -96,3 +96,26 @@ def test_gated_threshold_follows_staffing_and_arrival_rate() -> None:
     assert quiet == float("-inf")
     assert 0 <= peak < 80
     assert overload == float("inf")
+
+
+def test_waiting_callers_are_diverted_once_the_head_of_the_queue_misses_the_target(
+    gate: GatePolicy,
+) -> None:
+    late = state(4, 0).model_copy(update={"longest_wait_seconds": 25.0})
+    early = state(4, 0).model_copy(update={"longest_wait_seconds": 5.0})
+    assert gate.diverts(late)
+    assert not gate.diverts(early)
+    assert not gate.diverts(state(0, 3))
+    assert not gate.diverts(None)
+
+
+def test_the_gated_gate_sells_more_on_a_day_running_above_target() -> None:
+    busy = state(0, 1, rate=1400.0)
+    ahead = HeadroomGate().allowed_extra_seconds(
+        busy.model_copy(update={"service_level_today": 0.95})
+    )
+    behind = HeadroomGate().allowed_extra_seconds(
+        busy.model_copy(update={"service_level_today": 0.70})
+    )
+    assert ahead > 0
+    assert behind == 0

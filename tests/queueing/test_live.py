@@ -1,14 +1,9 @@
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pytest
 
-from servesell.domain import QueueState
-from servesell.queueing import HandleTimeEstimator, LiveQueue, RateEstimator
-
-T0 = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
+from servesell.queueing import HandleTimeEstimator, RateEstimator
 
 
 def test_rate_estimate_of_a_steady_poisson_stream_is_close_to_its_rate() -> None:
@@ -35,20 +30,3 @@ def test_handle_time_is_the_plain_mean_before_the_window_fills() -> None:
     for seconds in (100.0, 200.0, 300.0):
         handles.observe(seconds)
     assert handles.seconds == pytest.approx(200.0)
-
-
-def test_snapshot_keeps_what_the_feed_gave_and_fills_the_rest() -> None:
-    live = LiveQueue(prior_calls_per_hour=600, prior_aht_seconds=180)
-    given = QueueState(
-        at=T0, calls_waiting=1, agents_staffed=9, agents_available=0, aht_seconds=150.0
-    )
-    filled = live.snapshot(given)
-    assert filled.aht_seconds == 150.0
-    assert filled.arrival_rate_per_hour == pytest.approx(600)
-    live.call_arrived(T0)
-    assert (
-        live.snapshot(
-            given.model_copy(update={"arrival_rate_per_hour": 42.0})
-        ).arrival_rate_per_hour
-        == 42.0
-    )

@@ -1,4 +1,4 @@
-"""With cross-selling off and a stationary load the simulator reproduces Erlang C and A."""
+"""With selling off and a stationary load the simulator reproduces Erlang C and A."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 
 from servesell.queueing import Load, erlang_a, erlang_c
-from servesell.sim import Scenario, bank_scenario, simulate
-from servesell.sim.frontier import gate_for
+from servesell.sim import Scenario, World, bank_scenario, gate_for, play, simulate
 
 LOAD = Load(calls_per_hour=200, aht_seconds=180)
 
@@ -42,18 +41,18 @@ def test_simulator_matches_erlang_a(field: str) -> None:
     assert mean == pytest.approx(getattr(erlang_a(LOAD, 14, 20, 300), field), abs=half_width)
 
 
-def test_same_seed_same_run_and_other_seed_other_run() -> None:
-    scenario = bank_scenario(calls_per_day=4_000)
+def test_same_seed_same_run_and_other_seed_other_run(world: World) -> None:
+    scenario = bank_scenario(calls_per_day=1_500)
     gate = gate_for(scenario, "gated")
-    first = simulate(scenario, gate, seed=5)
-    assert simulate(scenario, gate, seed=5) == first
-    assert simulate(scenario, gate, seed=6) != first
+    first = play(scenario, world, gate, seed=5)
+    assert play(scenario, world, gate, seed=5) == first
+    assert play(scenario, world, gate, seed=6) != first
 
 
-def test_offers_add_handle_time_and_sales_come_from_offers() -> None:
-    scenario = bank_scenario(calls_per_day=4_000)
-    never = simulate(scenario, gate_for(scenario, "never"), seed=1)
-    always = simulate(scenario, gate_for(scenario, "always"), seed=1)
+def test_offers_add_handle_time_and_sales_come_from_offers(world: World) -> None:
+    scenario = bank_scenario(calls_per_day=1_500)
+    never = play(scenario, world, gate_for(scenario, "never"), seed=1)
+    always = play(scenario, world, gate_for(scenario, "always"), seed=1)
     assert never.offers == never.sales == 0
     assert never.revenue == 0
     assert 0 < always.sales < always.offers <= always.calls

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from servesell.decide import Catalog, ContactPolicy, Engine, FixedBudgetGate
+from servesell.decide import Catalog, ContactPolicy, Engine
 from servesell.domain import CallContext, Customer, Offer, ProfileSchema
+from servesell.queueing.gate import AlwaysGate
 
 NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
 
@@ -46,5 +47,5 @@ def context(**kw: Any) -> CallContext:
 
 def make_engine(offers: list[Offer], **kw: Any) -> Engine:
     kw.setdefault("policy", ContactPolicy(explore_share=0.0))
-    kw.setdefault("gate", FixedBudgetGate(600))
+    kw.setdefault("gate", AlwaysGate(budget_seconds=600))
     return Engine(Catalog(offers, SCHEMA), **kw)

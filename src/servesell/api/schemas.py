@@ -63,6 +63,7 @@ class QueueStateIn(Strict):
     longest_wait_seconds: float = Field(default=0.0, ge=0, le=86_400)
     arrival_rate_per_hour: float | None = Field(default=None, ge=0, le=10_000_000)
     aht_seconds: float | None = Field(default=None, gt=0, le=86_400)
+    service_level_today: float | None = Field(default=None, ge=0, le=1)
     at: AwareDatetime | None = None
 
 

@@ -20,6 +20,7 @@ from servesell.cli import (  # noqa: F401  (registers the commands)
     rules,
     score,
     serve,
+    simulate,
     tag,
 )
 from servesell.cli.app import app

@@ -5,7 +5,6 @@ from servesell.decide.channel import follow_up_channel
 from servesell.decide.control import control_draw, in_control_group
 from servesell.decide.engine import Engine
 from servesell.decide.explain import explain, explain_candidate, why_not
-from servesell.decide.gate import FixedBudgetGate
 from servesell.decide.policy import Caps, ContactPolicy
 from servesell.decide.prior import PriorPropensity
 from servesell.decide.reasons import Selection, Suppression, describe
@@ -17,7 +16,6 @@ __all__ = [
     "CompiledOffer",
     "ContactPolicy",
     "Engine",
-    "FixedBudgetGate",
     "PriorPropensity",
     "Selection",
     "Suppression",

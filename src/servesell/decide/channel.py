@@ -25,6 +25,7 @@ from servesell.domain.offer import DIGITAL_TAKE_UP_SHARE, Channel
 from servesell.domain.ports import ChannelModel
 
 if TYPE_CHECKING:
+    from servesell.decide.catalog import CompiledOffer
     from servesell.domain.center import CallContext
     from servesell.domain.customer import Customer
     from servesell.domain.decision import Scores
@@ -161,3 +162,23 @@ def net_options(
             p = scores.propensity * DIGITAL_TAKE_UP_SHARE.get(channel, 1.0)
         out[channel] = scores.at(p, prices.cost(channel, offer, talk_second))
     return out
+
+
+def busy_to_digital(
+    customer: Customer,
+    in_call: list[CompiledOffer],
+    digital: list[tuple[CompiledOffer, Channel, str]],
+) -> list[CompiledOffer]:
+    """Busy: in-call offers that reach the customer digitally go there; the rest stay.
+
+    "Busy: keep answering" need not drop the offer: it goes as a message (seeds/000:
+    push to digital what phone time cannot carry). What stays is not selected (serve mode).
+    """
+    kept = []
+    for compiled in in_call:
+        channel = follow_up_channel(compiled.offer, customer)
+        if channel is None:
+            kept.append(compiled)
+        else:
+            digital.append((compiled, channel, Selection.DIGITAL_BUSY))
+    return kept

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING
 from servesell.decide.arbitrate import Contender, Sampler, arbitrate
 from servesell.decide.channel import (
     ChannelPrices,
+    busy_to_digital,
     choose_by_net_value,
     choose_channel,
     net_options,
 )
 from servesell.decide.control import in_control_group
-from servesell.decide.gate import FixedBudgetGate
 from servesell.decide.policy import (
     ContactPolicy,
     channel_remaining,
@@ -38,6 +38,7 @@ from servesell.decide.reasons import Selection, Suppression
 from servesell.domain.decision import Candidate, Decision, Fate, Mode, Scores
 from servesell.domain.offer import Channel
 from servesell.domain.ports import Affinity, PricedGate
+from servesell.queueing.gate import AlwaysGate
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -49,6 +50,9 @@ if TYPE_CHECKING:
     from servesell.domain.history import Contact
     from servesell.domain.ports import LoadGate, PropensityModel
     from servesell.domain.queue import QueueState
+
+OPEN_BUDGET_SECONDS = 600.0
+"""The budget of the engine's gate when none is given: always open (tests, the demo)."""
 
 _FATE_ORDER = {Fate.SHOWN: 0, Fate.DIGITAL: 1, Fate.NOT_SELECTED: 2, Fate.SUPPRESSED: 3}
 
@@ -100,7 +104,7 @@ class Engine:
         self.prices = prices or ChannelPrices()
         self.policy = policy or ContactPolicy()
         self.model: PropensityModel = model or PriorPropensity()
-        self.gate: LoadGate = gate or FixedBudgetGate()
+        self.gate: LoadGate = gate or AlwaysGate(budget_seconds=OPEN_BUDGET_SECONDS)
         self.tz = tz
         self.name = name
         self.rng = random.Random(seed)
@@ -199,6 +203,8 @@ class Engine:
                 in_call.append(compiled)
             else:
                 digital.append((compiled, channel, reason))
+        if budget <= 0:
+            in_call = busy_to_digital(work.customer, in_call, digital)
         shown, explored = self._arbitrate_in_call(work, in_call, budget)
         self._route_digital(work, digital, work.contacts_left - shown)
         return explored

@@ -38,6 +38,7 @@ class Selection(StrEnum):
     EXPLORED = "explored"
     DIGITAL_VALUE = "digital_better_value"
     DIGITAL_ONLY = "digital_only_offer"
+    DIGITAL_BUSY = "digital_when_busy"
     OUTRANKED = "outranked"
     OVER_BUDGET = "over_time_budget"
     GATE_CLOSED = "serve_mode"
@@ -68,6 +69,7 @@ DESCRIPTIONS: dict[str, str] = {
     Selection.EXPLORED: "chosen by exploration (random share of decisions)",
     Selection.DIGITAL_VALUE: "expected value per second of talk below the in-call threshold",
     Selection.DIGITAL_ONLY: "offer is made through digital channels only",
+    Selection.DIGITAL_BUSY: "the center is busy (serve mode): sent by a digital channel instead",
     Selection.OUTRANKED: "another offer had higher priority",
     Selection.OVER_BUDGET: "its extra talk time exceeds what the queue can afford now",
     Selection.GATE_CLOSED: "the center is busy (serve mode): no offers in calls",

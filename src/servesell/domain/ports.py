@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
     from servesell.domain.center import CallContext
     from servesell.domain.customer import Customer
+    from servesell.domain.decision import Mode
     from servesell.domain.offer import Channel, Offer
     from servesell.domain.queue import QueueState
 
@@ -34,10 +35,33 @@ class PropensityModel(Protocol):
 
 @runtime_checkable
 class LoadGate(Protocol):
-    """Decides how many extra seconds of talk the queue can afford right now."""
+    """Decides how many extra seconds of talk the queue can afford right now.
+
+    Besides the engine's question, a gate states its mode, its name as a spec, whether
+    waiting callers should be diverted, and can forget its hysteresis: what the
+    simulator and the queue-mode endpoint read (``servesell.queueing.gate`` implements it).
+    """
+
+    @property
+    def mode(self) -> Mode:
+        """``sell`` while the gate is open, else ``serve``."""
+        ...
+
+    @property
+    def spec(self) -> str:
+        """The policy as a spec string (``never``, ``threshold:3``, ``gated``...)."""
+        ...
 
     def allowed_extra_seconds(self, queue_state: QueueState | None) -> float:
         """Seconds of offer talk this call may add; 0 means serve only."""
+        ...
+
+    def diverts(self, queue_state: QueueState | None) -> bool:
+        """Whether the ACD should offer waiting callers self-service or a callback now."""
+        ...
+
+    def reset(self) -> None:
+        """Forget the mode and hysteresis (the start of a simulation run)."""
         ...
 
 

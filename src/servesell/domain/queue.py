@@ -12,6 +12,8 @@ class QueueState(BaseModel):
 
     ``arrival_rate_per_hour`` and ``aht_seconds`` are optional: when the feed does not
     give them, the live-queue estimator fills them from recent calls.
+    ``service_level_today`` is the ACD's running service level of the day, which the
+    ``gated`` gate steers towards the target.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -25,6 +27,8 @@ class QueueState(BaseModel):
     longest_wait_seconds: float = Field(default=0.0, ge=0)
     arrival_rate_per_hour: float | None = Field(default=None, ge=0)
     aht_seconds: float | None = Field(default=None, gt=0)
+    service_level_today: float | None = Field(default=None, ge=0, le=1)
+    """Share of today's calls answered within the target so far (abandoners fail), if known."""
 
     @model_validator(mode="after")
     def _consistent(self) -> QueueState:

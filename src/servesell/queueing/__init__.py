@@ -17,7 +17,6 @@ from servesell.queueing.gate import (
     ThresholdGate,
     make_gate,
 )
-from servesell.queueing.live import LiveQueue
 from servesell.queueing.load import Load, Target
 from servesell.queueing.metrics import QueueMetrics
 from servesell.queueing.settings import GateSettings
@@ -31,7 +30,6 @@ __all__ = [
     "GateVerdict",
     "HandleTimeEstimator",
     "HeadroomGate",
-    "LiveQueue",
     "Load",
     "NeverGate",
     "QueueMetrics",

@@ -90,12 +90,24 @@ def queue_distribution(
     The first array is the chance of an immediate answer by each state found; the
     float is the chance of waiting and still being answered (the rest abandon).
     """
+    immediate, by_wait = queue_distribution_by_wait(load, agents, patience_seconds)
+    return immediate, float(by_wait.sum())
+
+
+def queue_distribution_by_wait(
+    load: Load, agents: int, patience_seconds: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """As :func:`queue_distribution`, the waiting callers split by how many were ahead.
+
+    The second array's ``j``-th entry is the chance of finding ``j`` callers waiting
+    and still being answered.
+    """
     require_agents(agents)
     require_patience(patience_seconds)
     erlangs = load.erlangs
     x = np.arange(agents + 1, dtype=float)
     if erlangs == 0:
-        return np.eye(1, agents)[0], 0.0
+        return np.eye(1, agents)[0], np.zeros(1)
     log_low = gammaln(agents + 1.0) - gammaln(x + 1.0) - (agents - x) * math.log(erlangs)
     lam, drain = load.arrivals_per_second, agents / load.aht_seconds
     theta = 1.0 / patience_seconds
@@ -103,5 +115,5 @@ def queue_distribution(
     log_norm = float(logsumexp(np.concatenate((log_low[:-1], log_terms))))
     queued = np.exp(log_terms - log_norm)
     ahead = np.arange(queued.size, dtype=float)
-    answered = float(queued @ (drain / (drain + (ahead + 1.0) * theta)))
+    answered = queued * (drain / (drain + (ahead + 1.0) * theta))
     return np.exp(log_low[:-1] - log_norm), answered

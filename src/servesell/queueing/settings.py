@@ -21,20 +21,22 @@ GateKind = Literal["threshold", "gated", "always", "never"]
 class GateSettings(BaseModel):
     """Which gate, and its knobs.
 
-    ``threshold`` sells while at most ``max_waiting`` calls wait; ``gated`` computes that
-    room from Erlang A for the current staffing and arrival rate against the service
-    target; ``always`` / ``never`` are the two ends. ``hold_seconds`` is the hysteresis
-    (sell again only after that long with room). With no queue feed at all the gate sells
-    when ``sell_when_unknown`` (a center that has not connected its ACD yet), else serves.
+    ``gated`` (the default) computes the room from Erlang A for the current staffing and
+    arrival rate against the service target (``docs/simulation.md`` compares it with
+    static thresholds on held-out days); ``threshold`` sells while at most
+    ``max_waiting`` calls wait; ``always`` / ``never`` are the two ends. ``hold_seconds``
+    is the hysteresis (sell again only after that long with room). With no queue feed at
+    all the gate sells when ``sell_when_unknown`` (a center that has not connected its ACD
+    yet), else serves.
     ``default_aht_seconds`` is used by ``gated`` until handle times are reported.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    kind: GateKind = "threshold"
+    kind: GateKind = "gated"
     max_waiting: int = Field(default=2, ge=0, le=10_000)
     budget_seconds: float = Field(default=300.0, ge=0, le=3600)
-    hold_seconds: float = Field(default=30.0, ge=0, le=3600)
+    hold_seconds: float = Field(default=0.0, ge=0, le=3600)
     sell_when_unknown: bool = True
     target_level: float = Field(default=0.8, gt=0, lt=1)
     target_seconds: float = Field(default=20.0, ge=0, le=3600)

@@ -26,12 +26,18 @@ LOAD_CACHE_SECONDS = 5.0
 
 @dataclass(frozen=True, slots=True)
 class QueueMode:
-    """A queue's mode, the offer seconds a call may add, and the state it was judged on."""
+    """A queue's mode, the offer seconds a call may add, and the state it was judged on.
+
+    ``divert`` tells the ACD to offer waiting callers self-service or a callback now
+    (the gate's :meth:`~servesell.domain.LoadGate.diverts`: callers are waiting and the
+    longest has waited past the target's seconds).
+    """
 
     queue: str
     mode: Mode
     allowed_extra_seconds: float
     state: QueueState | None
+    divert: bool = False
 
     @property
     def occupancy(self) -> float | None:
@@ -63,7 +69,8 @@ class LoadCache:
 def judge(gate: LoadGate, queue: str, state: QueueState | None) -> QueueMode:
     """Serve or sell for ``queue`` on ``state``, as ``gate`` decides."""
     seconds = gate.allowed_extra_seconds(state)
-    return QueueMode(queue, Mode.SELL if seconds > 0 else Mode.SERVE, seconds, state)
+    mode = Mode.SELL if seconds > 0 else Mode.SERVE
+    return QueueMode(queue, mode, seconds, state, divert=gate.diverts(state))
 
 
 def live_state(

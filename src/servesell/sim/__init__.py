@@ -1,25 +1,38 @@
-"""A discrete-event simulator of an inbound contact center, with the load gate in the loop."""
+"""The digital twin of the hotline: a discrete-event center with the real engine in the loop."""
 
 from servesell.sim.arrivals import Calls, draw_calls
-from servesell.sim.bank import BANK_OFFERS, bank_scenario
-from servesell.sim.engine import simulate
-from servesell.sim.frontier import FrontierPoint, sweep
+from servesell.sim.bank import bank_scenario
+from servesell.sim.compare import Cell, Comparison, choose_static, compare_cell
+from servesell.sim.engine import Seller, simulate
+from servesell.sim.frontier import FrontierPoint, gate_for, play, sweep
+from servesell.sim.plan import LOADS, ScenarioSpec
 from servesell.sim.results import IntervalStats, SimResult
-from servesell.sim.scenario import CrossSell, OfferSpec, Scenario
+from servesell.sim.scenario import Scenario
 from servesell.sim.shifts import cover_with_shifts, required_agents
+from servesell.sim.twin import DayCatalog, FrozenScores, TwinSeller, World
 
 __all__ = [
-    "BANK_OFFERS",
+    "LOADS",
     "Calls",
-    "CrossSell",
+    "Cell",
+    "Comparison",
+    "DayCatalog",
     "FrontierPoint",
+    "FrozenScores",
     "IntervalStats",
-    "OfferSpec",
     "Scenario",
+    "ScenarioSpec",
+    "Seller",
     "SimResult",
+    "TwinSeller",
+    "World",
     "bank_scenario",
+    "choose_static",
+    "compare_cell",
     "cover_with_shifts",
     "draw_calls",
+    "gate_for",
+    "play",
     "required_agents",
     "simulate",
     "sweep",

@@ -1,10 +1,11 @@
-"""Who calls when and for how long: all of a run's randomness, drawn up front with numpy.
+"""Who calls when, why and for how long: all of a run's randomness, drawn up front with numpy.
 
 Arrivals are a non-homogeneous Poisson process with a piecewise-constant rate (a
-Poisson count per interval, uniform times within it); handle times lognormal; patience
-exponential; each call's best eligible offer and the caller's latent propensity to
-accept it. Drawing everything before the event loop keeps the loop tight and makes a
-run a pure function of ``(scenario, seed)``.
+Poisson count per interval, uniform times within it); handle times lognormal (Brown et
+al. 2005) or exponential; patience exponential; each call's customer (uniform over the
+population), its reason (the scenario's mix) and the uniforms that decide the caller's
+answers (accepting an offer, a message, a diversion). Drawing everything before the
+event loop keeps the loop tight and makes a run a pure function of ``(scenario, seed)``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from servesell.sim.scenario import CrossSell, Scenario
+from servesell.sim.scenario import Scenario
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,17 +24,18 @@ class Calls:
     arrival: np.ndarray
     handle: np.ndarray
     patience: np.ndarray
-    offer: np.ndarray
-    """Index of the call's best eligible offer, -1 when none."""
-    accepts: np.ndarray
-    """Whether the caller would say yes if offered (drawn from the latent propensity)."""
-    propensity: np.ndarray
+    customer: np.ndarray
+    """Index of the caller in the population."""
+    reason: np.ndarray
+    """Index of the call reason in the scenario's mix."""
+    answers: np.ndarray
+    """Three uniforms per call: the in-call answer, the message's, taking a diversion."""
 
     def __len__(self) -> int:
         return int(self.arrival.size)
 
 
-def draw_calls(scenario: Scenario, *, seed: int) -> Calls:
+def draw_calls(scenario: Scenario, *, seed: int, customers: int = 1) -> Calls:
     """Every call of ``scenario`` over all its days; the same seed gives the same calls."""
     rng = np.random.default_rng(seed)
     arrival = poisson_arrivals(rng, scenario)
@@ -47,9 +49,10 @@ def draw_calls(scenario: Scenario, *, seed: int) -> Calls:
         patience = np.full(n, np.inf)
     else:
         patience = rng.exponential(scenario.patience_seconds, size=n)
-    offer, propensity = _offers(rng, scenario.cross_sell, n)
-    accepts = rng.random(n) < propensity
-    return Calls(arrival, handle, patience, offer, accepts, propensity)
+    who = rng.integers(0, max(customers, 1), size=n)
+    shares = np.array([share for _, share in scenario.reasons])
+    why = rng.choice(shares.size, size=n, p=shares / shares.sum())
+    return Calls(arrival, handle, patience, who, why, rng.random((n, 3)))
 
 
 def poisson_arrivals(rng: np.random.Generator, scenario: Scenario) -> np.ndarray:
@@ -59,18 +62,3 @@ def poisson_arrivals(rng: np.random.Generator, scenario: Scenario) -> np.ndarray
     counts = rng.poisson(rates * width / 3600.0)
     starts = np.repeat(np.arange(rates.size) * width, counts)
     return np.sort(starts + rng.uniform(0.0, width, size=starts.size))
-
-
-def _offers(
-    rng: np.random.Generator, cross_sell: CrossSell | None, n: int
-) -> tuple[np.ndarray, np.ndarray]:
-    if cross_sell is None or not cross_sell.offers:
-        return np.full(n, -1, dtype=np.int64), np.zeros(n)
-    shares = np.array([o.share for o in cross_sell.offers] + [0.0])
-    shares[-1] = max(0.0, 1.0 - shares[:-1].sum())
-    drawn = rng.choice(shares.size, size=n, p=shares / shares.sum())
-    offer = np.where(drawn == shares.size - 1, -1, drawn)
-    means = np.array([o.acceptance for o in cross_sell.offers] + [0.5])[drawn]
-    k = cross_sell.concentration
-    propensity = np.where(offer >= 0, rng.beta(means * k, (1.0 - means) * k), 0.0)
-    return offer.astype(np.int64), propensity

@@ -1,25 +1,40 @@
-"""Run every gate policy on one scenario: the revenue-versus-service-level frontier.
+"""Run gate policies through the twin on one scenario: the revenue-versus-service-level frontier.
 
 Static thresholds are swept over several values of N and of hysteresis hold, so the
-model-based gate is compared with the best static choice a supervisor could have made
-with hindsight.
+model-based gate is compared with the static choices a supervisor could have made.
+Every gate is built from :class:`~servesell.queueing.GateSettings`, as the live
+service builds it, with the scenario's target and patience.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from servesell.queueing.gate import GatePolicy, make_gate
-from servesell.queueing.gate.base import DEFAULT_PATIENCE_SECONDS
+from servesell.queueing.settings import GateSettings
+from servesell.sim.arrivals import draw_calls
 from servesell.sim.engine import simulate
-from servesell.sim.results import SimResult
-from servesell.sim.scenario import Scenario
+from servesell.sim.twin import TwinSeller
+
+if TYPE_CHECKING:
+    from servesell.queueing.gate import GatePolicy
+    from servesell.sim.results import SimResult
+    from servesell.sim.scenario import Scenario
+    from servesell.sim.twin import World
+
+STATIC_POLICIES: tuple[tuple[str, float], ...] = tuple(
+    (f"threshold:{n}", hold) for n in (0, 1, 2, 3, 5) for hold in (0.0, 60.0, 180.0)
+)
+"""``(spec, hold_seconds)`` of the static thresholds a sweep tries."""
+
+LIVE_HOLD_SECONDS = GateSettings().hold_seconds
+"""The hysteresis hold of the live default gate (``gated`` runs with it)."""
 
 DEFAULT_POLICIES: tuple[tuple[str, float], ...] = (
     ("never", 0.0),
     ("always", 0.0),
-    *((f"threshold:{n}", hold) for n in (0, 1, 2, 3, 5, 8) for hold in (0.0, 60.0, 120.0, 180.0)),
-    ("gated", 0.0),
+    *STATIC_POLICIES,
+    ("gated", LIVE_HOLD_SECONDS),
 )
 """``(spec, hold_seconds)`` of the policies a sweep runs."""
 
@@ -30,8 +45,10 @@ class FrontierPoint:
 
     policy: str
     hold_seconds: float
+    calls: int
     service_level: float
     revenue: float
+    digital_revenue: float
     offers: int
     sales: int
     abandon_share: float
@@ -45,8 +62,10 @@ class FrontierPoint:
         return cls(
             policy=result.policy,
             hold_seconds=hold_seconds,
+            calls=result.calls,
             service_level=result.service_level,
             revenue=result.revenue,
+            digital_revenue=result.digital_revenue,
             offers=result.offers,
             sales=result.sales,
             abandon_share=result.abandon_share,
@@ -56,25 +75,41 @@ class FrontierPoint:
         )
 
 
-def gate_for(scenario: Scenario, spec: str, *, hold_seconds: float = 0.0) -> GatePolicy:
-    """The gate ``spec`` configured for ``scenario``'s target, patience and offers."""
-    return make_gate(
-        spec,
-        hold_seconds=hold_seconds,
-        target=scenario.target,
-        patience_seconds=scenario.patience_seconds or DEFAULT_PATIENCE_SECONDS,
-        offer_seconds=mean_offer_seconds(scenario),
+def gate_for(scenario: Scenario, spec: str, *, hold_seconds: float | None = None) -> GatePolicy:
+    """The gate ``spec`` as the live service builds it, with ``scenario``'s target and patience.
+
+    ``hold_seconds`` ``None`` keeps the live settings' default hysteresis hold.
+    """
+    name, _, argument = spec.partition(":")
+    if name == "threshold" and not argument.isdigit():
+        raise ValueError(f"threshold needs calls waiting, e.g. threshold:3, got {spec!r}")
+    if name not in ("never", "always", "gated", "threshold") or (argument and name != "threshold"):
+        raise ValueError(f"unknown gate policy {spec!r} (known: always, gated, never, threshold:N)")
+    hold = GateSettings().hold_seconds if hold_seconds is None else hold_seconds
+    settings = GateSettings.model_validate(
+        {
+            "kind": name,
+            "max_waiting": int(argument) if argument else 0,
+            "hold_seconds": hold,
+            "target_level": scenario.target.level,
+            "target_seconds": scenario.target.seconds,
+            "patience_seconds": scenario.patience_seconds or 300.0,
+        }
     )
+    return settings.build()
 
 
-def mean_offer_seconds(scenario: Scenario) -> float:
-    """Extra seconds per call if every call carried its best eligible offer."""
-    offers = scenario.cross_sell.offers if scenario.cross_sell else ()
-    return sum(o.share * o.extra_seconds for o in offers) or 60.0
+def play(scenario: Scenario, world: World, gate: GatePolicy, *, seed: int) -> SimResult:
+    """One run of ``scenario`` through the twin with ``gate``; the same seed, the same run."""
+    calls = draw_calls(scenario, seed=seed, customers=len(world.customers))
+    reasons = [name for name, _ in scenario.reasons]
+    seller = TwinSeller(world, gate, calls, seed=seed, reasons=reasons)
+    return simulate(scenario, gate, seed=seed, seller=seller, calls=calls)
 
 
 def sweep(
     scenario: Scenario,
+    world: World,
     *,
     seed: int,
     policies: tuple[tuple[str, float], ...] = DEFAULT_POLICIES,
@@ -82,7 +117,7 @@ def sweep(
     """Simulate ``scenario`` under each policy with the same calls (same seed)."""
     return [
         FrontierPoint.of(
-            simulate(scenario, gate_for(scenario, spec, hold_seconds=hold), seed=seed),
+            play(scenario, world, gate_for(scenario, spec, hold_seconds=hold), seed=seed),
             hold,
             scenario.target.level,
         )

@@ -1,10 +1,12 @@
 """What a simulation run measured: the supervisor's figures, over the run and per interval.
 
 One definition per figure (DESIGN.md, VICIdial's lesson): ``service_level`` is calls
-answered within the target over all offered calls (abandoners fail);
-``asa_seconds`` the mean wait over all offered calls (an abandoner's wait is the time
-until they hung up), the same definition as the Erlang A formulas;
-``occupancy`` handled seconds over staffed agent-seconds; ``revenue`` the value of sales.
+answered within the target over all calls offered to agents (abandoners fail; callers
+who took self-service or a callback when the gate diverted were not offered to agents
+and are counted in ``diverted``); ``asa_seconds`` the mean wait over the same calls (an
+abandoner's wait is the time until they hung up), the same definition as the Erlang A
+formulas; ``occupancy`` handled seconds over staffed agent-seconds; ``revenue`` the
+value of in-call sales and ``digital_revenue`` that of messages sent instead.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ class SimResult:
     sales: int
     revenue: float
     mode_switches: int
+    diverted: int = 0
+    digital_revenue: float = 0.0
     intervals: tuple[IntervalStats, ...] = ()
 
     def summary(self) -> dict[str, float | int | str]:
@@ -63,9 +67,10 @@ def measure(
 ) -> SimResult:
     """Turn per-call outcomes into a :class:`SimResult`."""
     t = tallies
-    calls = int(t.wait.size)
+    queued = ~t.diverted
+    calls = int(queued.sum())
     on_time = t.answered & (t.wait <= target_seconds)
-    sold = t.offered & t.accepts
+    sold = t.sold
     slot = (t.arrival // interval_seconds).astype(np.int64)
     staffed = float(np.sum(agents)) * interval_seconds
     return SimResult(
@@ -74,13 +79,15 @@ def measure(
         answered=int(t.answered.sum()),
         abandoned=int(calls - t.answered.sum()),
         service_level=_share(int(on_time.sum()), calls),
-        asa_seconds=float(t.wait.mean()) if calls else 0.0,
+        asa_seconds=float(t.wait[queued].mean()) if calls else 0.0,
         abandon_share=_share(int(calls - t.answered.sum()), calls),
         occupancy=t.busy_seconds / staffed if staffed else 0.0,
         offers=int(t.offered.sum()),
         sales=int(sold.sum()),
-        revenue=float(t.value[sold].sum()),
+        revenue=float(t.revenue.sum()),
         mode_switches=t.mode_switches,
+        diverted=int(t.diverted.sum()),
+        digital_revenue=t.digital_revenue,
         intervals=_intervals(
             slot, on_time=on_time, t=t, sold=sold, agents=agents, width=interval_seconds
         ),
@@ -94,10 +101,12 @@ class Tallies:
     arrival: np.ndarray
     wait: np.ndarray
     answered: np.ndarray
+    diverted: np.ndarray
     offered: np.ndarray
-    accepts: np.ndarray
-    value: np.ndarray
+    sold: np.ndarray
+    revenue: np.ndarray
     busy_seconds: float
+    digital_revenue: float
     mode_switches: int
 
 
@@ -116,9 +125,9 @@ def _intervals(
     def per(weights: np.ndarray | None = None) -> np.ndarray:
         return np.bincount(slot, weights=weights, minlength=size)
 
-    calls, in_time = per(), per(on_time.astype(float))
+    calls, in_time = per((~t.diverted).astype(float)), per(on_time.astype(float))
     offers, sales = per(t.offered.astype(float)), per(sold.astype(float))
-    abandoned, revenue = per((~t.answered).astype(float)), per(np.where(sold, t.value, 0.0))
+    abandoned, revenue = per((~t.answered & ~t.diverted).astype(float)), per(t.revenue)
     return tuple(
         IntervalStats(
             start_seconds=k * width,

@@ -1,8 +1,8 @@
-"""What a simulation run is made of: the day's load, the staffing, callers and cross-selling.
+"""What a simulation run is made of: the day's load, the staffing, the callers.
 
-All frozen and validated. The simulator knows nothing of the synthetic bank: a
-cross-sell is just, per offer, the talk it adds, what a sale is worth, the mean
-acceptance and how often it is a call's best eligible offer.
+All frozen and validated. What is sold, to whom, and whether they say yes is not
+here: the twin (:mod:`servesell.sim.twin`) asks the production decision engine and
+the synthetic customers' latent propensities.
 """
 
 from __future__ import annotations
@@ -12,40 +12,6 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from servesell.queueing.load import Target
-
-
-@dataclass(frozen=True, slots=True)
-class OfferSpec:
-    """One offer as the simulator sees it.
-
-    ``share`` is the probability that this offer is a call's best eligible one;
-    ``acceptance`` the mean of the callers' latent acceptance propensities.
-    """
-
-    id: str
-    extra_seconds: float
-    value: float
-    acceptance: float
-    share: float
-
-    def __post_init__(self) -> None:
-        _check(self.extra_seconds > 0, f"offer {self.id}: extra_seconds", self.extra_seconds)
-        _check(self.value >= 0, f"offer {self.id}: value", self.value)
-        _check(0 < self.acceptance < 1, f"offer {self.id}: acceptance", self.acceptance)
-        _check(0 <= self.share <= 1, f"offer {self.id}: share", self.share)
-
-
-@dataclass(frozen=True, slots=True)
-class CrossSell:
-    """The offers calls may carry; callers' propensities are Beta with ``concentration``."""
-
-    offers: tuple[OfferSpec, ...]
-    concentration: float = 8.0
-
-    def __post_init__(self) -> None:
-        total = sum(o.share for o in self.offers)
-        _check(total <= 1 + 1e-9, "offer shares must sum to at most 1; sum", total)
-        _check(self.concentration > 0, "concentration", self.concentration)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +33,12 @@ class Scenario:
     aht_median_seconds: float = 119.0
     handle_times: Literal["lognormal", "exponential"] = "lognormal"
     patience_seconds: float | None = 300.0
-    cross_sell: CrossSell | None = None
     target: Target = field(default_factory=Target)
+    reasons: tuple[tuple[str, float], ...] = (("other", 1.0),)
+    """Call reasons and their shares of calls."""
+    divert_take_up: float = 0.0
+    """Share of waiting callers who take self-service or a callback when the gate diverts."""
+    name: str = "custom"
 
     def __post_init__(self) -> None:
         _check(len(self.calls_per_hour) > 0, "number of intervals", len(self.calls_per_hour))
@@ -82,13 +52,10 @@ class Scenario:
             "aht median must be in (0, mean]; median",
             self.aht_median_seconds,
         )
+        _check(0 <= self.divert_take_up <= 1, "divert_take_up", self.divert_take_up)
+        _check(bool(self.reasons) and min(s for _, s in self.reasons) >= 0, "reasons", 0.0)
         if self.patience_seconds is not None:
             _check(self.patience_seconds > 0, "patience_seconds", self.patience_seconds)
-
-    @property
-    def day_seconds(self) -> float:
-        """Length of one simulated day."""
-        return self.interval_seconds * len(self.calls_per_hour)
 
     @property
     def lognormal(self) -> tuple[float, float]:

@@ -26,3 +26,12 @@ def bank_catalog_path() -> Path:
 def bank_templates_path() -> Path:
     """Path of the bank demo's follow-up message templates YAML."""
     return Path(str(DATA / "bank_templates.yaml"))
+
+
+SCENARIOS = ("bank", "telecom", "brand400")
+"""The simulation scenarios shipped with the package (``servesell simulate --scenario``)."""
+
+
+def scenario_path(name: str) -> Path:
+    """Path of the shipped scenario YAML ``name`` (one of :data:`SCENARIOS`)."""
+    return Path(str(DATA / "scenarios" / f"{name}.yaml"))

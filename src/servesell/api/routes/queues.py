@@ -53,7 +53,10 @@ def put_queue_state(
 
 @router.get("/queues/{queue}/mode")
 def get_mode(queue: QueueName, conn: ConnDep, desk: DeskDep, user: AgentDep) -> QueueMode:
-    """Serve or sell, and how many extra seconds of offer talk a call may add now."""
+    """Serve or sell, how many extra seconds of offer talk a call may add, and divert or not.
+
+    ``divert: true`` asks the ACD to offer waiting callers self-service or a callback.
+    """
     return desk.mode(conn, queue, at=dt.datetime.now(dt.UTC))
 
 

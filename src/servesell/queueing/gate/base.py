@@ -142,6 +142,19 @@ class GatePolicy(ABC):
         ]
         return max(0.0, (waits[1] - waits[0]) / step)
 
+    def diverts(self, queue_state: QueueState | None) -> bool:
+        """Whether waiting callers should be offered self-service or a callback now.
+
+        Divert when callers are waiting and the longest of them has already waited
+        past the target's seconds: the head of the queue misses the target whatever
+        happens next, so the ACD offers the IVR's self-service menu or a callback
+        ("busy: divert to self-service", seeds/004). Unknown state: no.
+        """
+        state = queue_state
+        if state is None or state.calls_waiting == 0:
+            return False
+        return state.longest_wait_seconds >= self.target.seconds
+
     def reset(self) -> None:
         """Forget the mode and hysteresis (start of a new simulation run)."""
         self._mode = Mode.SERVE

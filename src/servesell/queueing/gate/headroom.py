@@ -13,13 +13,20 @@ it afresh from the queue state:
    Erlang A queue, calls answered with slack of at least ``r`` are no more than the
    share ``s``: offers go to the calls answered in the least congested moments, where
    their extra seconds cost least;
-3. the gate is open for a call answered with ``agents_available - calls_waiting >= r``.
+3. the gate is open for a call answered with ``agents_available - calls_waiting >= r``;
+   when the share exceeds the calls answered at once, ``r`` goes below 0 (sell with a
+   few callers waiting, as far as the Erlang A share allows).
 
-The default ``margin`` of -0.25 aims each moment at 55% when the day's target is 80%:
-the target is a daily average, quiet hours run near 100%, and aiming every half hour
-at the full target leaves most of the day's room unsold (see ``docs/queueing.md``).
+The target is a daily average: quiet hours run near 100% and aiming every moment at
+the full target leaves most of the day's room unsold. When the ACD reports the day's
+service level so far (``QueueState.service_level_today``) the gate steers it: each
+moment aims at ``aim + margin − gain × (today − aim)`` with ``aim`` the target plus
+``buffer`` (a day running above target sells more, one below sells less); otherwise
+each moment aims at the target plus ``margin`` (-0.25: 55% for an 80% target; see
+``docs/queueing.md`` and ``docs/simulation.md``).
 
-Results are cached per (agents, rate, handle time) rounded to 5%, so the
+Results are cached per (agents, rate, handle time) rounded to 5% and the aim rounded to
+2.5%, and the Erlang A levels behind them per (agents, rate, handle time, share), so the
 gate costs a dictionary look-up per call.
 """
 
@@ -31,11 +38,15 @@ from typing import Any
 import numpy as np
 
 from servesell.domain.queue import QueueState
-from servesell.queueing.abandonment import erlang_a, queue_distribution
+from servesell.queueing.abandonment import erlang_a, queue_distribution_by_wait
 from servesell.queueing.gate.base import GatePolicy
 from servesell.queueing.load import Load
 
 _BISECTIONS = 12
+_GOAL_STEPS = 40
+"""A moment's aim is rounded to 2.5% (the cache reuses the Erlang A work across aims)."""
+_LEAST, _MOST = 0.05, 0.99
+"""Bounds of a moment's aim, however far the day has run above or below target."""
 
 
 class HeadroomGate(GatePolicy):
@@ -44,36 +55,63 @@ class HeadroomGate(GatePolicy):
     name = "gated"
 
     def __init__(
-        self, *, offer_seconds: float = 55.0, margin: float = -0.25, **options: Any
+        self,
+        *,
+        offer_seconds: float = 55.0,
+        margin: float = -0.25,
+        gain: float = 20.0,
+        buffer: float = 0.0,
+        **options: Any,
     ) -> None:
         if not offer_seconds > 0:
             raise ValueError(f"offer_seconds must be > 0, got {offer_seconds!r}")
         super().__init__(**options)
         if not -self.target.level < margin < 1 - self.target.level:
             raise ValueError(f"margin must keep the goal in (0, 1), got {margin!r}")
+        if not gain >= 0:
+            raise ValueError(f"gain must be >= 0, got {gain!r}")
+        if not -self.target.level < buffer < 1 - self.target.level:
+            raise ValueError(f"buffer must keep the aim below 1, got {buffer!r}")
         self.offer_seconds = float(offer_seconds)
         self.margin = float(margin)
-        self._cache: dict[tuple[int, int, int], float] = {}
+        self.gain = float(gain)
+        self.buffer = float(buffer)
+        self._cache: dict[tuple[int, int, int, int], float] = {}
+        self._levels: dict[tuple[int, int, int, float], float] = {}
 
-    def reserve(self, agents: int, calls_per_hour: float, aht_seconds: float) -> float:
+    def goal(self, service_level_today: float | None) -> float:
+        """The service level this moment aims at, given the day's so far (if known)."""
+        if service_level_today is None:
+            return self.target.level + self.margin
+        aim = self.target.level + self.buffer
+        goal = aim + self.margin - self.gain * (service_level_today - aim)
+        return min(_MOST, max(_LEAST, goal))
+
+    def reserve(
+        self, agents: int, calls_per_hour: float, aht_seconds: float, goal: float | None = None
+    ) -> float:
         """Smallest slack (idle agents − calls waiting) at which a call may carry an offer."""
-        key = (agents, _bucket(calls_per_hour), _bucket(aht_seconds))
+        steps = round((self.goal(None) if goal is None else goal) * _GOAL_STEPS)
+        key = (agents, _bucket(calls_per_hour), _bucket(aht_seconds), steps)
         found = self._cache.get(key)
         if found is None:
-            found = self._cache[key] = self._reserve(agents, calls_per_hour, aht_seconds)
+            goal = steps / _GOAL_STEPS
+            found = self._cache[key] = self._reserve(agents, calls_per_hour, aht_seconds, goal)
         return found
 
-    def sell_share(self, agents: int, calls_per_hour: float, aht_seconds: float) -> float:
-        """Largest share of calls that may carry an offer and keep the goal (Erlang A)."""
-        if self._level(agents, calls_per_hour, aht_seconds + self.offer_seconds) >= self._goal:
+    def sell_share(
+        self, agents: int, calls_per_hour: float, aht_seconds: float, goal: float | None = None
+    ) -> float:
+        """Largest share of calls that may carry an offer and keep ``goal`` (Erlang A)."""
+        goal = self.goal(None) if goal is None else goal
+        if self._level(agents, calls_per_hour, aht_seconds, 1.0) >= goal:
             return 1.0
-        if self._level(agents, calls_per_hour, aht_seconds) < self._goal:
+        if self._level(agents, calls_per_hour, aht_seconds, 0.0) < goal:
             return 0.0
         low, high = 0.0, 1.0
         for _ in range(_BISECTIONS):
             middle = (low + high) / 2
-            extra = aht_seconds + middle * self.offer_seconds
-            if self._level(agents, calls_per_hour, extra) >= self._goal:
+            if self._level(agents, calls_per_hour, aht_seconds, middle) >= goal:
                 low = middle
             else:
                 high = middle
@@ -83,33 +121,43 @@ class HeadroomGate(GatePolicy):
         rate, aht = state.arrival_rate_per_hour, state.aht_seconds
         if rate is None or aht is None or state.agents_staffed == 0:
             return self.budget_seconds if state.agents_available > 0 else 0.0
+        if state.calls_waiting > 0 and state.agents_available == 0:
+            rate = max(rate, state.agents_staffed * 3600.0 / aht)  # a queue: arrivals >= capacity
         slack = state.agents_available - state.calls_waiting
-        if slack >= self.reserve(state.agents_staffed, rate, aht):
+        goal = self.goal(state.service_level_today)
+        if slack >= self.reserve(state.agents_staffed, rate, aht, goal):
             return self.budget_seconds
         return 0.0
 
-    @property
-    def _goal(self) -> float:
-        return self.target.level + self.margin
+    def _level(self, agents: int, calls_per_hour: float, aht_seconds: float, share: float) -> float:
+        """Erlang A service level if ``share`` of calls carry an offer (cached like the reserve)."""
+        key = (agents, _bucket(calls_per_hour), _bucket(aht_seconds), share)
+        found = self._levels.get(key)
+        if found is None:
+            load = Load(calls_per_hour, aht_seconds + share * self.offer_seconds)
+            metrics = erlang_a(load, agents, self.target.seconds, self.patience_seconds)
+            found = self._levels[key] = metrics.service_level
+        return found
 
-    def _level(self, agents: int, calls_per_hour: float, aht_seconds: float) -> float:
-        load = Load(calls_per_hour, aht_seconds)
-        metrics = erlang_a(load, agents, self.target.seconds, self.patience_seconds)
-        return metrics.service_level
-
-    def _reserve(self, agents: int, calls_per_hour: float, aht_seconds: float) -> float:
-        share = self.sell_share(agents, calls_per_hour, aht_seconds)
+    def _reserve(
+        self, agents: int, calls_per_hour: float, aht_seconds: float, goal: float
+    ) -> float:
+        share = self.sell_share(agents, calls_per_hour, aht_seconds, goal)
         if share >= 1.0:
             return -math.inf
         if share <= 0.0:
             return math.inf
         load = Load(calls_per_hour, aht_seconds + share * self.offer_seconds)
-        immediate, queued = queue_distribution(load, agents, self.patience_seconds)
-        # A caller answered at once in state x leaves slack agents - x - 1; callers
-        # answered from the queue leave slack <= 0 and are left to serving.
+        immediate, by_wait = queue_distribution_by_wait(load, agents, self.patience_seconds)
+        # A caller answered at once in state x leaves slack agents - x - 1; one answered
+        # after finding j waiting is taken, by symmetry, to leave about j behind (slack -j).
         at_least = np.cumsum(immediate)  # at_least[x] = P(slack >= agents - x - 1)
-        fits = np.nonzero(at_least <= share * (at_least[-1] + queued))[0]
-        return float(agents - fits[-1] - 1) if fits.size else float(agents)
+        room = share * (at_least[-1] + by_wait.sum())
+        fits = np.nonzero(at_least <= room)[0]
+        if fits.size < agents:
+            return float(agents - fits[-1] - 1) if fits.size else float(agents)
+        behind = np.nonzero(np.cumsum(by_wait) <= room - at_least[-1])[0]
+        return -float(behind[-1]) if behind.size else 0.0
 
 
 def _bucket(value: float) -> int:

@@ -44,4 +44,4 @@ def make_gate(spec: str, **options: Any) -> GatePolicy:
     return cls(**options)
 
 
-_HEADROOM_ONLY = frozenset({"offer_seconds", "margin"})
+_HEADROOM_ONLY = frozenset({"offer_seconds", "margin", "gain", "buffer"})

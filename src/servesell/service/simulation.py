@@ -1,0 +1,62 @@
+"""The digital twin at the edge: scenario files and the world read here, runs done in ``sim/``.
+
+A scenario is a shipped name (``bank``, ``telecom``, ``brand400``) or a YAML file; the
+world is the synthetic bank's catalog and schema (the shipped YAML), the production
+contact policy's defaults, and synthetic customers with their latent propensities.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+
+from servesell.decide import Catalog, ContactPolicy, PriorPropensity
+from servesell.errors import InputFileError
+from servesell.ingest.catalog import read_catalog
+from servesell.ingest.schema import read_schema_file
+from servesell.ingest.yamlfile import read_yaml
+from servesell.sim import ScenarioSpec, World
+from servesell.sim.engine import EPOCH
+from servesell.synth import LatentPropensity, bank_catalog_path, bank_schema_path
+from servesell.synth import generate_customers as _customers
+from servesell.synth.catalog import SCENARIOS, scenario_path
+
+if TYPE_CHECKING:
+    from servesell.domain.ports import PropensityModel
+
+
+def load_spec(scenario: str) -> ScenarioSpec:
+    """The scenario named ``scenario`` (shipped) or read from the YAML file at that path."""
+    path = scenario_path(scenario) if scenario in SCENARIOS else Path(scenario)
+    if scenario not in SCENARIOS and not path.is_file():
+        known = ", ".join(SCENARIOS)
+        raise InputFileError(f"{scenario}: no such scenario (shipped: {known}; or a YAML file)")
+    try:
+        return ScenarioSpec.model_validate(read_yaml(path))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(file)"
+        raise InputFileError(f"{path}: {where}: {first['msg']}") from None
+
+
+def build_world(
+    spec: ScenarioSpec,
+    *,
+    seed: int = 1,
+    customers: int | None = None,
+    policy: ContactPolicy | None = None,
+    model: PropensityModel | None = None,
+) -> World:
+    """The bank catalog, the policy and ``customers`` (default: the spec's) synthetic callers."""
+    schema = read_schema_file(bank_schema_path())
+    offers = read_catalog(bank_catalog_path(), schema).offers
+    people = _customers(customers or spec.customers, seed=seed, as_of=EPOCH.date())
+    return World(
+        Catalog(offers, schema),
+        people,
+        LatentPropensity(),
+        policy or ContactPolicy(),
+        model or PriorPropensity(),
+    )

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from typer.testing import CliRunner
+
+from servesell.cli import app
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+runner = CliRunner()
+SMALL = ["simulate", "--scenario", "brand400", "--scale", "0.2", "--seed", "3"]
+
+
+def test_simulate_json_reports_the_supervisor_figures() -> None:
+    result = runner.invoke(app, [*SMALL, "--load", "peak", "--policy", "threshold:2", "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    for key in ("service_level", "asa_seconds", "abandon_share", "occupancy", "diverted"):
+        assert key in summary
+    assert (summary["policy"], summary["calls"] > 0) == ("threshold:2", True)
+    assert summary["revenue"] + summary["digital_revenue"] > 0
+
+
+def test_unknown_policy_load_or_scenario_is_a_clean_error() -> None:
+    for extra in (["--policy", "sometimes"], ["--load", "huge"], ["--scale", "2"]):
+        result = runner.invoke(app, [*SMALL, *extra])
+        assert result.exit_code == 2, extra
+        assert "Traceback" not in result.output
+    result = runner.invoke(app, ["simulate", "--scenario", "mars"])
+    assert result.exit_code == 2
+    assert "no such scenario" in result.output
+
+
+def test_sweep_writes_the_frontier_csv_and_png(tmp_path: Path) -> None:
+    result = runner.invoke(app, [*SMALL, "--sweep", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    lines = (tmp_path / "frontier_brand400_design.csv").read_text().splitlines()
+    assert lines[0].startswith("policy,hold_seconds,calls,service_level,revenue")
+    assert len(lines) == 1 + 18
+    assert (tmp_path / "frontier_brand400_design.png").read_bytes()[:4] == b"\x89PNG"
