@@ -19,6 +19,7 @@ HTTP status in ``api/``; nothing else knows about status codes.
      ├── TemplateError          message templates that do not validate (has lines)
      ├── ChannelError           a follow-up channel refused or misconfigured (no secrets)
      ├── CampaignError          a campaign or a change of its state that is refused
+     ├── FrontlineError         a script variant or hand-over change that is refused
      └── StoreError             the database refused (not migrated, locked, foreign data)
 """
 
@@ -186,3 +187,7 @@ class CampaignError(ServesellError):
         self.field = field
         where = [p for p in (f"campaign {campaign_id!r}" if campaign_id else "", field or "") if p]
         super().__init__(f"{', '.join(where)}: {message}" if where else message)
+
+
+class FrontlineError(ServesellError):
+    """A script variant or a hand-over to specialists that is refused (says which and why)."""

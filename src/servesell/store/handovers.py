@@ -1,0 +1,140 @@
+"""Hand-overs to specialist teams: booked once per decision and offer, then closed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from servesell.domain.handover import Handover, HandoverResult, HandoverStatus
+from servesell.errors import NotFoundError
+from servesell.store.tables import handovers
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from sqlalchemy import Connection, Row
+
+
+def book_handover(conn: Connection, handover: Handover) -> Handover:
+    """Store a booking; the one already booked when this decision's offer has one."""
+    row = {k: v for k, v in _row(handover).items() if k != "id"}
+    try:
+        with conn.begin_nested():
+            new_id = conn.execute(insert(handovers).returning(handovers.c.id), row).scalar_one()
+    except IntegrityError:
+        c = handovers.c
+        found = conn.execute(
+            select(handovers).where(
+                c.decision_id == handover.decision_id, c.offer_id == handover.offer_id
+            )
+        ).one()
+        return _handover(found)
+    return get_handover(conn, int(new_id))
+
+
+def get_handover(conn: Connection, handover_id: int) -> Handover:
+    """One hand-over; :class:`NotFoundError` when there is none with this id."""
+    row = conn.execute(select(handovers).where(handovers.c.id == handover_id)).first()
+    if row is None:
+        raise NotFoundError(f"no hand-over {handover_id}")
+    return _handover(row)
+
+
+def handover_for(conn: Connection, decision_id: str, offer_id: str) -> Handover | None:
+    """The hand-over booked for a decision's offer, if any."""
+    c = handovers.c
+    row = conn.execute(
+        select(handovers).where(c.decision_id == decision_id, c.offer_id == offer_id)
+    ).first()
+    return _handover(row) if row else None
+
+
+def list_handovers(
+    conn: Connection,
+    *,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    team: str | None = None,
+    open_only: bool = False,
+) -> list[Handover]:
+    """Hand-overs booked in [since, until) (of one team; still open), oldest first."""
+    c = handovers.c
+    query = select(handovers).order_by(c.booked_at, c.id)
+    if since is not None:
+        query = query.where(c.booked_at >= since)
+    if until is not None:
+        query = query.where(c.booked_at < until)
+    if team is not None:
+        query = query.where(c.team == team)
+    if open_only:
+        query = query.where(c.status.in_([HandoverStatus.BOOKED, HandoverStatus.CONTACTED]))
+    return [_handover(r) for r in conn.execute(query)]
+
+
+def completed_between(
+    conn: Connection, agent_id: str, since: dt.datetime, until: dt.datetime
+) -> list[Handover]:
+    """An agent's hand-overs completed in [since, until) (what pays a referral)."""
+    c = handovers.c
+    query = select(handovers).where(
+        c.agent_id == agent_id,
+        c.status == HandoverStatus.COMPLETED.value,
+        c.closed_at >= since,
+        c.closed_at < until,
+    )
+    return [_handover(r) for r in conn.execute(query.order_by(c.closed_at))]
+
+
+def apply_result(conn: Connection, result: HandoverResult) -> None:
+    """Write a specialist's result (the caller has checked the transition)."""
+    values: dict[str, Any] = {"status": result.status.value, "specialist": result.specialist}
+    if result.note:
+        values["note"] = result.note[:500]
+    if result.status is HandoverStatus.CONTACTED:
+        values["contacted_at"] = result.at
+    else:
+        values["closed_at"] = result.at
+    conn.execute(update(handovers).where(handovers.c.id == result.handover_id), values)
+
+
+def set_contacted_at(conn: Connection, handover_id: int, at: dt.datetime) -> None:
+    """Stamp first contact (a completion reported without a separate contact)."""
+    conn.execute(update(handovers).where(handovers.c.id == handover_id), {"contacted_at": at})
+
+
+def _row(h: Handover) -> dict[str, Any]:
+    return {
+        "id": h.id,
+        "decision_id": h.decision_id,
+        "offer_id": h.offer_id,
+        "customer_id": h.customer_id,
+        "agent_id": h.agent_id,
+        "team": h.team,
+        "slot_at": h.slot_at,
+        "booked_at": h.booked_at,
+        "status": h.status.value,
+        "specialist": h.specialist,
+        "contacted_at": h.contacted_at,
+        "closed_at": h.closed_at,
+        "note": h.note,
+    }
+
+
+def _handover(r: Row[Any]) -> Handover:
+    return Handover(
+        id=r.id,
+        decision_id=r.decision_id,
+        offer_id=r.offer_id,
+        customer_id=r.customer_id,
+        agent_id=r.agent_id,
+        team=r.team,
+        slot_at=r.slot_at,
+        booked_at=r.booked_at,
+        status=HandoverStatus(r.status),
+        specialist=r.specialist,
+        contacted_at=r.contacted_at,
+        closed_at=r.closed_at,
+        note=r.note,
+    )
