@@ -45,6 +45,19 @@ class Handover:
     closed_at: dt.datetime | None = None
     note: str = ""
 
+    def accepts(self, result: HandoverResult) -> bool:
+        """Whether ``result`` is a new step (``False``: the same result again, a no-op).
+
+        Raises ``ValueError`` for a step back or a change after the hand-over was closed.
+        """
+        if result.status is self.status:
+            return False
+        if self.status.is_final:
+            raise ValueError(f"hand-over {self.id} is already {self.status.value}")
+        if result.at < self.booked_at:
+            raise ValueError(f"result at {result.at.isoformat()} is before the booking")
+        return True
+
     def completed_within(self, days: float) -> bool:
         """Whether it was completed within ``days`` of the booking (the T+N deadline)."""
         if self.status is not HandoverStatus.COMPLETED or self.closed_at is None:

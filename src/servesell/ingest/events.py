@@ -8,7 +8,9 @@ alone, bad rows written to ``FILE.rejects.csv`` with line, column, value and rea
 * ``sale-events``: ``decision_id, offer_id, kind, at`` — a sale ``activated`` or
   ``cancelled`` (it must be a recorded sale);
 * ``agent-time``: ``agent_id, day, paid_hours, logged_in_hours`` — per agent and local day;
-* ``purchases``: ``customer_id, product, at, amount`` — through any channel.
+* ``purchases``: ``customer_id, product, at, amount`` — through any channel;
+* ``handover-results``: ``handover_id, status, at, specialist, note`` — a specialist's
+  result of a hand-over: ``contacted``, ``completed`` or ``lost`` (``note`` optional).
 
 Times without a zone are the center's local time.
 """
@@ -30,7 +32,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
     from sqlalchemy import Engine as Database
 
-KINDS = ("surveys", "sale-events", "agent-time", "purchases")
+KINDS = ("surveys", "sale-events", "agent-time", "purchases", "handover-results")
 _ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 _YES = {"1", "y", "yes", "true", "是", "已解决"}
 _NO = {"0", "n", "no", "false", "否", "未解决"}
@@ -39,6 +41,7 @@ COLUMNS = {
     "sale-events": ("decision_id", "offer_id", "kind", "at"),
     "agent-time": ("agent_id", "day", "paid_hours", "logged_in_hours"),
     "purchases": ("customer_id", "product", "at", "amount"),
+    "handover-results": ("handover_id", "status", "at", "specialist", "note"),
 }
 
 
@@ -82,7 +85,7 @@ def import_events(
     return ImportReport(str(path), accepted, rejected, tuple(rejects), table.notes)
 
 
-_OPTIONAL = {"csat", "resolved", "amount"}
+_OPTIONAL = {"csat", "resolved", "amount", "note"}
 
 
 def _text(cells: dict[str, Any], column: str) -> str:
@@ -159,11 +162,26 @@ def _purchase(cells: dict[str, Any], tz: dt.tzinfo) -> Any:
     return (_id(cells, "customer_id"), product, _when(cells, "at", tz), amount)
 
 
+def _handover_result(cells: dict[str, Any], tz: dt.tzinfo) -> Any:
+    from servesell.domain.handover import HandoverResult, HandoverStatus
+
+    raw_id = _text(cells, "handover_id")
+    if not raw_id.isdigit():
+        raise RowError("handover_id", raw_id, "expected the hand-over's number")
+    status = _text(cells, "status").lower()
+    if status not in ("contacted", "completed", "lost"):
+        raise RowError("status", status, "expected contacted, completed or lost")
+    note = _text(cells, "note")[:500]
+    return HandoverResult(int(raw_id), HandoverStatus(status), _when(cells, "at", tz),
+                          _id(cells, "specialist"), note)  # fmt: skip
+
+
 _PARSERS: dict[str, Callable[[dict[str, Any], dt.tzinfo], Any]] = {
     "surveys": _survey,
     "sale-events": _sale_event,
     "agent-time": _agent_time,
     "purchases": _purchase,
+    "handover-results": _handover_result,
 }
 
 
@@ -195,9 +213,21 @@ def _store_purchase(conn: Connection, purchase: Any) -> None:
     insert_purchases(conn, [purchase], source="import")
 
 
+def _store_handover_result(conn: Connection, result: Any) -> None:
+    from servesell.errors import FrontlineError
+    from servesell.store.handovers import record_result
+
+    try:
+        with conn.begin_nested():
+            record_result(conn, result)
+    except FrontlineError as exc:
+        raise RowError("handover_id", result.handover_id, str(exc)) from None
+
+
 _STORE: dict[str, Callable[[Connection, Any], None]] = {
     "surveys": _store_survey,
     "sale-events": _store_sale_event,
     "agent-time": _store_agent_time,
     "purchases": _store_purchase,
+    "handover-results": _store_handover_result,
 }

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from servesell.domain.handover import Handover, HandoverResult, HandoverStatus
-from servesell.errors import NotFoundError
-from servesell.store.tables import handovers
+from servesell.errors import FrontlineError, NotFoundError
+from servesell.store.tables import decisions, handovers, outcomes
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     from sqlalchemy import Connection, Row
 
 
@@ -73,22 +72,45 @@ def list_handovers(
     return [_handover(r) for r in conn.execute(query)]
 
 
-def completed_between(
+def completed_referrals(
     conn: Connection, agent_id: str, since: dt.datetime, until: dt.datetime
-) -> list[Handover]:
-    """An agent's hand-overs completed in [since, until) (what pays a referral)."""
-    c = handovers.c
-    query = select(handovers).where(
+) -> list[tuple[Handover, float]]:
+    """An agent's hand-overs completed in [since, until), each with the piece rate frozen
+    on the yes it came from (a referral pays when it completes)."""
+    c, o = handovers.c, outcomes.c
+    rate = (
+        select(func.max(o.piece_rate))
+        .where(o.decision_id == c.decision_id, o.offer_id == c.offer_id, o.result == "accepted")
+        .scalar_subquery()
+    )
+    query = select(handovers, rate.label("rate")).where(
         c.agent_id == agent_id,
         c.status == HandoverStatus.COMPLETED.value,
         c.closed_at >= since,
         c.closed_at < until,
     )
-    return [_handover(r) for r in conn.execute(query.order_by(c.closed_at))]
+    return [(_handover(r), float(r.rate or 0.0)) for r in conn.execute(query.order_by(c.closed_at))]
 
 
-def apply_result(conn: Connection, result: HandoverResult) -> None:
-    """Write a specialist's result (the caller has checked the transition)."""
+def record_result(conn: Connection, result: HandoverResult) -> bool:
+    """Apply a specialist's result; ``False`` when it was already recorded.
+
+    :class:`FrontlineError` for an unknown hand-over or a step the hand-over cannot take.
+    """
+    try:
+        current = get_handover(conn, result.handover_id)
+    except NotFoundError as exc:
+        raise FrontlineError(str(exc)) from None
+    try:
+        if not current.accepts(result):
+            return False
+    except ValueError as exc:
+        raise FrontlineError(str(exc)) from None
+    _apply(conn, result, first_contact=current.contacted_at is None)
+    return True
+
+
+def _apply(conn: Connection, result: HandoverResult, *, first_contact: bool) -> None:
     values: dict[str, Any] = {"status": result.status.value, "specialist": result.specialist}
     if result.note:
         values["note"] = result.note[:500]
@@ -96,12 +118,30 @@ def apply_result(conn: Connection, result: HandoverResult) -> None:
         values["contacted_at"] = result.at
     else:
         values["closed_at"] = result.at
+        if first_contact and result.status is HandoverStatus.COMPLETED:
+            values["contacted_at"] = result.at  # completed implies the customer was reached
     conn.execute(update(handovers).where(handovers.c.id == result.handover_id), values)
 
 
-def set_contacted_at(conn: Connection, handover_id: int, at: dt.datetime) -> None:
-    """Stamp first contact (a completion reported without a separate contact)."""
-    conn.execute(update(handovers).where(handovers.c.id == handover_id), {"contacted_at": at})
+def referral_intents(
+    conn: Connection, offer_ids: list[str], since: dt.datetime, until: dt.datetime
+) -> list[tuple[str, str, str | None]]:
+    """Yeses to referral offers in decisions made in [since, until): (decision, offer, agent)."""
+    if not offer_ids:
+        return []
+    d, o = decisions.c, outcomes.c
+    query = (
+        select(o.decision_id, o.offer_id, d.agent_id)
+        .select_from(outcomes.join(decisions, d.id == o.decision_id))
+        .where(
+            o.offer_id.in_(offer_ids),
+            o.result == "accepted",
+            d.made_at >= since,
+            d.made_at < until,
+        )
+        .distinct()
+    )
+    return [(r[0], r[1], r[2]) for r in conn.execute(query)]
 
 
 def _row(h: Handover) -> dict[str, Any]:
