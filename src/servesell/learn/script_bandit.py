@@ -150,8 +150,11 @@ class LoggedAllocation:
 
 
 def variant_estimates(log: Sequence[LoggedAllocation]) -> list[VariantEstimate]:
-    """Per variant: raw take-up with a 95% Wilson interval, and the IPS estimate of the rate
-    a policy "always show this variant" would have had, with its 95% interval."""
+    """Per variant: raw take-up (95% Wilson) and the IPS estimate of "always this variant".
+
+    The IPS estimate weighs each call by the logged probability of the variant it got, so
+    it is unbiased under the adaptive allocation; its 95% interval is a normal one.
+    """
     names = sorted({v for a in log for v in a.variants})
     return [_estimate(name, log) for name in names]
 

@@ -113,8 +113,16 @@ def funnels_by(
     groups: dict[str, list[Handover]] = {k: [] for k in intents}
     for h in handovers:
         groups.setdefault(by(h) or "—", []).append(h)
-    return [
-        funnel_of(k, intents.get(k, 0), groups[k], completion_days,
-                  now=now, overdue_after=overdue_after)  # fmt: skip
-        for k in sorted(groups)
-    ]
+    out = []
+    for k in sorted(groups):
+        out.append(
+            funnel_of(
+                k,
+                intents.get(k, 0),
+                groups[k],
+                completion_days,
+                now=now,
+                overdue_after=overdue_after,
+            )
+        )
+    return out

@@ -128,4 +128,3 @@ def overdue_handovers(
     now = now or dt.datetime.now(dt.UTC)
     return [h for h in list_handovers(conn, open_only=True)
             if is_overdue(h, now=now, overdue_after=overdue_after)]  # fmt: skip
-

@@ -2,9 +2,9 @@
 
 A statement covers [since, until): the agent's sales recorded then, each at the piece rate
 frozen with it (a referral offer's yes pays instead when its hand-over is completed, at
-the rate frozen with the yes); cancellations recorded then of sales cancelled within the plan's clawback
-window; prizes of competitions that ended then; the service gate judged on the agent's
-surveys and handle times of the period's calls.
+the rate frozen with the yes); cancellations recorded then of sales cancelled within the
+plan's clawback window; prizes of competitions that ended then; the service gate judged on
+the agent's surveys and handle times of the period's calls.
 """
 
 from __future__ import annotations

@@ -63,6 +63,7 @@ if TYPE_CHECKING:
 REVIEW = {"activate": VariantStatus.ACTIVE, "reject": VariantStatus.REJECTED,
           "retire": VariantStatus.RETIRED}  # fmt: skip
 """What a supervisor may do to a variant, and the status it leads to."""
+LIVE = (VariantStatus.ACTIVE, VariantStatus.PROMOTED)
 _FROM = {
     "activate": (VariantStatus.PROPOSED, VariantStatus.RETIRED),
     "reject": (VariantStatus.PROPOSED,),
@@ -142,7 +143,7 @@ def allocate_scripts(
         return {}
     counts = arm_counts(conn, shown, language)
     scripts: dict[str, str] = {}
-    logged = []
+    logged: list[tuple[Allocation, str, Mapping[str, float]]] = []
     for offer_id in shown:
         mine = [v for v in variants if v.offer_id == offer_id]
         if not mine:
@@ -227,7 +228,9 @@ def promote_winners(db: Database, *, by: str, at: dt.datetime | None = None) -> 
     return promoted
 
 
-def _promote(conn: Connection, offer: Offer, language: str, *, by: str, at: dt.datetime) -> str | None:
+def _promote(
+    conn: Connection, offer: Offer, language: str, *, by: str, at: dt.datetime
+) -> str | None:
     live = live_pitches(conn, [offer.id], language)
     if not live or any(v.status is VariantStatus.PROMOTED for v in live):
         return None
@@ -261,8 +264,7 @@ def best_practice(conn: Connection, language: str | None = None) -> BestPractice
     """What the best-practice meeting spreads: promoted pitches, live objection answers."""
     winners = list_variants(conn, statuses=(VariantStatus.PROMOTED,), kind=VariantKind.PITCH,
                             language=language)  # fmt: skip
-    answers = list_variants(conn, statuses=(VariantStatus.ACTIVE, VariantStatus.PROMOTED),
-                            kind=VariantKind.OBJECTION, language=language)  # fmt: skip
+    answers = list_variants(conn, statuses=LIVE, kind=VariantKind.OBJECTION, language=language)
     by_reason: dict[str, list[ScriptVariant]] = {}
     for v in answers:
         by_reason.setdefault(v.decline_reason or "", []).append(v)
@@ -275,8 +277,7 @@ def objection_answers(
     """Live answers to ``decline_reason`` for an offer, for the agent to see after a no."""
     return [
         v
-        for v in list_variants(conn, offer_id=offer_id, kind=VariantKind.OBJECTION,
-                               statuses=(VariantStatus.ACTIVE, VariantStatus.PROMOTED))  # fmt: skip
+        for v in list_variants(conn, offer_id=offer_id, kind=VariantKind.OBJECTION, statuses=LIVE)
         if v.decline_reason == decline_reason and v.language == language
     ]
 

@@ -37,7 +37,7 @@ def get_handover(conn: Connection, handover_id: int) -> Handover:
     """One hand-over; :class:`NotFoundError` when there is none with this id."""
     row = conn.execute(select(handovers).where(handovers.c.id == handover_id)).first()
     if row is None:
-        raise NotFoundError(f"no hand-over {handover_id}")
+        raise NotFoundError("hand-over", str(handover_id))
     return _handover(row)
 
 
@@ -75,8 +75,10 @@ def list_handovers(
 def completed_referrals(
     conn: Connection, agent_id: str, since: dt.datetime, until: dt.datetime
 ) -> list[tuple[Handover, float]]:
-    """An agent's hand-overs completed in [since, until), each with the piece rate frozen
-    on the yes it came from (a referral pays when it completes)."""
+    """An agent's hand-overs completed in [since, until), with their piece rate.
+
+    The rate is the one frozen on the yes it came from (a referral pays when it completes).
+    """
     c, o = handovers.c, outcomes.c
     rate = (
         select(func.max(o.piece_rate))

@@ -34,7 +34,7 @@ def get_variant(conn: Connection, variant_id: str) -> ScriptVariant:
     """One variant; :class:`NotFoundError` when there is none with this id."""
     row = conn.execute(select(script_variants).where(script_variants.c.id == variant_id)).first()
     if row is None:
-        raise NotFoundError(f"no script variant {variant_id!r}")
+        raise NotFoundError("script variant", variant_id)
     return _variant(row)
 
 
