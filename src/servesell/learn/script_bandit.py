@@ -41,6 +41,7 @@ FLOOR = 0.05
 PRIOR_STRENGTH = 2.0
 """The offer's prior take-up is worth this many outcomes in every variant's posterior."""
 _GRID = np.linspace(0.0, 1.0, 2001)[1:-1]
+_LOG_X, _LOG_1X = np.log(_GRID), np.log1p(-_GRID)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,13 +75,15 @@ def thompson_probabilities(
 
 def prob_best(arms: Sequence[Arm], *, prior: float = 0.5) -> list[float]:
     """``P(arm i has the highest take-up)`` under the posteriors, by quadrature on a grid."""
-    from scipy.stats import beta
+    from scipy.special import betainc, betaln
 
     if len(arms) == 1:
         return [1.0]
     learners = [a.posterior(prior) for a in arms]
-    pdfs = np.array([beta.pdf(_GRID, b.alpha, b.beta) for b in learners])
-    cdfs = np.array([beta.cdf(_GRID, b.alpha, b.beta) for b in learners])
+    a = np.array([[b.alpha] for b in learners])
+    b = np.array([[b.beta] for b in learners])
+    pdfs = np.exp((a - 1) * _LOG_X + (b - 1) * _LOG_1X - betaln(a, b))
+    cdfs = betainc(a, b, _GRID)
     out = []
     for i in range(len(arms)):
         others = np.prod(np.delete(cdfs, i, axis=0), axis=0)
@@ -93,7 +96,11 @@ def allocate(
     arms: Sequence[Arm], rng: random.Random, *, prior: float = 0.5, floor: float = FLOOR
 ) -> tuple[str, float]:
     """Draw the variant to show with ``rng``; returns its id and the probability it had."""
-    probs = thompson_probabilities(arms, prior=prior, floor=floor)
+    return draw(arms, thompson_probabilities(arms, prior=prior, floor=floor), rng)
+
+
+def draw(arms: Sequence[Arm], probs: Sequence[float], rng: random.Random) -> tuple[str, float]:
+    """Draw one of ``arms`` with ``probs`` (one uniform number from ``rng``)."""
     u = rng.random()
     acc = 0.0
     for arm, p in zip(arms, probs, strict=True):

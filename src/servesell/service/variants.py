@@ -32,7 +32,7 @@ from servesell.learn.script_bandit import (
     Arm,
     LoggedAllocation,
     VariantEstimate,
-    allocate,
+    draw,
     prob_best,
     thompson_probabilities,
     variant_estimates,
@@ -151,8 +151,8 @@ def allocate_scripts(
         arms = _arms(offer_id, mine, counts)
         rng = random.Random(f"{decision.id}:{offer_id}")
         prior = offers[offer_id].prior_propensity
-        chosen, p = allocate(arms, rng, prior=prior)
         probs = thompson_probabilities(arms, prior=prior)
+        chosen, p = draw(arms, probs, rng)
         table = {a.variant_id: q for a, q in zip(arms, probs, strict=True)}
         logged.append((Allocation(decision.id, offer_id, chosen, p), language, table))
         text = next((v.text for v in mine if v.id == chosen), None)
