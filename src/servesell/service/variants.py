@@ -12,6 +12,7 @@ the others retired; the best-practice page lists the winners and the objection a
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 import secrets
 from dataclasses import dataclass
@@ -200,6 +201,8 @@ def compare(conn: Connection, offer: Offer, language: str) -> VariantReport:
     estimates = variant_estimates(log)
     live = live_pitches(conn, [offer.id], language)
     arms = _arms(offer.id, live, arm_counts(conn, [offer.id], language)) if live else []
+    known = {e.variant_id for e in estimates}
+    estimates += [_no_outcomes(a.variant_id) for a in arms if a.variant_id not in known]
     best = prob_best(arms, prior=offer.prior_propensity) if arms else []
     won = winner(arms, prior=offer.prior_propensity) if arms else None
     return VariantReport(
@@ -209,6 +212,12 @@ def compare(conn: Connection, offer: Offer, language: str) -> VariantReport:
         {a.variant_id: p for a, p in zip(arms, best, strict=True)},
         won[0] if won else None,
     )
+
+
+def _no_outcomes(variant_id: str) -> VariantEstimate:
+    """A live variant without a recorded outcome yet (shown as such, not as 0%)."""
+    nan = math.nan
+    return VariantEstimate(variant_id, 0, 0, nan, nan, nan, nan, nan, nan)
 
 
 def promote_winners(db: Database, *, by: str, at: dt.datetime | None = None) -> list[str]:
