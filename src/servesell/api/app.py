@@ -10,6 +10,7 @@ from servesell.api.routes import (
     channels,
     customers,
     decisions,
+    frontline,
     kpis,
     model,
     offers,
@@ -26,7 +27,8 @@ servesell tells the agent which offer (if any) fits the calling customer now, an
 when the queue can afford the extra seconds. Every endpoint but `/healthz` and
 `/readyz` needs `Authorization: Bearer <token>` (tokens from `servesell users add`).
 Roles: **agent** (decisions, outcomes, mode), **supervisor** (+ KPIs, queue state, gate,
-policy view, audit), **admin** (+ catalog, policy, customers, users).
+policy view, audit), **admin** (+ catalog, policy, customers, users); **specialist**
+(hand-over results only; supervisors and admins may record them too).
 
 The same users log in to the web app at `/login`; a browser session also authenticates
 these endpoints (state-changing calls then need the `X-CSRF-Token` header).
@@ -47,5 +49,6 @@ def mount(app: FastAPI) -> None:
         channels,
         model,
         surveys,
+        frontline,
     ):
         app.include_router(module.router)
