@@ -171,8 +171,9 @@ def import_results(
     user: SpecialistDep,
     encoding: str | None = None,
 ) -> ImportOut:
-    """Results from a CSV or parquet file (handover_id, status, at, specialist, note);
-    each bad row is reported, the good ones are kept. Times without a zone are local.
+    """Results from a CSV or parquet file (handover_id, status, at, specialist, note).
+
+    Each bad row is reported, the good ones are kept; times without a zone are local.
     """
     from zoneinfo import ZoneInfo
 
