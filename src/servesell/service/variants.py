@@ -187,7 +187,7 @@ class VariantReport:
     offer_id: str
     language: str
     estimates: tuple[VariantEstimate, ...]
-    prob_best: Mapping[str, float]
+    prob_best: dict[str, float]
     winner: str | None
 
 
@@ -266,7 +266,7 @@ class BestPractice:
     """The winning scripts (with who wrote them) and objection answers by decline reason."""
 
     winners: tuple[ScriptVariant, ...]
-    objections: Mapping[str, tuple[ScriptVariant, ...]]
+    objections: dict[str, tuple[ScriptVariant, ...]]
 
 
 def best_practice(conn: Connection, language: str | None = None) -> BestPractice:

@@ -73,6 +73,8 @@ class HandoverIn(BaseModel):
 
     offer_id: str = Field(max_length=64)
     slot_at: dt.datetime
+    at: dt.datetime | None = None
+    """When it was booked (default now): the T+N clock starts here."""
 
 
 class ResultIn(BaseModel):
@@ -137,9 +139,10 @@ def practice(conn: ConnDep, user: AgentDep, language: Language | None = None) ->
 @router.post("/v1/decisions/{decision_id}/handover", status_code=status.HTTP_201_CREATED)
 def book_handover(decision_id: AnyId, body: HandoverIn, db: DbDep, user: AgentDep) -> Handover:
     """Book the hand-over of this decision's yes (again: the one already booked)."""
-    if body.slot_at.tzinfo is None:
-        raise FrontlineError("slot_at needs a time zone (e.g. 2026-03-02T10:00:00+08:00)")
-    return book(db, decision_id=decision_id, offer_id=body.offer_id, slot_at=body.slot_at)
+    if body.slot_at.tzinfo is None or (body.at and body.at.tzinfo is None):
+        raise FrontlineError("slot_at and at need a time zone (e.g. 2026-03-02T10:00:00+08:00)")
+    return book(db, decision_id=decision_id, offer_id=body.offer_id, slot_at=body.slot_at,
+                at=body.at)  # fmt: skip
 
 
 @router.get("/v1/handovers")
