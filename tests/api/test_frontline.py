@@ -79,13 +79,14 @@ def test_a_handover_is_booked_closed_by_csv_and_pays_on_completion(api: Any) -> 
         "999999,completed,2026-03-05 15:00,wm_zhang,\n"
         f"{handover_id},won,2026-03-05 15:00,wm_zhang,\n"
     )
-    report = client.post("/v1/handovers/results/file", headers=specialist,
-                         files={"file": ("results.csv", csv.encode(), "text/csv")}).json()  # fmt: skip
+    upload = {"file": ("results.csv", csv.encode(), "text/csv")}
+    report = client.post("/v1/handovers/results/file", headers=specialist, files=upload).json()
     assert (report["accepted"], report["rejected"]) == (1, 2)
     assert {e["column"] for e in report["errors"]} == {"handover_id", "status"}
     again = client.post(f"/v1/handovers/{handover_id}/result",
                         json={"status": "lost"}, headers=specialist)  # fmt: skip
-    assert again.status_code == 400 and "already completed" in again.json()["detail"]
+    assert again.status_code == 400
+    assert "already completed" in again.json()["detail"]
 
     funnel = client.get("/v1/handovers/funnel?days=366", headers=auth(tokens["supervisor"]))
     steps = {s["step"]: s["count"] for s in funnel.json()["total"]["steps"]}
@@ -118,7 +119,8 @@ def test_a_variant_is_proposed_reviewed_and_compared(api: Any) -> None:
     agent, supervisor = auth(tokens["agent"]), auth(tokens["supervisor"])
     made = client.post("/v1/offers/car_loan/variants", headers=agent,
                        json={"language": "zh", "text": "购车分期，今天就能批。"})  # fmt: skip
-    assert made.status_code == 201 and made.json()["status"] == "proposed"
+    assert made.status_code == 201
+    assert made.json()["status"] == "proposed"
     active = client.post(f"/v1/variants/{made.json()['id']}/review", headers=supervisor,
                          json={"action": "activate"})  # fmt: skip
     assert active.json()["status"] == "active"
@@ -127,4 +129,5 @@ def test_a_variant_is_proposed_reviewed_and_compared(api: Any) -> None:
     assert client.post("/v1/variants/promote", headers=supervisor).json() == {"promoted": []}
     bad = client.post("/v1/offers/car_loan/variants", headers=agent,
                       json={"language": "zh", "text": "x", "decline_reason": "why"})  # fmt: skip
-    assert bad.status_code == 400 and "decline reason" in bad.json()["detail"]
+    assert bad.status_code == 400
+    assert "decline reason" in bad.json()["detail"]
