@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, get_args
+import math
+from typing import TYPE_CHECKING, Annotated, get_args
 
 import typer
 from rich.progress import (
@@ -21,6 +22,9 @@ from servesell.cli.options import DbOption, SeedOption, open_database
 from servesell.config import get_settings
 from servesell.queueing.settings import GateKind
 from servesell.service.demo import DemoConfig, DemoResult, run_demo
+
+if TYPE_CHECKING:
+    from servesell.report.funnel import Funnel, FunnelStep
 
 GATE_KINDS = get_args(GateKind)
 
@@ -72,6 +76,8 @@ def demo(
 
         result = run_demo(engine, config, progress)
     console.print(kpi_table(result, settings.currency))
+    if result.funnel is not None:
+        console.print(funnel_table(result.funnel))
     console.print(
         f"{result.config.customers:,} customers, {result.agents} agents, "
         f"{result.config.days} day(s) from {result.config.start}, seed {result.config.seed}; "
@@ -108,6 +114,31 @@ def kpi_table(result: DemoResult, currency: str) -> Table:
     for name, value in rows:
         table.add_row(name, value)
     return table
+
+
+def funnel_table(funnel: Funnel) -> Table:
+    """The T+N funnel of the referral offers: customers per step and the drop-off."""
+    table = Table(
+        title="hand-over to specialists (T+N funnel, judged 35 days later)", title_justify="left"
+    )
+    for name in ("step", "customers", "lost at this step", "of the step before"):
+        table.add_column(name, justify="left" if name == "step" else "right")
+    for s in funnel.steps:
+        table.add_row(STEP_NAMES[s.step], f"{s.count:,}", f"{s.dropped:,}", _share(s))
+    table.add_row("still open past the slot (overdue)", f"{funnel.overdue:,}", "", "")
+    return table
+
+
+STEP_NAMES = {
+    "intent": "said yes (intent)",
+    "booked": "hand-over booked",
+    "contacted": "specialist contacted",
+    "completed": "completed within N days",
+}
+
+
+def _share(step: FunnelStep) -> str:
+    return "n/a" if math.isnan(step.share_of_previous) else f"{step.share_of_previous:.1%}"
 
 
 def _seconds(value: float | None) -> str:
