@@ -13,7 +13,11 @@ from servesell.errors import FrontlineError, NotFoundError
 from servesell.store.tables import decisions, handovers, outcomes
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from sqlalchemy import Connection, Row
+
+    from servesell.domain.offer import Offer
 
 
 def book_handover(conn: Connection, handover: Handover) -> Handover:
@@ -92,6 +96,23 @@ def completed_referrals(
         c.closed_at < until,
     )
     return [(_handover(r), float(r.rate or 0.0)) for r in conn.execute(query.order_by(c.closed_at))]
+
+
+def completed_in_time(
+    conn: Connection, decision_ids: list[str], offers: Mapping[str, Offer]
+) -> set[tuple[str, str]]:
+    """(decision, offer) of the hand-overs of ``decision_ids`` completed within N days."""
+    c = handovers.c
+    query = select(handovers).where(
+        c.decision_id.in_(decision_ids), c.status == HandoverStatus.COMPLETED.value
+    )
+    out = set()
+    for row in conn.execute(query):
+        h = _handover(row)
+        offer = offers.get(h.offer_id)
+        if offer is not None and h.completed_within(offer.completion_days):
+            out.add((h.decision_id, h.offer_id))
+    return out
 
 
 def record_result(conn: Connection, result: HandoverResult) -> bool:
