@@ -21,7 +21,14 @@ from servesell.domain.variant import STANDARD, VariantStatus
 from servesell.errors import FrontlineError
 from servesell.service.engines import LiveEngine
 from servesell.service.screen import CallDesk
-from servesell.service.variants import best_practice, compare, objection_answers, propose, review
+from servesell.service.variants import (
+    best_practice,
+    compare,
+    objection_answers,
+    promote_winners,
+    propose,
+    review,
+)
 from servesell.store import get_offer, open_db, save_policy
 from servesell.store.variants import allocations_of
 from support.center import fill_small_bank
@@ -91,6 +98,19 @@ def test_the_better_variant_gets_most_calls_and_ips_estimates_each(bank: Engine)
         assert e.ips_low <= truth[e.variant_id] <= e.ips_high, e
         assert e.low <= e.rate <= e.high
     assert report.prob_best[variant.id] > 0.9
+
+    assert promote_winners(bank, by="sup1", min_shown=10) == [f"{offer_id}:zh:{variant.id}"]
+    with bank.connect() as conn:
+        practice = best_practice(conn, "zh")
+    (promoted,) = practice.winners
+    assert (promoted.id, promoted.author, promoted.status) == (
+        variant.id,
+        "a1",
+        VariantStatus.PROMOTED,
+    )
+    assert promoted.evidence is not None
+    assert promoted.evidence["prob_best"] >= 0.95
+    assert promoted.evidence["shown"] == got[variant.id]
 
 
 def test_a_proposal_is_not_live_until_a_supervisor_activates_it(bank: Engine) -> None:

@@ -30,6 +30,7 @@ from servesell.domain.variant import (
 )
 from servesell.errors import FrontlineError
 from servesell.learn.script_bandit import (
+    MIN_SHOWN,
     Arm,
     LoggedAllocation,
     VariantEstimate,
@@ -191,8 +192,14 @@ class VariantReport:
     winner: str | None
 
 
-def compare(conn: Connection, offer: Offer, language: str) -> VariantReport:
-    """Take-up per variant (Wilson 95% and the IPS estimate with its 95%), and P(best)."""
+def compare(
+    conn: Connection, offer: Offer, language: str, *, min_shown: int = MIN_SHOWN
+) -> VariantReport:
+    """Take-up per variant (Wilson 95% and the IPS estimate with its 95%), and P(best).
+
+    ``winner`` is the variant that is best with probability ≥ 0.95 once every live arm has
+    ``min_shown`` calls with an outcome.
+    """
     log = [
         LoggedAllocation(tuple(arms), tuple(arms.values()), shown, result == "accepted")
         for arms, shown, result in allocation_log(conn, offer.id, language)
@@ -204,7 +211,7 @@ def compare(conn: Connection, offer: Offer, language: str) -> VariantReport:
     known = {e.variant_id for e in estimates}
     estimates += [_no_outcomes(a.variant_id) for a in arms if a.variant_id not in known]
     best = prob_best(arms, prior=offer.prior_propensity) if arms else []
-    won = winner(arms, prior=offer.prior_propensity) if arms else None
+    won = winner(arms, prior=offer.prior_propensity, min_shown=min_shown) if arms else None
     return VariantReport(
         offer.id,
         language,
@@ -220,7 +227,9 @@ def _no_outcomes(variant_id: str) -> VariantEstimate:
     return VariantEstimate(variant_id, 0, 0, nan, nan, nan, nan, nan, nan)
 
 
-def promote_winners(db: Database, *, by: str, at: dt.datetime | None = None) -> list[str]:
+def promote_winners(
+    db: Database, *, by: str, at: dt.datetime | None = None, min_shown: int = MIN_SHOWN
+) -> list[str]:
     """Promote every variant that wins with enough evidence; returns what was promoted.
 
     The winner's evidence (calls, sales, rate, interval, P(best)) is kept on it; the other
@@ -232,18 +241,18 @@ def promote_winners(db: Database, *, by: str, at: dt.datetime | None = None) -> 
     with write_transaction(db) as conn:
         for offer in list_offers(conn):
             for language in LANGUAGES:
-                won = _promote(conn, offer, language, by=by, at=at)
+                won = _promote(conn, offer, language, by=by, at=at, min_shown=min_shown)
                 promoted.extend([won] if won else [])
     return promoted
 
 
 def _promote(
-    conn: Connection, offer: Offer, language: str, *, by: str, at: dt.datetime
+    conn: Connection, offer: Offer, language: str, *, by: str, at: dt.datetime, min_shown: int
 ) -> str | None:
     live = live_pitches(conn, [offer.id], language)
     if not live or any(v.status is VariantStatus.PROMOTED for v in live):
         return None
-    report = compare(conn, offer, language)
+    report = compare(conn, offer, language, min_shown=min_shown)
     if report.winner is None:
         return None
     est = next(e for e in report.estimates if e.variant_id == report.winner)
