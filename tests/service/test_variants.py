@@ -75,6 +75,7 @@ def test_the_better_variant_gets_most_calls_and_ips_estimates_each(bank: Engine)
     variant = propose(bank, offer_id=offer_id, language="zh", text="换个说法：{name}",
                       author="a1", at=AT)  # fmt: skip
     review(bank, variant.id, "activate", by="sup1", at=AT)
+    desk.variants.invalidate()  # what the web and API routes do after a review
     truth = {STANDARD: TRUTH[STANDARD], variant.id: TRUTH["better"]}
     rng = random.Random(21)
     got: Counter[str] = Counter()

@@ -15,7 +15,7 @@ from servesell.decide import render_script
 from servesell.service.outbox import LinkBase, enqueue_follow_ups
 from servesell.service.outcomes import record, record_in
 from servesell.service.queues import LoadCache, QueueMode, judge, live_state
-from servesell.service.variants import allocate_scripts, variant_text
+from servesell.service.variants import LiveVariants, allocate_scripts, variant_text
 from servesell.store import (
     contact_history,
     get_customer,
@@ -103,6 +103,7 @@ class CallDesk:
         self.loads = loads or LoadCache()
         self.language = language
         self.links = links
+        self.variants = LiveVariants()
 
     def screen_pop(
         self,
@@ -152,7 +153,9 @@ class CallDesk:
             insert_decision(conn, decision)
             follow_ups = self._queue_follow_ups(conn, engine, decision, customer)
             language = script_language(decision.context, customer, self.language)
-            variants = allocate_scripts(conn, decision, engine.catalog.by_id, customer, language)
+            variants = allocate_scripts(
+                conn, decision, engine.catalog.by_id, customer, language, live=self.variants
+            )
         mode = QueueMode(context.queue, decision.mode, decision.budget_seconds, state)
         return self._pop(
             engine,

@@ -15,6 +15,7 @@ import datetime as dt
 import math
 import random
 import secrets
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -127,12 +128,46 @@ def review(
         return get_variant(conn, variant_id)
 
 
+RECHECK_SECONDS = 0.5
+"""How stale a worker's list of live variants may be (other workers' reviews)."""
+
+
+class LiveVariants:
+    """A worker's list of live pitch variants, re-read at most every half second.
+
+    The screen pop must not query the variants on every call (it is the hot path,
+    ``bench/decide.py``); a review in this worker calls :meth:`invalidate`, other workers
+    see it within :data:`RECHECK_SECONDS`.
+    """
+
+    def __init__(self, recheck_seconds: float = RECHECK_SECONDS) -> None:
+        self.recheck_seconds = recheck_seconds
+        self._by: dict[tuple[str, str], list[ScriptVariant]] = {}
+        self._read_at: float | None = None
+
+    def invalidate(self) -> None:
+        """Read the variants again on the next call."""
+        self._read_at = None
+
+    def of(self, conn: Connection, offer_ids: list[str], language: str) -> list[ScriptVariant]:
+        """The live pitch variants of ``offer_ids`` in ``language``."""
+        now = time.monotonic()
+        if self._read_at is None or now - self._read_at >= self.recheck_seconds:
+            by: dict[tuple[str, str], list[ScriptVariant]] = {}
+            for v in live_pitches(conn):
+                by.setdefault((v.offer_id, v.language), []).append(v)
+            self._by, self._read_at = by, now
+        return [v for o in offer_ids for v in self._by.get((o, language), ())]
+
+
 def allocate_scripts(
     conn: Connection,
     decision: Decision,
     offers: Mapping[str, Offer],
     customer: Customer,
     language: str,
+    *,
+    live: LiveVariants,
 ) -> dict[str, str]:
     """Give each shown offer with live variants one by Thompson sampling, logged.
 
@@ -140,7 +175,7 @@ def allocate_scripts(
     The draw is seeded by the decision and offer id, so a replay allocates the same way.
     """
     shown = [c.offer_id for c in decision.shown if c.offer_id in offers]
-    variants = live_pitches(conn, shown, language)
+    variants = live.of(conn, shown, language) if shown else []
     if not variants:
         return {}
     counts = arm_counts(conn, shown, language)

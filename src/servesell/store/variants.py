@@ -60,17 +60,16 @@ def list_variants(
     return [_variant(r) for r in conn.execute(query)]
 
 
-def live_pitches(conn: Connection, offer_ids: list[str], language: str) -> list[ScriptVariant]:
-    """Active and promoted pitch variants of ``offer_ids`` in ``language``."""
-    if not offer_ids:
-        return []
+def live_pitches(
+    conn: Connection, offer_ids: list[str] | None = None, language: str | None = None
+) -> list[ScriptVariant]:
+    """Active and promoted pitch variants (of ``offer_ids``, in ``language``), oldest first."""
     c = script_variants.c
-    query = select(script_variants).where(
-        c.offer_id.in_(offer_ids),
-        c.language == language,
-        c.kind == VariantKind.PITCH.value,
-        c.status.in_(LIVE),
-    )
+    query = select(script_variants).where(c.kind == VariantKind.PITCH.value, c.status.in_(LIVE))
+    if offer_ids is not None:
+        query = query.where(c.offer_id.in_(offer_ids))
+    if language is not None:
+        query = query.where(c.language == language)
     return [_variant(r) for r in conn.execute(query.order_by(c.proposed_at, c.id))]
 
 

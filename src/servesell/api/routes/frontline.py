@@ -21,7 +21,15 @@ from servesell.domain import Language
 from servesell.domain.handover import Handover, HandoverResult, HandoverStatus
 from servesell.domain.variant import ScriptVariant
 from servesell.errors import FrontlineError
-from servesell.http import AgentDep, ConnDep, DbDep, SettingsDep, SpecialistDep, SupervisorDep
+from servesell.http import (
+    AgentDep,
+    ConnDep,
+    DbDep,
+    DeskDep,
+    SettingsDep,
+    SpecialistDep,
+    SupervisorDep,
+)
 from servesell.service.handovers import FunnelReport, book, funnel_report, report_result
 from servesell.service.variants import (
     BestPractice,
@@ -118,16 +126,20 @@ def compare_variants(
 
 @router.post("/v1/variants/{variant_id}/review")
 def review_variant(
-    variant_id: AnyId, body: ReviewIn, db: DbDep, user: SupervisorDep
+    variant_id: AnyId, body: ReviewIn, db: DbDep, desk: DeskDep, user: SupervisorDep
 ) -> ScriptVariant:
-    """Activate, reject or retire a variant (audited)."""
-    return review(db, variant_id, body.action, by=user.name)
+    """Activate, reject or retire a variant (audited); live in every worker within 0.5 s."""
+    reviewed = review(db, variant_id, body.action, by=user.name)
+    desk.variants.invalidate()
+    return reviewed
 
 
 @router.post("/v1/variants/promote")
-def promote(db: DbDep, user: SupervisorDep) -> Promoted:
+def promote(db: DbDep, desk: DeskDep, user: SupervisorDep) -> Promoted:
     """Promote every variant that wins with enough evidence (its evidence kept)."""
-    return Promoted(promoted=promote_winners(db, by=user.name))
+    promoted = Promoted(promoted=promote_winners(db, by=user.name))
+    desk.variants.invalidate()
+    return promoted
 
 
 @router.get("/v1/best-practice")

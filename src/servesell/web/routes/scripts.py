@@ -84,6 +84,7 @@ def review_variant(
     request: Request,
     variant_id: str,
     user: SupervisorPage,
+    desk: DeskDep,
     db: DbDep,
     pages: PagesDep,
     _: CsrfChecked,
@@ -92,6 +93,7 @@ def review_variant(
     """Activate, reject or retire a variant (audited), then back to the list."""
     try:
         review(db, variant_id, action, by=user.name)
+        desk.variants.invalidate()
     except NotFoundError:
         return pages.respond(request, "", status.HTTP_404_NOT_FOUND)
     except FrontlineError as exc:
@@ -101,9 +103,10 @@ def review_variant(
 
 
 @router.post("/supervisor/scripts/promote", response_model=None)
-def promote(user: SupervisorPage, db: DbDep, _: CsrfChecked) -> Response:
+def promote(user: SupervisorPage, desk: DeskDep, db: DbDep, _: CsrfChecked) -> Response:
     """Promote every variant that wins with enough evidence."""
     promoted = promote_winners(db, by=user.name)
+    desk.variants.invalidate()
     done = "promoted" if promoted else "none"
     return RedirectResponse(f"/supervisor/scripts?done={done}", status.HTTP_303_SEE_OTHER)
 
