@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from servesell.domain.values import parse_date, parse_number
 from servesell.ingest.rejects import ImportReport, Reject
 from servesell.ingest.tabular import open_table
+from servesell.store.db import write_transaction
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -69,7 +70,7 @@ def import_events(
     parse = _PARSERS[kind]
     rejects: list[Reject] = []
     accepted = rejected = 0
-    with db.begin() as conn:
+    with write_transaction(db) as conn:  # rows read what they update (hand-overs, sales)
         for row in table.rows:
             if row.problem:
                 rejects.append(Reject(row.where, row.problem, row.column or ""))
