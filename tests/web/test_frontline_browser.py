@@ -27,7 +27,7 @@ from web.conftest import PASSWORD, prepare_center
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, ConsoleMessage, Page
 
 pytestmark = pytest.mark.slow
 
@@ -60,9 +60,30 @@ def center(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
 
 
 def _page(browser: Browser) -> Page:
+    """A fresh context whose script and CSP errors are kept for :func:`_close`."""
     context = browser.new_context(viewport=VIEWPORT, locale="en-US")
     context.set_default_timeout(10_000)
-    return context.new_page()
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda m: problems.append(m.text) if _is_problem(m) else None)
+    _PROBLEMS[id(page)] = problems
+    return page
+
+
+_PROBLEMS: dict[int, list[str]] = {}
+
+
+def _is_problem(message: ConsoleMessage) -> bool:
+    """Errors other than the 4xx statuses of the pages' own checks."""
+    return message.type == "error" and not message.text.startswith("Failed to load resource")
+
+
+def _close(*pages: Page) -> None:
+    """Close the pages' contexts; no page may have logged a script or CSP error."""
+    for page in pages:
+        page.context.close()
+        assert _PROBLEMS.pop(id(page)) == []
 
 
 def _sign_in(page: Page, name: str) -> None:
@@ -86,10 +107,10 @@ def test_a_proposed_variant_is_activated_and_reaches_a_next_call(
     agent = _page(browser)
     _call(agent, base, customer, "fl-0")
     _sign_in(agent, "agent1")
-    card = agent.locator(f"#offer-{offer_id}")
-    card.get_by_text("I say it this way").click()
-    card.get_by_label("Your words").fill(WORDS)
-    card.get_by_role("button", name="Send to my supervisor").click()
+    propose = agent.locator(f"#propose-{offer_id}")
+    propose.get_by_text("I say it this way").click()
+    propose.get_by_label("Your words").fill(WORDS)
+    propose.get_by_role("button", name="Send to my supervisor").click()
     expect(agent.get_by_role("status").filter(has_text="went to your supervisor")).to_be_visible()
 
     supervisor = _page(browser)
@@ -110,8 +131,7 @@ def test_a_proposed_variant_is_activated_and_reaches_a_next_call(
     agent.screenshot(path=screenshot_path("21-variant-on-next-call"), full_page=True)
     supervisor.goto(f"{base}/supervisor/scripts")
     expect(supervisor.locator("table.numbers").first).to_contain_text(WORDS[:30])
-    agent.context.close()
-    supervisor.context.close()
+    _close(agent, supervisor)
 
 
 def test_a_yes_to_a_referral_is_handed_over_and_completed(
@@ -128,8 +148,7 @@ def test_a_yes_to_a_referral_is_handed_over_and_completed(
     _sign_in(agent, "agent1")
     card = agent.locator(f"#offer-{referral}")
     card.get_by_role("button", name=re.compile("^Accepted")).click()
-    slot = (dt.datetime.now() + dt.timedelta(days=1)).strftime("%Y-%m-%dT10:00")
-    card.locator("input[name=slot]").fill(slot)
+    expect(card.locator("input[name=slot]")).not_to_have_value("")  # tomorrow 10:00 suggested
     card.get_by_role("button", name="Book hand-over").click()
     expect(agent.locator(f"#offer-{referral} .handover-booked")).to_be_visible()
 
@@ -144,5 +163,4 @@ def test_a_yes_to_a_referral_is_handed_over_and_completed(
     assert (
         specialist.locator("table.funnel tbody tr").nth(3).locator("td").first.inner_text() == "1"
     )
-    agent.context.close()
-    specialist.context.close()
+    _close(agent, specialist)

@@ -6,6 +6,7 @@ templates only lay them out.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -150,9 +151,11 @@ class FrontLine:
     handovers: dict[str, Handover]
     answers: dict[str, list[ScriptVariant]]
     language: str
+    default_slot: str = ""
+    """The slot the booking form suggests (tomorrow 10:00, center time)."""
 
 
-def front_line(conn: Connection, pop: ScreenPop) -> FrontLine:
+def front_line(conn: Connection, pop: ScreenPop, tz: dt.tzinfo = dt.UTC) -> FrontLine:
     """The hand-overs and objection answers of a screen pop's cards."""
     referrals = {
         c.offer_id: team
@@ -167,4 +170,6 @@ def front_line(conn: Connection, pop: ScreenPop) -> FrontLine:
         for o in pop.outcomes
         if o.result is OutcomeResult.DECLINED and o.decline_reason and o.channel is Channel.IN_CALL
     }
-    return FrontLine(referrals, handovers, answers, pop.language)
+    tomorrow = dt.datetime.now(tz).date() + dt.timedelta(days=1)
+    slot = f"{tomorrow.isoformat()} 10:00"
+    return FrontLine(referrals, handovers, answers, pop.language, slot)

@@ -88,7 +88,7 @@ def desktop(
         "agent.html",
         mode=pop.mode,
         proposed=proposed == "1",
-        front=front_line(conn, pop),
+        front=front_line(conn, pop, pages.tz),
         **_screen(pop, language_of(request)),
     )
 
@@ -156,7 +156,7 @@ def outcome(
         card=card,
         error=error,
         decline_reasons=DECLINE_CHOICES,
-        front=front_line(conn, pop),
+        front=front_line(conn, pop, pages.tz),
     )
 
 
