@@ -72,7 +72,9 @@ def list_handovers(
     if team is not None:
         query = query.where(c.team == team)
     if open_only:
-        query = query.where(c.status.in_([HandoverStatus.BOOKED, HandoverStatus.CONTACTED]))
+        query = query.where(
+            c.status.in_([HandoverStatus.BOOKED.value, HandoverStatus.CONTACTED.value])
+        )
     return [_handover(r) for r in conn.execute(query)]
 
 
