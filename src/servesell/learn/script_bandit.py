@@ -13,7 +13,7 @@ unbiased conversion rates per variant even though the allocation adapts.
 >>> arms = [Arm("standard", 2, 50), Arm("v1", 12, 40)]
 >>> probs = thompson_probabilities(arms, floor=0.05)
 >>> [round(p, 3) for p in probs]
-[0.05, 0.95]
+[0.052, 0.948]
 >>> allocate(arms, random.Random(1), floor=0.05)[0]
 'v1'
 """
