@@ -105,3 +105,10 @@ def test_an_overdue_handover_is_flagged_on_the_supervisor_page(client: TestClien
     page = client.get("/supervisor").text
     assert "Hand-overs overdue (1)" in page
     assert 'class="overdue"' in page
+
+
+def test_the_offer_editor_keeps_a_referral_offers_team(client: TestClient) -> None:
+    login(client, "admin1")
+    page = client.get("/analyst/offers/car_loan").text
+    assert 'name="handover_team" value="auto_finance"' in page
+    assert 'name="completion_days" value="30.0"' in page
