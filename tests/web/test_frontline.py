@@ -111,4 +111,4 @@ def test_the_offer_editor_keeps_a_referral_offers_team(client: TestClient) -> No
     login(client, "admin1")
     page = client.get("/analyst/offers/car_loan").text
     assert 'name="handover_team" value="auto_finance"' in page
-    assert 'name="completion_days" value="30.0"' in page
+    assert 'name="completion_days" value="30"' in page
