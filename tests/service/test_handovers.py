@@ -15,7 +15,8 @@ from servesell.service.handovers import book, funnel_report, overdue_handovers, 
 from servesell.service.outcomes import record
 from servesell.service.pay import pay_statement
 from servesell.service.screen import CallDesk
-from servesell.store import open_db, save_schema, upsert_customers, upsert_offers
+from servesell.store import list_offers, open_db, save_schema, upsert_customers, upsert_offers
+from servesell.store.handovers import completed_in_time
 from support.decide import SCHEMA, customer, make_engine, offer
 
 if TYPE_CHECKING:
@@ -66,6 +67,9 @@ def test_a_handover_is_booked_once_and_closed_once(center: Engine) -> None:
     with center.connect() as conn:
         report = funnel_report(conn, since=AT - dt.timedelta(days=1), until=now, now=now)
         paid = pay_statement(conn, "A1", since=AT, until=now, tz=dt.UTC)
+        offers = {o.id: o for o in list_offers(conn)}
+        converted = completed_in_time(conn, [decision_id], offers)  # campaign conversion
+    assert converted == {(decision_id, "loan")}
     assert [s.count for s in report.total.steps] == [1, 1, 1, 1]
     assert [f.key for f in report.by_specialist] == ["s1"]
     assert [(line.what, line.amount) for line in paid.lines] == [
