@@ -22,6 +22,7 @@ HTTP status in ``api/``; nothing else knows about status codes.
      ├── CampaignError          a campaign or a change of its state that is refused
      ├── AccessError            an identity acting where it does not belong (not its call, ...)
      ├── BusyError              a bounded resource is in use (a user's rule preview); retry later
+     ├── FrontlineError         a script variant or hand-over change that is refused
      └── StoreError             the database refused (not migrated, locked, foreign data)
 """
 
@@ -208,3 +209,7 @@ class CampaignError(ServesellError):
         self.field = field
         where = [p for p in (f"campaign {campaign_id!r}" if campaign_id else "", field or "") if p]
         super().__init__(f"{', '.join(where)}: {message}" if where else message)
+
+
+class FrontlineError(ServesellError):
+    """A script variant or a hand-over to specialists that is refused (says which and why)."""

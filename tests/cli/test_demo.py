@@ -47,6 +47,7 @@ def test_demo_is_reproducible(tmp_path) -> None:
         assert result.exit_code == 0, result.output
         outputs.append(result.output.split("done in")[0])
     assert outputs[0] == outputs[1]
+    assert "completed within N days" in outputs[0]  # the T+N funnel of the referral offers
 
 
 def test_demo_refuses_a_database_it_did_not_create(db_url: str, tmp_path) -> None:

@@ -10,6 +10,7 @@ from servesell.api.routes import (
     channels,
     customers,
     decisions,
+    frontline,
     journeys,
     kpis,
     model,
@@ -27,7 +28,8 @@ servesell tells the agent which offer (if any) fits the calling customer now, an
 when the queue can afford the extra seconds. Every endpoint but `/healthz` and
 `/readyz` needs `Authorization: Bearer <token>` (tokens from `servesell users add`).
 Roles: **agent** (decisions, outcomes, mode), **supervisor** (+ KPIs, queue state, gate,
-policy view, audit), **admin** (+ catalog, policy, customers, users).
+policy view, audit), **admin** (+ catalog, policy, customers, users); **specialist**
+(hand-over results only; supervisors and admins may record them too).
 
 An agent acts only as themselves, on their own calls: `agent_id` must be absent or their
 own name, outcomes only on their own decisions, and customers and decisions are readable
@@ -57,6 +59,7 @@ def mount(app: FastAPI) -> None:
         channels,
         model,
         surveys,
+        frontline,
         journeys,
     ):
         app.include_router(module.router)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import TYPE_CHECKING, Annotated, get_args
 
 import typer
@@ -23,6 +24,7 @@ from servesell.queueing.settings import GateKind
 from servesell.service.demo import DemoConfig, DemoResult, run_demo
 
 if TYPE_CHECKING:
+    from servesell.report.funnel import Funnel, FunnelStep
     from servesell.service.demo_follow_ups import FollowUpTally
 
 GATE_KINDS = get_args(GateKind)
@@ -85,6 +87,8 @@ def demo(
         result = run_demo(engine, config, progress)
     console.print(kpi_table(result, settings.currency))
     console.print(follow_up_table(result.follow_ups))
+    if result.funnel is not None:
+        console.print(funnel_table(result.funnel))
     console.print(
         f"{result.config.customers:,} customers, {result.agents} agents, "
         f"{result.config.days} day(s) from {result.config.start}, seed {result.config.seed}; "
@@ -187,6 +191,31 @@ def _brand(
         f"{customers:,} customers, {agents} outbound agents, {days} day(s) from "
         f"{start}, seed {seed}; done in {result.seconds:.1f} s"
     )
+
+
+def funnel_table(funnel: Funnel) -> Table:
+    """The T+N funnel of the referral offers: customers per step and the drop-off."""
+    table = Table(
+        title="hand-over to specialists (T+N funnel, judged 35 days later)", title_justify="left"
+    )
+    for name in ("step", "customers", "lost at this step", "of the step before"):
+        table.add_column(name, justify="left" if name == "step" else "right")
+    for s in funnel.steps:
+        table.add_row(STEP_NAMES[s.step], f"{s.count:,}", f"{s.dropped:,}", _share(s))
+    table.add_row("still open past the slot (overdue)", f"{funnel.overdue:,}", "", "")
+    return table
+
+
+STEP_NAMES = {
+    "intent": "said yes (intent)",
+    "booked": "hand-over booked",
+    "contacted": "specialist contacted",
+    "completed": "completed within N days",
+}
+
+
+def _share(step: FunnelStep) -> str:
+    return "n/a" if math.isnan(step.share_of_previous) else f"{step.share_of_previous:.1%}"
 
 
 def _seconds(value: float | None) -> str:

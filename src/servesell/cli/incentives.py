@@ -175,3 +175,11 @@ def pay_command(
         f"{s.commission_paid:,.2f}, clawbacks {s.clawbacks:,.2f}, prizes {s.prizes:,.2f}; "
         f"total {s.total:,.2f}"
     )
+
+
+@import_app.command("handover-results")
+def import_handover_results(
+    file: FileArg, db: DbOption = None, encoding: EncodingOption = None
+) -> None:
+    """Specialists' results of hand-overs: handover_id, status, at, specialist, note."""
+    _import("handover-results", file, db, encoding)

@@ -61,7 +61,7 @@ def serve(
 @users_app.command("add")
 def users_add(
     name: Annotated[str, typer.Argument(help="Login name.")],
-    role: Annotated[Role, typer.Option(help="agent, supervisor or admin.")],
+    role: Annotated[Role, typer.Option(help="agent, supervisor, admin or specialist.")],
     password: Annotated[
         bool,
         typer.Option(

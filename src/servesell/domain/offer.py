@@ -144,6 +144,10 @@ class Offer(BaseModel):
     description: str = ""
     attribution_days: float = Field(default=7.0, gt=0, le=90)
     """Days after the decision in which a digital yes is credited to it (channels)."""
+    handover_team: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+    """A referral offer: on a yes the agent books a hand-over to this specialist team (T+N)."""
+    completion_days: float = Field(default=14.0, gt=0, le=365)
+    """The N of T+N: days after booking in which a referral must complete to count."""
 
     @field_validator("id", "product")
     @classmethod
@@ -187,6 +191,11 @@ class Offer(BaseModel):
     def script_in(self, language: str) -> str:
         """The offer's script in ``language`` (see :func:`text_in`)."""
         return text_in(self.script, language)
+
+    @property
+    def is_referral(self) -> bool:
+        """Whether a yes is an intent a specialist team completes (a hand-over)."""
+        return self.handover_team is not None
 
     @property
     def control_key(self) -> str:

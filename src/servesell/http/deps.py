@@ -136,3 +136,4 @@ def require(role: Role) -> Callable[[User], Awaitable[User]]:
 AgentDep = Annotated[User, Depends(require(Role.AGENT))]
 SupervisorDep = Annotated[User, Depends(require(Role.SUPERVISOR))]
 AdminDep = Annotated[User, Depends(require(Role.ADMIN))]
+SpecialistDep = Annotated[User, Depends(require(Role.SPECIALIST))]

@@ -14,6 +14,8 @@ alone, bad rows written to ``FILE.rejects.csv`` with line, column, value and rea
 * ``dispositions``: ``task_id, disposition, at[, agent_id, callback_at, handle_seconds]`` —
   what the dialer reports on a call task;
 * ``dnc``: ``phone`` — numbers that must never be called.
+* ``handover-results``: ``handover_id, status, at, specialist, note`` — a specialist's
+  result of a hand-over: ``contacted``, ``completed`` or ``lost`` (``note`` optional).
 
 Times without a zone are the center's local time.
 """
@@ -28,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from servesell.domain.values import parse_date, parse_number
 from servesell.ingest.rejects import ImportReport, Reject
 from servesell.ingest.tabular import open_table
+from servesell.store.db import write_transaction
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -35,7 +38,16 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
     from sqlalchemy import Engine as Database
 
-KINDS = ("surveys", "sale-events", "agent-time", "purchases", "events", "dispositions", "dnc")
+KINDS = (
+    "surveys",
+    "sale-events",
+    "agent-time",
+    "purchases",
+    "events",
+    "dispositions",
+    "dnc",
+    "handover-results",
+)
 _ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 _YES = {"1", "y", "yes", "true", "是", "已解决"}
 _NO = {"0", "n", "no", "false", "否", "未解决"}
@@ -47,6 +59,7 @@ COLUMNS = {
     "events": ("event_id", "customer_id", "kind", "at", "product", "amount", "points"),
     "dispositions": ("task_id", "disposition", "at", "agent_id", "callback_at", "handle_seconds"),
     "dnc": ("phone",),
+    "handover-results": ("handover_id", "status", "at", "specialist", "note"),
 }
 
 
@@ -74,7 +87,7 @@ def import_events(
     parse = _PARSERS[kind]
     rejects: list[Reject] = []
     accepted = rejected = 0
-    with db.begin() as conn:
+    with write_transaction(db) as conn:  # rows read what they update (hand-overs, sales)
         for row in table.rows:
             if row.problem:
                 rejects.append(Reject(row.where, row.problem, row.column or ""))
@@ -99,6 +112,7 @@ _OPTIONAL = {
     "agent_id",
     "callback_at",
     "handle_seconds",
+    "note",
 }
 
 
@@ -241,6 +255,20 @@ def _phone(cells: dict[str, Any], tz: dt.tzinfo) -> Any:
     return phone
 
 
+def _handover_result(cells: dict[str, Any], tz: dt.tzinfo) -> Any:
+    from servesell.domain.handover import HandoverResult, HandoverStatus
+
+    raw_id = _text(cells, "handover_id")
+    if not raw_id.isdigit():
+        raise RowError("handover_id", raw_id, "expected the hand-over's number")
+    status = _text(cells, "status").lower()
+    if status not in ("contacted", "completed", "lost"):
+        raise RowError("status", status, "expected contacted, completed or lost")
+    note = _text(cells, "note")[:500]
+    return HandoverResult(int(raw_id), HandoverStatus(status), _when(cells, "at", tz),
+                          _id(cells, "specialist"), note)  # fmt: skip
+
+
 _PARSERS: dict[str, Callable[[dict[str, Any], dt.tzinfo], Any]] = {
     "surveys": _survey,
     "sale-events": _sale_event,
@@ -249,6 +277,7 @@ _PARSERS: dict[str, Callable[[dict[str, Any], dt.tzinfo], Any]] = {
     "events": _event,
     "dispositions": _disposition,
     "dnc": _phone,
+    "handover-results": _handover_result,
 }
 
 
@@ -312,6 +341,17 @@ def _store_phone(conn: Connection, phone: Any) -> None:
     add_do_not_call(conn, [phone], source="import")
 
 
+def _store_handover_result(conn: Connection, result: Any) -> None:
+    from servesell.errors import FrontlineError
+    from servesell.store.handovers import record_result
+
+    try:
+        with conn.begin_nested():
+            record_result(conn, result)
+    except FrontlineError as exc:
+        raise RowError("handover_id", result.handover_id, str(exc)) from None
+
+
 _STORE: dict[str, Callable[[Connection, Any], None]] = {
     "surveys": _store_survey,
     "sale-events": _store_sale_event,
@@ -320,4 +360,5 @@ _STORE: dict[str, Callable[[Connection, Any], None]] = {
     "events": _store_event,
     "dispositions": _store_disposition,
     "dnc": _store_phone,
+    "handover-results": _store_handover_result,
 }

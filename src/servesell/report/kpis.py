@@ -81,6 +81,23 @@ calls_per_agent_day (outbound)
     ``outbound calls dialled / agent-days on outbound``.
 close_rate (outbound)
     ``outbound sales / outbound calls connected``.
+
+From the front line (issue 21; ``docs/frontline.md``):
+
+referral_intents
+    Yeses (in the call or through a follow-up) to referral offers (offers with a
+    ``handover_team``): the first step of the T+N funnel.
+handovers_booked / handovers_contacted / referrals_completed
+    Hand-overs to specialists booked from the window's decisions, those the specialist
+    reached, and those completed within the offer's ``completion_days`` (the N of T+N).
+referral_completion_rate
+    ``referrals_completed / referral_intents`` (``None`` without intents): how much of the
+    intent the phone qualified became a deal.
+variant_presented / variant_accepted
+    In-call offers presented with a front-line script variant, and those accepted.
+variant_conversion_rate
+    ``variant_accepted / variant_presented`` (``None`` when no variant was presented); the
+    unbiased per-variant comparison is the IPS one on the scripts page.
 """
 
 from __future__ import annotations
@@ -130,6 +147,12 @@ class Tallies:
     outbound_connects: int = 0
     outbound_sales: int = 0
     outbound_agent_days: int = 0
+    referral_intents: int = 0
+    handovers_booked: int = 0
+    handovers_contacted: int = 0
+    referrals_completed: int = 0
+    variant_presented: int = 0
+    variant_accepted: int = 0
 
     def __add__(self, other: Tallies) -> Tallies:
         return Tallies(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
@@ -174,6 +197,14 @@ class Kpis:
     profit_per_day: float | None = None
     calls_per_agent_day: float | None = None
     close_rate: float | None = None
+    referral_intents: int = 0
+    handovers_booked: int = 0
+    handovers_contacted: int = 0
+    referrals_completed: int = 0
+    referral_completion_rate: float | None = None
+    variant_presented: int = 0
+    variant_accepted: int = 0
+    variant_conversion_rate: float | None = None
 
 
 def kpis(t: Tallies, group: str = TOTAL, costs: CostModel | None = None) -> Kpis:
@@ -227,6 +258,14 @@ def kpis(t: Tallies, group: str = TOTAL, costs: CostModel | None = None) -> Kpis
         profit_per_day=_per(contribution, t.days, 2),
         calls_per_agent_day=_per(t.outbound_calls, t.outbound_agent_days, 1),
         close_rate=_per(t.outbound_sales, t.outbound_connects, 4),
+        referral_intents=t.referral_intents,
+        handovers_booked=t.handovers_booked,
+        handovers_contacted=t.handovers_contacted,
+        referrals_completed=t.referrals_completed,
+        referral_completion_rate=_per(t.referrals_completed, t.referral_intents, 4),
+        variant_presented=t.variant_presented,
+        variant_accepted=t.variant_accepted,
+        variant_conversion_rate=_per(t.variant_accepted, t.variant_presented, 4),
     )
 
 

@@ -67,6 +67,12 @@ def evaluate_campaign(
         budget=record.campaign.budget,
         service=service_impact(conn, record, units, since=since, until=until, tz=tz),
     )
+    referrals = [o for o in record.campaign.offers if o in offers and offers[o].is_referral]
+    if referrals:
+        evaluation.notes.append(
+            f"referral offers ({', '.join(referrals)}) convert when the specialist completes "
+            "the hand-over within the offer's N days, not on the yes"
+        )
     return CampaignEvaluation(record, since, until, segment, evaluation, currency)
 
 

@@ -22,14 +22,16 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from servesell.channels.template_check import parse_templates
-from servesell.domain import CallContext, QueueState
+from servesell.domain import CallContext, Channel, OutcomeResult, QueueState
 from servesell.errors import StoreError
 from servesell.ingest import read_catalog, read_schema_file
 from servesell.learn.adaptive import AdaptivePropensity
 from servesell.queueing.settings import GateKind, GateSettings
+from servesell.report.funnel import Funnel
 from servesell.report.kpis import TOTAL, Kpis, Tallies, kpis
 from servesell.service.demo_follow_ups import FollowUpTally, People, Postman, tally_follow_ups
 from servesell.service.engines import FixedEngine, build_engine
+from servesell.service.handovers import book_in, funnel_report
 from servesell.service.kpis import kpis_by
 from servesell.service.learning import Saved, save_adaptive
 from servesell.service.outbox import LinkBase
@@ -48,6 +50,7 @@ from servesell.store import (
 )
 from servesell.store.channel_templates import save_templates
 from servesell.store.evidence import learning_head
+from servesell.store.handovers import list_handovers, record_result
 from servesell.store.learning import last_outcome_id
 from servesell.store.meta import clear_data
 from servesell.synth import (
@@ -62,11 +65,12 @@ from servesell.synth import (
     staff_for,
 )
 from servesell.synth.behaviour import respond
+from servesell.synth.specialists import book_slot, specialist_results
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
-    from servesell.domain import Agent, Call, Customer, Offer
+    from servesell.domain import Agent, Call, Customer, Offer, Outcome
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``."""
@@ -112,6 +116,8 @@ class DemoResult:
     model: str
     learned_outcomes: int
     follow_ups: FollowUpTally
+    funnel: Funnel | None = None
+    """The T+N funnel of the referral offers' yeses, judged 35 days after the last day."""
 
 
 def run_demo(db: Engine, config: DemoConfig, progress: Progress | None = None) -> DemoResult:
@@ -141,6 +147,7 @@ def run_demo(db: Engine, config: DemoConfig, progress: Progress | None = None) -
         random.Random(config.seed),
         report,
         model,
+        handover_rng=random.Random(config.seed * 31 + 21),
     )
     profile = TrafficProfile(calls_per_day=config.customers * config.calls_per_customer_day)
     people = People(center.customers, offers, center.truth, center.contexts)
@@ -152,6 +159,7 @@ def run_demo(db: Engine, config: DemoConfig, progress: Progress | None = None) -
             report(f"follow-ups {day}", 0, 1)
             center.learned += postman.deliver(day)
             report(f"follow-ups {day}", 1, 1)
+    funnel = _close_handovers(db, config, tz)
     if model is not None:
         with db.begin() as conn:
             head = learning_head(conn)  # the model learned every event of the log, in order
@@ -171,7 +179,26 @@ def run_demo(db: Engine, config: DemoConfig, progress: Progress | None = None) -
         model="adaptive (learning from every outcome)" if model else "offer priors",
         learned_outcomes=center.learned,
         follow_ups=follow_ups,
+        funnel=funnel,
     )
+
+
+FUNNEL_AFTER_DAYS = 35
+"""The demo's funnel is judged this long after its last day, when every N has run out."""
+
+
+def _close_handovers(db: Engine, config: DemoConfig, tz: dt.tzinfo) -> Funnel:
+    """The specialist teams work the demo's hand-overs (seeded); the funnel afterwards."""
+    rng = random.Random(config.seed * 7919 + 21)
+    since = dt.datetime.combine(config.start, dt.time(), tz)
+    until = since + dt.timedelta(days=config.days)
+    with db.begin() as conn:
+        for h in list_handovers(conn, since=since):
+            team = [f"{h.team}_{i}" for i in range(1, 4)]
+            for result in specialist_results(h, team, rng):
+                record_result(conn, result)
+        now = until + dt.timedelta(days=FUNNEL_AFTER_DAYS)
+        return funnel_report(conn, since=since, until=until, now=now).total
 
 
 def _new_model(db: Engine, customers: list[Customer], config: DemoConfig) -> AdaptivePropensity:
@@ -264,6 +291,7 @@ class _Center:
     learned: int = 0
     contexts: dict[str, CallContext] = field(default_factory=dict)
     """The call of each decision with an offer: what its follow-ups' answers are judged on."""
+    handover_rng: random.Random = field(default_factory=lambda: random.Random(21))
 
     def play(self, calls: list[Call], day: dt.date, profile: TrafficProfile) -> None:
         """First-come-first-served: each call waits for the earliest free agent."""
@@ -314,9 +342,21 @@ class _Center:
             decision, customer, agent, offers=self.offers, truth=self.truth, rng=self.rng
         ):
             self.desk.record_in(conn, outcome)
+            self._hand_over(conn, outcome)
             extra += outcome.extra_handle_seconds or 0.0
             if self.model is not None:
                 offer = self.offers[outcome.offer_id]
                 self.learned += self.model.observe(offer, customer, decision.context, outcome)
         self.queue.add(start - call.started_at.timestamp(), decision.budget_seconds > 0)
         return extra
+
+    def _hand_over(self, conn: Connection, outcome: Outcome) -> None:
+        """On a yes in the call to a referral offer the agent (usually) books a hand-over."""
+        offer = self.offers[outcome.offer_id]
+        yes = outcome.result is OutcomeResult.ACCEPTED and outcome.channel is Channel.IN_CALL
+        if not (yes and offer.is_referral):
+            return
+        slot = book_slot(outcome.recorded_at, self.handover_rng)
+        if slot is not None:
+            book_in(conn, decision_id=outcome.decision_id, offer_id=offer.id, slot_at=slot,
+                    at=outcome.recorded_at)  # fmt: skip

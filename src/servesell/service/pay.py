@@ -1,9 +1,10 @@
 """Incentives from the store: the plan (audited), competitions, an agent's pay statement.
 
 A statement covers [since, until): the agent's sales recorded then, each at the piece rate
-frozen with it; cancellations recorded then of sales cancelled within the plan's clawback
-window; prizes of competitions that ended then; the service gate judged on the agent's
-surveys and handle times of the period's calls.
+frozen with it (a referral offer's yes pays instead when its hand-over is completed, at
+the rate frozen with the yes); cancellations recorded then of sales cancelled within the
+plan's clawback window; prizes of competitions that ended then; the service gate judged on
+the agent's surveys and handle times of the period's calls.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from servesell.report.incentives import (
     statement,
 )
 from servesell.service.kpis import kpis_by
-from servesell.store import list_agents
+from servesell.store import list_agents, list_offers
 from servesell.store.audit import audit
+from servesell.store.handovers import completed_referrals
 from servesell.store.incentives import (
     close_competition,
     current_plan,
@@ -109,10 +111,16 @@ def pay_statement(
 ) -> PayStatement:
     """The pay statement of ``agent_id`` for [since, until) (module docstring)."""
     plan = current_plan(conn)
+    referrals = {o.id for o in list_offers(conn) if o.is_referral}
     lines = [
         StatementLine("sale", s.recorded_at, f"{s.offer_id} ({s.channel})", s.piece_rate)
         for s in sales_of(conn, agent_id, since, until)
+        if s.offer_id not in referrals  # a referral pays when the specialist completes it
     ]
+    lines.extend(
+        StatementLine("sale", h.closed_at or until, f"{h.offer_id} (referral completed)", rate)
+        for h, rate in completed_referrals(conn, agent_id, since, until)
+    )
     window = dt.timedelta(days=plan.clawback_days)
     for sale, cancelled_at in cancelled_of(conn, agent_id, since, until):
         if cancelled_at - sale.recorded_at <= window:

@@ -15,6 +15,7 @@ from servesell.decide import render_script
 from servesell.service.outbox import LinkBase, enqueue_follow_ups
 from servesell.service.outcomes import record, record_in
 from servesell.service.queues import LoadCache, QueueMode, judge, live_state
+from servesell.service.variants import LiveVariants, allocate_scripts, variant_text
 from servesell.store import (
     contact_history,
     get_customer,
@@ -25,6 +26,7 @@ from servesell.store import (
 from servesell.store.db import write_transaction
 from servesell.store.decisions import decision_for_call
 from servesell.store.follow_ups import FollowUp, follow_ups_of
+from servesell.store.variants import allocations_of
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -102,6 +104,7 @@ class CallDesk:
         self.loads = loads or LoadCache()
         self.language = language
         self.links = links
+        self.variants = LiveVariants()
 
     def screen_pop(
         self,
@@ -146,12 +149,23 @@ class CallDesk:
         history = contact_history(conn, customer_id, context.at - history_span(engine))
         decision = engine.decide(customer, context, history=history, queue_state=state)
         follow_ups: tuple[FollowUp, ...] = ()
+        variants: dict[str, str] = {}
         if log:
             insert_decision(conn, decision)
             follow_ups = self._queue_follow_ups(conn, engine, decision, customer)
+            language = script_language(decision.context, customer, self.language)
+            variants = allocate_scripts(
+                conn, decision, engine.catalog.by_id, customer, language, live=self.variants
+            )
         mode = QueueMode(context.queue, decision.mode, decision.budget_seconds, state)
         return self._pop(
-            engine, decision, customer, history=history, mode=mode, follow_ups=follow_ups
+            engine,
+            decision,
+            customer,
+            history=history,
+            mode=mode,
+            follow_ups=follow_ups,
+            variants=variants,
         )
 
     def record(self, outcome: Outcome, *, by: User | None = None) -> bool:
@@ -193,6 +207,11 @@ class CallDesk:
             if c.decision_id != decision.id
         ]
         mode = QueueMode(decision.context.queue, decision.mode, decision.budget_seconds, None)
+        variants = {
+            offer_id: render_script(text, customer)
+            for offer_id, variant_id in allocations_of(conn, decision.id).items()
+            if (text := variant_text(conn, variant_id)) is not None
+        }
         return self._pop(
             engine,
             decision,
@@ -202,6 +221,7 @@ class CallDesk:
             outcomes=tuple(outcomes_of(conn, decision.id)),
             follow_ups=tuple(follow_ups_of(conn, decision.id)),
             revisited=True,
+            variants=variants,
         )
 
     def _queue_follow_ups(
@@ -226,7 +246,9 @@ class CallDesk:
         outcomes: tuple[Outcome, ...] = (),
         follow_ups: tuple[FollowUp, ...] = (),
         revisited: bool = False,
+        variants: Mapping[str, str] | None = None,
     ) -> ScreenPop:
+        """The screen pop; ``variants`` are the filled scripts of allocated variants."""
         offers = engine.catalog.by_id
         language = script_language(decision.context, customer, self.language)
         scripts = {
@@ -234,6 +256,7 @@ class CallDesk:
             for c in decision.shown
             if c.offer_id in offers
         }
+        scripts.update(variants or {})
         return ScreenPop(
             decision,
             customer,

@@ -23,6 +23,7 @@ from servesell.campaigns.holdout import in_holdout
 from servesell.channels.status import Status
 from servesell.domain.decision import Fate, OutcomeResult
 from servesell.domain.offer import Channel
+from servesell.store.handovers import completed_in_time
 from servesell.store.tables import (
     calls,
     channel_opt_outs,
@@ -143,8 +144,14 @@ def _by_decision(drafts: Mapping[str, _Draft]) -> dict[str, _Draft]:
 
 
 def _outcomes(conn: Connection, drafts: Mapping[str, _Draft], offers: Mapping[str, Offer]) -> None:
+    """Offers made and sales of the drafts' decisions.
+
+    A referral offer's yes converts only when its hand-over was completed within the
+    offer's N days (T+N: the intent is not yet the deal).
+    """
     owners = _by_decision(drafts)
     for chunk in _chunks(list(owners)):
+        done = completed_in_time(conn, chunk, offers)
         query = (
             select(outcomes, decision_candidates.c.value, decision_candidates.c.fate)
             .join(
@@ -157,16 +164,17 @@ def _outcomes(conn: Connection, drafts: Mapping[str, _Draft], offers: Mapping[st
         for row in conn.execute(query):
             offer = offers.get(row.offer_id)
             if offer is not None:
-                _add_outcome(owners[row.decision_id], row, offer)
+                closed = not offer.is_referral or (row.decision_id, row.offer_id) in done
+                _add_outcome(owners[row.decision_id], row, offer, closed=closed)
 
 
-def _add_outcome(draft: _Draft, row: Any, offer: Offer) -> None:
+def _add_outcome(draft: _Draft, row: Any, offer: Offer, *, closed: bool = True) -> None:
     presented = row.result in (OutcomeResult.ACCEPTED.value, OutcomeResult.DECLINED.value)
     if row.channel == Channel.IN_CALL.value and presented:
         draft.offered = True
         seconds = row.extra_handle_seconds
         draft.added_seconds += offer.extra_handle_seconds if seconds is None else seconds
-    if row.result == OutcomeResult.ACCEPTED.value:
+    if row.result == OutcomeResult.ACCEPTED.value and closed:
         draft.products[offer.product] = max(draft.products.get(offer.product, 0.0), row.value)
         draft.commission += row.piece_rate or 0.0
 

@@ -281,6 +281,9 @@ def _add_outcome(part: dict[str, Any], row: Any, catalog: Mapping[str, Offer]) -
         part[field] = part.get(field, 0) + n
     elif accepted:
         part["digital_accepted"] = part.get("digital_accepted", 0) + n
+    referral = catalog.get(row.offer_id)
+    if accepted and referral is not None and referral.is_referral:
+        part["referral_intents"] = part.get("referral_intents", 0) + n
     if accepted:
         side = "in_call" if in_call else "digital"
         revenue = part.get(f"revenue_{side}", 0.0) + float(row.value or 0.0)

@@ -571,3 +571,56 @@ do_not_call = Table(
     Column("at", UtcDateTime, nullable=False),
 )
 """Phone numbers that must never be called (imported lists, refusals)."""
+
+script_variants = Table(
+    "script_variants",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("offer_id", ID, nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("decline_reason", String(64)),
+    Column("text", Text, nullable=False),
+    Column("author", String(64), nullable=False),
+    Column("proposed_at", UtcDateTime, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("reviewed_by", String(64)),
+    Column("reviewed_at", UtcDateTime),
+    Column("evidence", JSON),
+    Index("ix_script_variants_offer", "offer_id", "language", "status"),
+)
+"""Scripts agents propose (a pitch, or an answer to a decline reason) and their review."""
+
+script_allocations = Table(
+    "script_allocations",
+    metadata,
+    Column("decision_id", ID, ForeignKey("decisions.id"), primary_key=True),
+    Column("offer_id", ID, primary_key=True),
+    Column("language", String(8), nullable=False),
+    Column("variant_id", ID, nullable=False),
+    Column("probability", Float, nullable=False),
+    Column("arms", JSON, nullable=False),
+    Index("ix_script_allocations_offer", "offer_id", "language"),
+)
+"""Which pitch variant a shown offer got, the probability it had and every live arm's
+probability then (``{variant: p}``): what an unbiased comparison of variants needs."""
+
+handovers = Table(
+    "handovers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("decision_id", ID, ForeignKey("decisions.id"), nullable=False),
+    Column("offer_id", ID, nullable=False),
+    Column("customer_id", ID, nullable=False),
+    Column("agent_id", ID),
+    Column("team", ID, nullable=False),
+    Column("slot_at", UtcDateTime, nullable=False),
+    Column("booked_at", UtcDateTime, nullable=False, index=True),
+    Column("status", String(16), nullable=False),
+    Column("specialist", String(64)),
+    Column("contacted_at", UtcDateTime),
+    Column("closed_at", UtcDateTime),
+    Column("note", String(500), nullable=False, default=""),
+    UniqueConstraint("decision_id", "offer_id", name="uq_handovers_once"),
+)
+"""A customer's yes to a referral offer handed to a specialist team (T+N), and its fate."""

@@ -27,19 +27,29 @@ if TYPE_CHECKING:
 
 
 class Role(StrEnum):
-    """What a user may do; each role includes the ones below it."""
+    """What a user may do; each role includes the ones below it.
+
+    ``specialist`` (a member of a specialist team that completes hand-overs) stands beside
+    the hierarchy: it may only record hand-over results, which supervisors and admins may
+    do too.
+    """
 
     AGENT = "agent"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+    SPECIALIST = "specialist"
 
     @property
     def level(self) -> int:
-        """Rank in the hierarchy agent < supervisor < admin."""
+        """Rank in the hierarchy agent < supervisor < admin (a specialist ranks lowest)."""
+        if self is Role.SPECIALIST:
+            return -1
         return (Role.AGENT, Role.SUPERVISOR, Role.ADMIN).index(self)
 
     def allows(self, needed: Role) -> bool:
         """Whether this role may do what ``needed`` may."""
+        if needed is Role.SPECIALIST:
+            return self in (Role.SPECIALIST, Role.SUPERVISOR, Role.ADMIN)
         return self.level >= needed.level
 
 

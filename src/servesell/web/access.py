@@ -39,7 +39,9 @@ def page_user(role: Role) -> Callable[[Request], Awaitable[User]]:
 
 def home_of(role: Role) -> str:
     """The page a user lands on after login."""
-    return {Role.AGENT: "/agent", Role.SUPERVISOR: "/supervisor", Role.ADMIN: "/analyst"}[role]
+    homes = {Role.AGENT: "/agent", Role.SUPERVISOR: "/supervisor", Role.ADMIN: "/analyst",
+             Role.SPECIALIST: "/handovers"}  # fmt: skip
+    return homes[role]
 
 
 def safe_next(target: str | None, fallback: str) -> str:
@@ -60,3 +62,4 @@ def safe_next(target: str | None, fallback: str) -> str:
 AgentPage = Annotated[User, Depends(page_user(Role.AGENT))]
 SupervisorPage = Annotated[User, Depends(page_user(Role.SUPERVISOR))]
 AdminPage = Annotated[User, Depends(page_user(Role.ADMIN))]
+SpecialistPage = Annotated[User, Depends(page_user(Role.SPECIALIST))]

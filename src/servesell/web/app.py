@@ -14,7 +14,17 @@ from servesell.web.csrf import CsrfRejected
 from servesell.web.deps import is_htmx
 from servesell.web.i18n import translator
 from servesell.web.pages import Pages, language_of
-from servesell.web.routes import agent, analyst, auth, journeys, links, pay, supervisor
+from servesell.web.routes import (
+    agent,
+    analyst,
+    auth,
+    handovers,
+    journeys,
+    links,
+    pay,
+    scripts,
+    supervisor,
+)
 from servesell.web.session import SessionCodec, SessionMiddleware, session_key
 
 if TYPE_CHECKING:
@@ -35,7 +45,7 @@ def mount(app: FastAPI, settings: Settings) -> None:
     pages = Pages(settings)
     app.state.pages = pages
     app.state.session_codec = codec
-    for module in (auth, agent, journeys, supervisor, analyst, links, pay):
+    for module in (auth, agent, journeys, supervisor, analyst, links, pay, scripts, handovers):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(packages=[("servesell.web", "static")]), name="static")
     app.add_middleware(SessionMiddleware, codec=codec, db=db, users=app.state.tokens)

@@ -6,6 +6,7 @@ templates only lay them out.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -13,9 +14,15 @@ from servesell.decide import follow_up_channel
 from servesell.domain import Channel, OutcomeResult
 from servesell.domain.decision import DECLINE_REASONS
 from servesell.http.masking import mask_text
+from servesell.service.variants import objection_answers
+from servesell.store.handovers import handover_for
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
     from servesell.domain import Customer, Outcome
+    from servesell.domain.handover import Handover
+    from servesell.domain.variant import ScriptVariant
     from servesell.service.screen import ScreenPop
     from servesell.store.follow_ups import FollowUp as FollowUpMessage
 
@@ -129,3 +136,40 @@ def flags(customer: Customer) -> list[str]:
     """The customer's contact-policy flags that are set (shown as badges)."""
     names = ("vip", "do_not_market", "blacklisted", "open_complaint")
     return [name for name in names if getattr(customer, name)]
+
+
+@dataclass(frozen=True, slots=True)
+class FrontLine:
+    """What the cards show beyond the decision: hand-overs and objection answers.
+
+    ``referrals`` maps a shown referral offer to its specialist team, ``handovers`` an
+    offer to the hand-over booked for it, ``answers`` a declined offer to the live answers
+    to its decline reason (in the caller's language).
+    """
+
+    referrals: dict[str, str]
+    handovers: dict[str, Handover]
+    answers: dict[str, list[ScriptVariant]]
+    language: str
+    default_slot: str = ""
+    """The slot the booking form suggests (tomorrow 10:00, center time)."""
+
+
+def front_line(conn: Connection, pop: ScreenPop, tz: dt.tzinfo = dt.UTC) -> FrontLine:
+    """The hand-overs and objection answers of a screen pop's cards."""
+    referrals = {
+        c.offer_id: team
+        for c in pop.decision.shown
+        if (offer := pop.offers.get(c.offer_id)) and (team := offer.handover_team)
+    }
+    handovers = {
+        k: h for k in referrals if (h := handover_for(conn, pop.decision.id, k)) is not None
+    }
+    answers = {
+        o.offer_id: objection_answers(conn, o.offer_id, o.decline_reason, pop.language)
+        for o in pop.outcomes
+        if o.result is OutcomeResult.DECLINED and o.decline_reason and o.channel is Channel.IN_CALL
+    }
+    tomorrow = dt.datetime.now(tz).date() + dt.timedelta(days=1)
+    slot = f"{tomorrow.isoformat()} 10:00"
+    return FrontLine(referrals, handovers, answers, pop.language, slot)

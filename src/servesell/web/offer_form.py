@@ -24,6 +24,7 @@ TEXT_FIELDS = (
     "rule",
     "description",
     "campaign",
+    "handover_team",
     *(f"{field}_{lang}" for field in LOCAL_FIELDS for lang in LANGUAGES),
 )
 NUMBER_FIELDS = (
@@ -33,6 +34,7 @@ NUMBER_FIELDS = (
     "prior_propensity",
     "lever",
     "control_share",
+    "completion_days",
 )
 DATE_FIELDS = ("starts_on", "ends_on")
 CHANNELS = tuple(Channel)

@@ -29,6 +29,7 @@ from servesell.web.desktop import (
     contact_points,
     flags,
     follow_ups,
+    front_line,
     offer_cards,
 )
 from servesell.web.pages import language_of
@@ -52,6 +53,7 @@ def desktop(
     reason: str = "other",
     queue: str = "default",
     language: str = "",
+    proposed: str = "",
 ) -> Response:
     """The screen pop ``/agent?customer=ID&call=CALL_ID`` (without a customer: a call form).
 
@@ -101,7 +103,13 @@ def desktop(
         )
     outbound = _outbound(desk, pop, context)
     return pages.render(
-        request, "agent.html", mode=pop.mode, **_screen(pop, language_of(request)), **outbound
+        request,
+        "agent.html",
+        mode=pop.mode,
+        proposed=proposed == "1",
+        front=front_line(conn, pop, pages.tz),
+        **_screen(pop, language_of(request)),
+        **outbound,
     )
 
 
@@ -189,6 +197,7 @@ def outcome(
     request: Request,
     user: AgentPage,
     desk: DeskDep,
+    conn: ConnDep,
     pages: PagesDep,
     _: CsrfChecked,
     decision_id: Text,
@@ -220,7 +229,12 @@ def outcome(
         return RedirectResponse(f"/agent?{urlencode(query)}", status.HTTP_303_SEE_OTHER)
     card = next(c for c in offer_cards(pop, language_of(request)) if c.offer_id == offer_id)
     return pages.render(
-        request, "_offer.html", card=card, error=error, decline_reasons=DECLINE_CHOICES
+        request,
+        "_offer.html",
+        card=card,
+        error=error,
+        decline_reasons=DECLINE_CHOICES,
+        front=front_line(conn, pop, pages.tz),
     )
 
 

@@ -12,6 +12,7 @@ from servesell.http import ConnDep, DeskDep, EnginesDep
 from servesell.queueing.settings import GateSettings
 from servesell.service.campaign_eval import running_campaigns
 from servesell.service.gate import change_gate
+from servesell.service.handovers import overdue_handovers
 from servesell.store import list_offers, load_gate_settings
 from servesell.store.audit import list_audit
 from servesell.web.access import SupervisorPage
@@ -91,6 +92,8 @@ def _dashboard(desk: CallDesk, conn: Connection, pages: Pages, language: str) ->
         "audit": list_audit(conn, limit=AUDIT_ROWS),
         "campaigns": running_campaigns(conn, pages.costs, tz=tz, currency=pages.currency),
         "since": since,
+        "overdue": overdue_handovers(conn),
+        "offer_names": names,
     }
 
 
