@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, get_args
+from typing import TYPE_CHECKING, Annotated, get_args
 
 import typer
 from rich.progress import (
@@ -18,11 +18,9 @@ from rich.table import Table
 
 from servesell.cli.app import app, console
 from servesell.cli.options import DbOption, SeedOption, open_database
-from servesell.config import get_settings
-from servesell.queueing.settings import GateKind
-from servesell.service.demo import DemoConfig, DemoResult, run_demo
 
-GATE_KINDS = get_args(GateKind)
+if TYPE_CHECKING:
+    from servesell.service.demo import DemoResult
 
 
 @app.command()
@@ -42,9 +40,14 @@ def demo(
     db: DbOption = None,
 ) -> None:
     """Generate a synthetic bank and play its inbound calls through servesell."""
+    from servesell.config import get_settings
+    from servesell.queueing.settings import GateKind
+    from servesell.service.demo import DemoConfig, run_demo
+
     settings = get_settings()
-    if gate not in GATE_KINDS:
-        raise typer.BadParameter(f"--gate must be one of {', '.join(GATE_KINDS)}, got {gate!r}")
+    kinds = get_args(GateKind)
+    if gate not in kinds:
+        raise typer.BadParameter(f"--gate must be one of {', '.join(kinds)}, got {gate!r}")
     config = DemoConfig(
         customers=customers,
         days=days,

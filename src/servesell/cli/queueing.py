@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from servesell.cli.app import app, console
 from servesell.cli.options import JsonOption, SeedOption
-from servesell.queueing import Load, Target, agents_required, predict
-from servesell.sim import bank_scenario, simulate, sweep
-from servesell.sim.chart import write_csv, write_png
-from servesell.sim.frontier import FrontierPoint, gate_for
-from servesell.sim.results import SimResult
+
+if TYPE_CHECKING:
+    from servesell.sim.frontier import FrontierPoint
+    from servesell.sim.results import SimResult
 
 
 @app.command("erlang")
@@ -37,6 +36,8 @@ def erlang(
 
     Also the fewest agents that meet the service-level goal at this load.
     """
+    from servesell.queueing import Load, Target, agents_required, predict
+
     try:
         load = Load(calls_per_hour, aht_seconds)
         needed = agents_required(
@@ -87,6 +88,9 @@ def simulate_command(
     Staffing follows 8-hour shifts planned for 80% in 20 s without selling; --agents caps
     the agents on duty at once.
     """
+    from servesell.sim import bank_scenario, simulate
+    from servesell.sim.frontier import gate_for
+
     try:
         scenario = bank_scenario(calls_per_day=calls_per_day, max_agents=agents, days=days)
         if run_sweep:
@@ -104,6 +108,8 @@ def simulate_command(
 
 
 def _sweep(scenario: object, *, seed: int, out: Path, as_json: bool) -> None:
+    from servesell.sim import sweep
+    from servesell.sim.chart import write_csv, write_png
     from servesell.sim.scenario import Scenario
 
     assert isinstance(scenario, Scenario)

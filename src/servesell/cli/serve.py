@@ -9,7 +9,7 @@ import typer
 
 from servesell.cli.app import app, console
 from servesell.cli.options import DbOption, db_url, open_database
-from servesell.store.users import Role, add_user, disable_user, list_users
+from servesell.domain.center import Role
 
 users_app = typer.Typer(help="Users of the API and the web app.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
@@ -67,6 +67,8 @@ def users_add(
     db: DbOption = None,
 ) -> None:
     """Create a user and print their API token (shown only this once)."""
+    from servesell.store.users import add_user
+
     secret = (
         typer.prompt("password", hide_input=True, confirmation_prompt=True) if password else None
     )
@@ -79,6 +81,8 @@ def users_add(
 @users_app.command("list")
 def users_list(db: DbOption = None) -> None:
     """Active users and their roles."""
+    from servesell.store.users import list_users
+
     with open_database(db).connect() as conn:
         for user in list_users(conn):
             console.print(f"{user.name}\t{user.role.value}")
@@ -87,6 +91,8 @@ def users_list(db: DbOption = None) -> None:
 @users_app.command("revoke")
 def users_revoke(name: str, db: DbOption = None) -> None:
     """Revoke a user's token and password."""
+    from servesell.store.users import disable_user
+
     with open_database(db).begin() as conn:
         disable_user(conn, name)
     console.print(f"user {name} revoked")

@@ -1,9 +1,37 @@
-"""The contact center's people and calls: teams, agents, inbound calls and their context."""
+"""The contact center's people and calls: teams, agents, roles, inbound calls and their context.
+
+Standard library only: the CLI reads :data:`Language` and :class:`Role` for its options
+without loading the rest of the domain.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final, Literal, get_args
+
+Language = Literal["en", "zh"]
+"""A language servesell speaks (interface text, offer names and scripts)."""
+LANGUAGES: Final[tuple[Language, ...]] = get_args(Language)
+"""Every :data:`Language`, the default first."""
+
+
+class Role(StrEnum):
+    """What a user may do; each role includes the ones below it."""
+
+    AGENT = "agent"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+    @property
+    def level(self) -> int:
+        """Rank in the hierarchy agent < supervisor < admin."""
+        return (Role.AGENT, Role.SUPERVISOR, Role.ADMIN).index(self)
+
+    def allows(self, needed: Role) -> bool:
+        """Whether this role may do what ``needed`` may."""
+        return self.level >= needed.level
 
 
 @dataclass(frozen=True, slots=True)

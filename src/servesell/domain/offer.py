@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Annotated, Final, Literal, get_args
+from typing import Annotated, Final
 
 from pydantic import (
     BaseModel,
@@ -17,12 +17,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+from servesell.domain.center import LANGUAGES
 
-Language = Literal["en", "zh"]
-"""A language servesell speaks (interface text, offer names and scripts)."""
-LANGUAGES: Final[tuple[Language, ...]] = get_args(Language)
-"""Every :data:`Language`, the default first."""
+_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
 
 def _text_or_texts(value: object) -> object:

@@ -14,33 +14,31 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, insert, select, update
 
+from servesell.domain.center import Role
 from servesell.errors import NotFoundError, ServesellError
 from servesell.store.tables import users
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-
-class Role(StrEnum):
-    """What a user may do; each role includes the ones below it."""
-
-    AGENT = "agent"
-    SUPERVISOR = "supervisor"
-    ADMIN = "admin"
-
-    @property
-    def level(self) -> int:
-        """Rank in the hierarchy agent < supervisor < admin."""
-        return (Role.AGENT, Role.SUPERVISOR, Role.ADMIN).index(self)
-
-    def allows(self, needed: Role) -> bool:
-        """Whether this role may do what ``needed`` may."""
-        return self.level >= needed.level
+__all__ = [
+    "USER_NAME",
+    "Role",
+    "User",
+    "add_user",
+    "check_password",
+    "disable_user",
+    "hash_password",
+    "hash_token",
+    "list_users",
+    "user_by_name",
+    "user_by_password",
+    "user_by_token",
+]
 
 
 @dataclass(frozen=True, slots=True)
