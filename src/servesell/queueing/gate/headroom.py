@@ -28,8 +28,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
-
 from servesell.domain.queue import QueueState
 from servesell.queueing.abandonment import erlang_a, queue_distribution
 from servesell.queueing.gate.base import GatePolicy
@@ -103,6 +101,8 @@ class HeadroomGate(GatePolicy):
             return -math.inf
         if share <= 0.0:
             return math.inf
+        import numpy as np
+
         load = Load(calls_per_hour, aht_seconds + share * self.offer_seconds)
         immediate, queued = queue_distribution(load, agents, self.patience_seconds)
         # A caller answered at once in state x leaves slack agents - x - 1; callers
