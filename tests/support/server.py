@@ -8,8 +8,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import IO
 
 import httpx
@@ -27,16 +28,21 @@ def free_port() -> int:
 
 @contextmanager
 def live_server(
-    db_url: str, *, workers: int = 2, env: dict[str, str] | None = None
+    db_url: str,
+    *,
+    workers: int = 2,
+    env: dict[str, str] | None = None,
+    args: Sequence[str] = (),
 ) -> Iterator[str]:
     """Start the server, wait until /readyz answers, yield its base URL, stop it.
 
-    ``env`` adds environment variables (``SERVESELL_*`` settings) for this server only.
+    ``env`` adds environment variables (``SERVESELL_*`` settings) for this server only,
+    ``args`` options of ``servesell serve`` (``--log-level info``).
     """
     port = free_port()
     cmd = [
         sys.executable, "-m", "servesell.cli", "serve", "--db", db_url,
-        "--port", str(port), "--workers", str(workers),
+        "--port", str(port), "--workers", str(workers), *args,
     ]  # fmt: skip
     env = {**os.environ, "PYTHONWARNINGS": "ignore", **(env or {})}
     # The server's log goes to a file, not a pipe: an unread pipe that fills up would stall
@@ -76,3 +82,35 @@ def _wait_ready(base: str, process: subprocess.Popen[bytes], log: IO[bytes]) -> 
             pass
         time.sleep(0.2)
     raise RuntimeError(f"server did not become ready within {READY_SECONDS} s")
+
+
+def server_workers(base: str) -> list[int]:
+    """Process ids of the uvicorn workers serving ``base`` (Linux ``/proc``), by pid.
+
+    The supervisor is the ``servesell serve`` process listening on ``base``'s port; its
+    workers are its children started by multiprocessing (not its resource tracker).
+    """
+    port = base.rsplit(":", 1)[1]
+    processes = {int(p.name): p for p in Path("/proc").iterdir() if p.name.isdigit()}
+    supervisor = next(
+        pid for pid, p in processes.items() if {"serve", "--port", port} <= set(_cmdline(p))
+    )
+    return sorted(
+        pid
+        for pid, p in processes.items()
+        if _parent(p) == supervisor and any("spawn_main" in a for a in _cmdline(p))
+    )
+
+
+def _cmdline(proc: Path) -> list[str]:
+    try:
+        return (proc / "cmdline").read_bytes().decode(errors="replace").split("\0")
+    except OSError:
+        return []
+
+
+def _parent(proc: Path) -> int | None:
+    try:
+        return int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
