@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,9 +12,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from servesell.errors import ConfigError, StoreError
-
-if os.name == "posix":
-    import fcntl
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -93,77 +88,12 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
     """A transaction that read-then-writes safely under concurrent writers.
 
     On SQLite it starts with ``BEGIN IMMEDIATE`` (writers queue up front instead of
-    failing on upgrade), after taking its turn among this file's writers
-    (:class:`WriterQueue`); on PostgreSQL callers take row locks
-    (``get_customer(lock=True)``).
+    failing on upgrade); on PostgreSQL callers take row locks (``get_customer(lock=True)``).
     """
-    queue = writer_queue(engine)
-    with queue.turn() if queue else nullcontext(), engine.connect() as conn:
+    with engine.connect() as conn:
         conn.execution_options(immediate=True)
         with conn.begin():
             yield conn
-
-
-class WriterQueue:
-    """The writers of one SQLite file, in every thread and process, wait here in turn.
-
-    SQLite lets one writer in at a time and makes the others poll: its busy handler
-    sleeps 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100 ms between tries, so a decision
-    waiting behind another for a millisecond may sleep for tens (``bench/api.py``: two
-    workers at 300/s had a p99 of seconds, most of it asleep in ``BEGIN IMMEDIATE``).
-    Here a writer blocks on a lock that wakes it the moment the previous one commits:
-    a thread lock within the process, then an exclusive ``flock`` on ``<file>.writers``
-    between processes (the kernel drops it when a process dies, even by ``kill -9``).
-    Only the wait changes: SQLite's own locking and durability are as before.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._thread = threading.RLock()
-        self._depth = 0
-        self._fd: int | None = None
-        self._pid = 0
-
-    @contextmanager
-    def turn(self) -> Iterator[None]:
-        """Hold this file's write turn (re-entrant in one thread)."""
-        with self._thread:
-            self._depth += 1
-            try:
-                if self._depth == 1:
-                    self._lock(exclusive=True)
-                yield
-            finally:
-                if self._depth == 1:
-                    self._lock(exclusive=False)
-                self._depth -= 1
-
-    def _lock(self, *, exclusive: bool) -> None:
-        if os.name != "posix":  # pragma: no cover - elsewhere threads of one process only
-            return
-        if self._fd is None or self._pid != os.getpid():  # a forked child opens its own
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-            self._pid = os.getpid()
-        fcntl.flock(self._fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_UN)
-
-
-_QUEUES: dict[Path, WriterQueue] = {}
-_QUEUES_LOCK = threading.Lock()
-
-
-def writer_queue(engine: Engine) -> WriterQueue | None:
-    """The :class:`WriterQueue` of ``engine``'s SQLite file (``None`` for other databases)."""
-    if engine.dialect.name != "sqlite":
-        return None
-    database = engine.url.database
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return None
-    path = Path(database).expanduser().resolve()
-    with _QUEUES_LOCK:
-        queue = _QUEUES.get(path)
-        if queue is None:
-            queue = _QUEUES[path] = WriterQueue(path.with_name(path.name + ".writers"))
-    return queue
 
 
 def open_db(
