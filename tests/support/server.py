@@ -88,18 +88,20 @@ def server_workers(base: str) -> list[int]:
     """Process ids of the uvicorn workers serving ``base`` (Linux ``/proc``), by pid.
 
     The supervisor is the ``servesell serve`` process listening on ``base``'s port; its
-    workers are its children started by multiprocessing (not its resource tracker).
+    workers are its children started by multiprocessing (not its resource tracker). A
+    one-worker server has no supervisor: the ``serve`` process is the worker.
     """
     port = base.rsplit(":", 1)[1]
     processes = {int(p.name): p for p in Path("/proc").iterdir() if p.name.isdigit()}
     supervisor = next(
         pid for pid, p in processes.items() if {"serve", "--port", port} <= set(_cmdline(p))
     )
-    return sorted(
+    workers = sorted(
         pid
         for pid, p in processes.items()
         if _parent(p) == supervisor and any("spawn_main" in a for a in _cmdline(p))
     )
+    return workers or [supervisor]
 
 
 def _cmdline(proc: Path) -> list[str]:
