@@ -11,6 +11,9 @@ from servesell.cli.app import app, console
 from servesell.cli.options import DbOption, db_url, open_database
 from servesell.domain.center import Role
 
+HEALTHCHECK_SECONDS = 5
+"""How long uvicorn's supervisor waits for a worker to answer (its own default)."""
+
 users_app = typer.Typer(help="Users of the API and the web app.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 
@@ -46,9 +49,13 @@ def serve(
         workers=workers,
         log_level=log_level,
         access_log=False,
-        # uvicorn kills a worker that has not answered its supervisor within this many
-        # seconds; its default (5 s) kills workers still importing on a busy machine.
-        timeout_worker_healthcheck=60,
+        # The supervisor pings each worker and waits this long for the answer. A worker that
+        # dies mid-ping is noticed only when the wait ends (uvicorn keeps the pipe's other
+        # end open), so this bounds how long a killed worker stays dead (issue 14, item
+        # 15: back within 10 s). A new worker answers pings once Python and the CLI are
+        # imported (~0.3 s; it was 5 s and more while the CLI imported scikit-learn,
+        # when this had to be 60 s). A SIGHUP reload waits this long for each new worker.
+        timeout_worker_healthcheck=HEALTHCHECK_SECONDS,
     )
 
 
