@@ -4,8 +4,12 @@ Starts ``servesell serve`` (its own processes) on a synthetic bank, then this pr
 offers ``--rate`` POST /v1/decisions per second for ``--seconds`` (open loop: requests are
 sent on schedule whether or not earlier ones finished, and latency is measured from the
 scheduled time, so a stalled server cannot hide its queue). Prints one JSON line with
-``offered_rps``, ``achieved_rps``, ``p50_ms``, ``p99_ms``, ``errors``.
-Goal: p99 <= 25 ms at 300 decisions/s on this 2-core machine with SQLite.
+``offered_rps``, ``achieved_rps``, ``p50_ms``, ``p99_ms``, ``errors``; then
+``max_rps_p99_25ms``, the highest offered rate (a step search, ``--step-seconds`` per
+step) still answered with p99 <= 25 ms and no error, and ``worker_rss_mb``, each worker's
+resident memory after the run (``--min-decisions`` are made first, 10,000 by default).
+Goals (issue 15): p99 <= 25 ms at 300 decisions/s on this 2-core machine with SQLite and
+2 workers, ``max_rps_p99_25ms`` >= 600, ``worker_rss_mb`` <= 150.
 ``--db postgres`` starts a private PostgreSQL server for the run.
 """
 
@@ -15,6 +19,7 @@ import argparse
 import asyncio
 import gc
 import json
+import os
 import random
 import statistics
 import sys
@@ -29,7 +34,7 @@ from servesell.store import open_db
 from servesell.store.users import Role, add_user
 from support.center import fill_small_bank
 from support.postgres import fresh_database, running_server
-from support.server import live_server
+from support.server import live_server, server_workers
 
 FAILED: dict[int, int] = {}
 """Non-201 answers by status code (0: connection failed)."""
@@ -46,6 +51,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--customers", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--min-decisions", type=int, default=10_000, help="made before RSS")
+    parser.add_argument("--step-seconds", type=float, default=5.0, help="0: no step search")
     args = parser.parse_args()
     with ExitStack() as stack:
         url = _database(stack, args.db)
@@ -61,9 +68,49 @@ def main() -> None:
         # process cannot delay the schedule and be counted as the server's latency.
         gc.collect()
         gc.freeze()
-        result = asyncio.run(_load(base, token, args))
-    result.update(backend=url.split(":")[0], workers=args.workers, goal_p99_ms=25.0)
+        result = asyncio.run(_load(base, token, args, args.rate, args.seconds))
+        result["max_rps_p99_25ms"] = _step_search(base, token, args)
+        result["worker_rss_mb"] = _worker_rss(base, token, args)
+    result.update(
+        backend=url.split(":")[0],
+        workers=args.workers,
+        goal_p99_ms=25.0,
+        goal_max_rps=600.0,
+        goal_rss_mb=150.0,
+        load_average=round(os.getloadavg()[0], 2),
+    )
     print(json.dumps(result))
+
+
+STEPS = (300.0, 400.0, 500.0, 600.0, 800.0, 1000.0, 1200.0, 1500.0)
+"""Offered rates the step search tries, lowest first."""
+
+
+def _step_search(base: str, token: str, args: argparse.Namespace) -> float | None:
+    """The highest step rate answered with p99 <= 25 ms and no error (None: not even 300/s)."""
+    best = None
+    for rate in STEPS if args.step_seconds > 0 else ():
+        FAILED.clear()
+        step = asyncio.run(_load(base, token, args, rate, args.step_seconds))
+        if step["errors"] or step["p99_ms"] is None or step["p99_ms"] > 25.0:
+            break
+        best = rate
+    return best
+
+
+def _worker_rss(base: str, token: str, args: argparse.Namespace) -> list[float]:
+    """Each worker's resident memory (MB) once ``--min-decisions`` decisions were made."""
+    made = int(args.rate * args.seconds)
+    if made < args.min_decisions:  # the rest, at a rate the server surely holds
+        asyncio.run(_load(base, token, args, 200.0, (args.min_decisions - made) / 200.0))
+    return [round(_rss_mb(pid), 1) for pid in server_workers(base)]
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def _database(stack: ExitStack, choice: str) -> str:
@@ -75,9 +122,11 @@ def _database(stack: ExitStack, choice: str) -> str:
     return choice
 
 
-async def _load(base: str, token: str, args: argparse.Namespace) -> dict[str, object]:
+async def _load(
+    base: str, token: str, args: argparse.Namespace, rate: float, seconds: float
+) -> dict[str, object]:
     rng = random.Random(args.seed)
-    total = int(args.rate * args.seconds)
+    total = int(rate * seconds)
     host, port = base.removeprefix("http://").split(":")
     pool = RawPool(host, int(port), token)
     for i in range(50):
@@ -90,20 +139,20 @@ async def _load(base: str, token: str, args: argparse.Namespace) -> dict[str, ob
             "reason": REASONS[i % len(REASONS)],
             "agent_id": f"A{i % 50:03d}",
         }
-        tasks.append(asyncio.create_task(_one(pool, body, start + i / args.rate)))
+        tasks.append(asyncio.create_task(_one(pool, body, start + i / rate)))
     results = await asyncio.gather(*tasks)
     finished = time.perf_counter()
     await pool.close()
     latencies = sorted(ms for ok, ms in results if ok)
     errors = sum(1 for ok, _ in results if not ok)
     return {
-        "offered_rps": args.rate,
+        "offered_rps": rate,
         "achieved_rps": round(len(latencies) / (finished - start), 1),
         "p50_ms": round(statistics.median(latencies), 2) if latencies else None,
         "p99_ms": round(latencies[int(len(latencies) * 0.99)], 2) if latencies else None,
         "errors": errors,
         "error_statuses": {str(k): v for k, v in sorted(FAILED.items())},
-        "broken_connections": BROKEN,
+        "broken_connections": dict(BROKEN),
         "requests": total,
         "connections": pool.opened,
     }

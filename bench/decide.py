@@ -5,7 +5,10 @@ CTI opens (``CallDesk.screen_pop``, the one path of the API, the desktop and the
 read the queue's last report, the customer and their recent contacts from SQLite,
 evaluate 100 eligibility rules, contact policy, scoring, channel fit and arbitration, fill
 the scripts. The ``logged_*`` figures add appending the decision and its candidates to the
-log in a write transaction and committing it. Goal: p99 <= 2 ms on one core.
+log in a write transaction and committing it. Goal: p99 <= 2 ms on one core; logged
+(issue 15): p99 <= 5 ms and >= 1,000/s. ``*cpu_ms`` is the CPU time per decision, a
+figure a busy machine disturbs less than the wall-clock ones (it leaves out waiting for
+the disk and for other processes).
 """
 
 from __future__ import annotations
@@ -60,7 +63,12 @@ def main() -> None:
         "logged_p50_ms": logged["p50"],
         "logged_p99_ms": logged["p99"],
         "logged_decisions_per_s": logged["rate"],
+        "cpu_ms": plain["cpu_ms"],
+        "logged_cpu_ms": logged["cpu_ms"],
         "goal_p99_ms": 2.0,
+        "goal_logged_p99_ms": 5.0,
+        "goal_logged_decisions_per_s": 1000.0,
+        "load_average": round(os.getloadavg()[0], 2),
     }
     print(json.dumps(result))
 
@@ -83,16 +91,19 @@ def _time(desk: CallDesk, args, *, log: bool) -> dict[str, float]:
     rng = random.Random(args.seed)
     ids = [f"C{rng.randint(1, args.customers):07d}" for _ in range(args.decisions)]
     took = []
+    cpu = time.process_time()
     for i, customer_id in enumerate(ids):
         ctx = CallContext(at=AT + dt.timedelta(seconds=i), reason=REASONS[i % 4])
         start = time.perf_counter()
         desk.screen_pop(customer_id, ctx, log=log)
         took.append(time.perf_counter() - start)
+    cpu = time.process_time() - cpu
     took.sort()
     return {
         "p50": round(statistics.median(took) * 1000, 3),
         "p99": round(took[int(len(took) * 0.99)] * 1000, 3),
         "rate": round(len(took) / sum(took), 1),
+        "cpu_ms": round(cpu / len(took) * 1000, 3),
     }
 
 

@@ -9,6 +9,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import IO
 
 import httpx
@@ -78,3 +79,37 @@ def _wait_ready(base: str, process: subprocess.Popen[bytes], log: IO[bytes]) -> 
             pass
         time.sleep(0.2)
     raise RuntimeError(f"server did not become ready within {READY_SECONDS} s")
+
+
+def server_workers(base: str) -> list[int]:
+    """Process ids of the uvicorn workers serving ``base`` (Linux ``/proc``), by pid.
+
+    The supervisor is the ``servesell serve`` process listening on ``base``'s port; its
+    workers are its children started by multiprocessing (not its resource tracker). A
+    one-worker server has no supervisor: the ``serve`` process is the worker.
+    """
+    port = base.rsplit(":", 1)[1]
+    processes = {int(p.name): p for p in Path("/proc").iterdir() if p.name.isdigit()}
+    supervisor = next(
+        pid for pid, p in processes.items() if {"serve", "--port", port} <= set(_cmdline(p))
+    )
+    workers = sorted(
+        pid
+        for pid, p in processes.items()
+        if _parent(p) == supervisor and any("spawn_main" in a for a in _cmdline(p))
+    )
+    return workers or [supervisor]
+
+
+def _cmdline(proc: Path) -> list[str]:
+    try:
+        return (proc / "cmdline").read_bytes().decode(errors="replace").split("\0")
+    except OSError:
+        return []
+
+
+def _parent(proc: Path) -> int | None:
+    try:
+        return int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None

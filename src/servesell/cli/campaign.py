@@ -12,8 +12,6 @@ from rich.table import Table
 
 from servesell.cli.app import app, console
 from servesell.cli.options import DbOption, JsonOption, SeedOption, open_database
-from servesell.config import get_settings
-from servesell.domain.campaign import CampaignState
 from servesell.errors import CampaignError
 
 if TYPE_CHECKING:
@@ -113,6 +111,7 @@ def approve(
     db: DbOption = None,
 ) -> None:
     """Plan the campaign and approve it; a plan below the service target needs --override."""
+    from servesell.domain.campaign import CampaignState
     from servesell.service.campaigns import change_state
 
     made = _forecast(campaign_id, _load(calls_per_hour, calls_per_day, aht_seconds, agents), 0, db)
@@ -128,41 +127,42 @@ def approve(
     console.print(f"approved {campaign_id!r}" + (f" with override: {override}" if override else ""))
 
 
-def _move(campaign_id: str, to: CampaignState, db: str | None, verb: str) -> None:
+def _move(campaign_id: str, to: str, db: str | None, verb: str) -> None:
+    from servesell.domain.campaign import CampaignState
     from servesell.service.campaigns import change_state
 
-    record = change_state(open_database(db), campaign_id, to, actor=ACTOR)
+    record = change_state(open_database(db), campaign_id, CampaignState(to), actor=ACTOR)
     console.print(f"{verb} {record.id!r}: now {record.state.value}")
 
 
 @campaign_app.command("start")
 def start(campaign_id: IdArg, db: DbOption = None) -> None:
     """Start an approved campaign: its offers go out with its hold-out from now on."""
-    _move(campaign_id, CampaignState.RUNNING, db, "started")
+    _move(campaign_id, "running", db, "started")
 
 
 @campaign_app.command("pause")
 def pause(campaign_id: IdArg, db: DbOption = None) -> None:
     """Pause a running campaign: its offers are not made until it resumes."""
-    _move(campaign_id, CampaignState.PAUSED, db, "paused")
+    _move(campaign_id, "paused", db, "paused")
 
 
 @campaign_app.command("resume")
 def resume(campaign_id: IdArg, db: DbOption = None) -> None:
     """Resume a paused campaign (the same hold-out)."""
-    _move(campaign_id, CampaignState.RUNNING, db, "resumed")
+    _move(campaign_id, "running", db, "resumed")
 
 
 @campaign_app.command("end")
 def end(campaign_id: IdArg, db: DbOption = None) -> None:
     """End a campaign for good: measurement stops now."""
-    _move(campaign_id, CampaignState.ENDED, db, "ended")
+    _move(campaign_id, "ended", db, "ended")
 
 
 @campaign_app.command("reopen")
 def reopen(campaign_id: IdArg, db: DbOption = None) -> None:
     """Move an approved campaign back to draft to edit it (it must be approved again)."""
-    _move(campaign_id, CampaignState.DRAFT, db, "reopened")
+    _move(campaign_id, "draft", db, "reopened")
 
 
 @campaign_app.command("report")
@@ -175,6 +175,7 @@ def report(
     db: DbOption = None,
 ) -> None:
     """Evaluate a campaign against its hold-out: HTML with PNG charts and a JSON twin."""
+    from servesell.config import get_settings
     from servesell.report.campaign_report import headline
     from servesell.service.campaign_eval import evaluate_campaign, write_report
 
@@ -209,6 +210,7 @@ def demo(
     db: DbOption = None,
 ) -> None:
     """Play a synthetic campaign with a known true lift through the real decision path."""
+    from servesell.config import get_settings
     from servesell.service.campaign_demo import CampaignDemoConfig, play_campaign
 
     settings = get_settings()
@@ -237,6 +239,7 @@ def _load(
 
 
 def _forecast(campaign_id: str, load: LoadAssumptions, seed: int, db: str | None) -> Forecast:
+    from servesell.config import get_settings
     from servesell.service.campaign_plan import forecast
     from servesell.store.campaigns import get_campaign
 
@@ -254,6 +257,8 @@ def _forecast(campaign_id: str, load: LoadAssumptions, seed: int, db: str | None
 
 
 def _print_plan(campaign_id: str, made: Forecast) -> None:
+    from servesell.config import get_settings
+
     p, cur = made.plan, get_settings().currency
     table = Table(
         "offer",

@@ -10,24 +10,19 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from servesell.channels.backoff import RetryPolicy
-from servesell.channels.template_check import parse_templates
 from servesell.cli.app import app, console, err_console
 from servesell.cli.options import DbOption, JsonOption, SeedOption, open_database
-from servesell.config import get_settings
 from servesell.errors import InputFileError
-from servesell.service.adapters import adapters_from_settings
-from servesell.service.delivery import Worker, WorkerSettings
-from servesell.store import list_offers, require_schema
-from servesell.store.channel_templates import load_templates, save_templates
-from servesell.store.follow_ups import follow_ups_of, outbox_counts
+
+if TYPE_CHECKING:
+    from servesell.service.delivery import Worker
 
 outbox_app = typer.Typer(help="Deliver and inspect digital follow-ups.", no_args_is_help=True)
 templates_app = typer.Typer(help="Follow-up message templates.", no_args_is_help=True)
@@ -50,6 +45,11 @@ def outbox_run(
     db: DbOption = None,
 ) -> None:
     """Deliver the outbox: claim due messages, check them at send time, send, reconcile."""
+    from servesell.channels.backoff import RetryPolicy
+    from servesell.config import get_settings
+    from servesell.service.adapters import adapters_from_settings
+    from servesell.service.delivery import Worker, WorkerSettings
+
     settings = get_settings()
     adapters = adapters_from_settings(settings)
     if not adapters:
@@ -104,6 +104,8 @@ def outbox_status(
     db: DbOption = None,
 ) -> None:
     """Messages by status, or the real status of one decision's follow-ups."""
+    from servesell.store.follow_ups import follow_ups_of, outbox_counts
+
     with open_database(db).connect() as conn:
         if decision is None:
             counts = {s.value: n for s, n in sorted(outbox_counts(conn).items())}
@@ -136,6 +138,11 @@ def templates_load(
     db: DbOption = None,
 ) -> None:
     """Check a template file (every problem with its line) and store it."""
+    from servesell.channels.template_check import parse_templates
+    from servesell.config import get_settings
+    from servesell.store import list_offers, require_schema
+    from servesell.store.channel_templates import save_templates
+
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -157,6 +164,8 @@ def templates_load(
 @templates_app.command("show")
 def templates_show(db: DbOption = None) -> None:
     """The templates in force."""
+    from servesell.store.channel_templates import load_templates
+
     with open_database(db).connect() as conn:
         templates = load_templates(conn)
     if templates is None:

@@ -11,9 +11,6 @@ from rich.table import Table
 
 from servesell.cli.app import PARTIAL, app, console, err_console
 from servesell.cli.options import DbOption, open_database
-from servesell.config import get_settings
-from servesell.ingest import import_customers, load_catalog
-from servesell.store import list_offers
 
 import_app = typer.Typer(help="Import data files into the store.", no_args_is_help=True)
 offers_app = typer.Typer(help="Manage the offer catalog.", no_args_is_help=True)
@@ -46,6 +43,8 @@ def import_customers_command(
     ] = False,
 ) -> None:
     """Upsert customers by id; bad rows go to a reject file with line, column and reason."""
+    from servesell.ingest import import_customers
+
     engine = open_database(db)
     try:
         report = import_customers(
@@ -75,6 +74,8 @@ def offers_load(
     db: DbOption = None,
 ) -> None:
     """Validate a catalog and upsert every valid offer; report each invalid one."""
+    from servesell.ingest import load_catalog
+
     engine = open_database(db)
     try:
         report = load_catalog(engine, file)
@@ -90,6 +91,9 @@ def offers_load(
 @offers_app.command("list")
 def offers_list(db: DbOption = None) -> None:
     """Show the catalog: id, status, value, prior propensity, extra seconds, channels."""
+    from servesell.config import get_settings
+    from servesell.store import list_offers
+
     with open_database(db).connect() as conn:
         offers = list_offers(conn)
     table = Table("id", "name", "status", "value", "prior", "extra s", "channels")

@@ -9,8 +9,6 @@ import typer
 
 from servesell.cli.app import app, console
 from servesell.cli.options import DbOption, open_database
-from servesell.ingest.schema import read_schema_file
-from servesell.store import head_revision, require_schema, save_schema
 
 db_app = typer.Typer(help="Create and migrate the database.", no_args_is_help=True)
 schema_app = typer.Typer(help="Declare the customer-profile schema.", no_args_is_help=True)
@@ -21,6 +19,8 @@ app.add_typer(schema_app, name="schema")
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
     """Create the database or migrate it to the newest schema."""
+    from servesell.store import head_revision
+
     open_database(db, create=True)
     console.print(f"database at revision {head_revision()}")
 
@@ -31,6 +31,9 @@ def schema_load(
     db: DbOption = None,
 ) -> None:
     """Declare the customer-profile fields (name: int|float|str|bool|date)."""
+    from servesell.ingest.schema import read_schema_file
+    from servesell.store import save_schema
+
     schema = read_schema_file(file)
     with open_database(db).begin() as conn:
         save_schema(conn, schema)
@@ -40,6 +43,8 @@ def schema_load(
 @schema_app.command("show")
 def schema_show(db: DbOption = None) -> None:
     """Print the declared customer-profile fields."""
+    from servesell.store import require_schema
+
     with open_database(db).connect() as conn:
         schema = require_schema(conn)
     for spec in schema.fields:

@@ -6,7 +6,7 @@ import datetime as dt
 import getpass
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo
 
 import typer
@@ -17,18 +17,11 @@ from rich.text import Text
 
 from servesell.cli.app import app, console
 from servesell.cli.options import DbOption, JsonOption, open_database
-from servesell.config import get_settings
-from servesell.decide import why_not
-from servesell.domain import CallContext, Language, QueueState
+from servesell.domain.center import Language
 from servesell.errors import CatalogError, InputFileError, PolicyError
-from servesell.ingest.yamlfile import read_yaml
-from servesell.service.engines import LiveEngine
-from servesell.service.outbox import LinkBase
-from servesell.service.policy import change_policy
-from servesell.service.screen import CallDesk, ScreenPop
-from servesell.service.views import DecisionView
-from servesell.store import get_decision, load_policy
-from servesell.store.follow_ups import follow_ups_of
+
+if TYPE_CHECKING:
+    from servesell.service.screen import ScreenPop
 
 policy_app = typer.Typer(help="Show or set the contact policy.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
@@ -64,6 +57,14 @@ def decide(
     db: DbOption = None,
 ) -> None:
     """What servesell would flag for this customer now, with every candidate's reason."""
+    from servesell.config import get_settings
+    from servesell.decide import why_not
+    from servesell.domain import CallContext, QueueState
+    from servesell.service.engines import LiveEngine
+    from servesell.service.outbox import LinkBase
+    from servesell.service.screen import CallDesk
+    from servesell.service.views import DecisionView
+
     settings = get_settings()
     tz = ZoneInfo(settings.timezone)
     when = (at.replace(tzinfo=tz) if at and at.tzinfo is None else at) or dt.datetime.now(tz)
@@ -102,6 +103,10 @@ def why(
     db: DbOption = None,
 ) -> None:
     """Why an offer was or was not made in a logged decision."""
+    from servesell.decide import why_not
+    from servesell.store import get_decision
+    from servesell.store.follow_ups import follow_ups_of
+
     with open_database(db).connect() as conn:
         decision = get_decision(conn, decision_id)
         messages = [m for m in follow_ups_of(conn, decision_id) if m.offer_id == offer_id]
@@ -117,6 +122,8 @@ def print_pop(pop: ScreenPop) -> None:
     Reasons are printed under the table, not in a column, so the output reads in an
     80-column terminal (a column of sentences would wrap one word per line).
     """
+    from servesell.decide import why_not
+
     decision = pop.decision
     console.print(
         f"decision {decision.id}\nmode [bold]{decision.mode.value}[/] · "
@@ -149,6 +156,8 @@ def _wrapped(text: str) -> None:
 @policy_app.command("show")
 def policy_show(db: DbOption = None) -> None:
     """Print the contact policy in force as JSON."""
+    from servesell.store import load_policy
+
     with open_database(db).connect() as conn:
         policy = load_policy(conn)
     typer.echo(json.dumps(policy.model_dump(mode="json"), indent=2, ensure_ascii=False))
@@ -160,6 +169,9 @@ def policy_set(
     db: DbOption = None,
 ) -> None:
     """Change contact-policy fields; fields not in FILE keep their values. Audited."""
+    from servesell.ingest.yamlfile import read_yaml
+    from servesell.service.policy import change_policy
+
     changes = read_yaml(file)
     if not isinstance(changes, dict):
         raise InputFileError(f"{file}: expected a mapping of policy fields")

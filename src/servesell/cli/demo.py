@@ -19,15 +19,11 @@ from rich.table import Table
 
 from servesell.cli.app import app, console
 from servesell.cli.options import DbOption, SeedOption, open_database
-from servesell.config import get_settings
-from servesell.queueing.settings import GateKind
-from servesell.service.demo import DemoConfig, DemoResult, run_demo
 
 if TYPE_CHECKING:
     from servesell.report.funnel import Funnel, FunnelStep
+    from servesell.service.demo import DemoResult
     from servesell.service.demo_follow_ups import FollowUpTally
-
-GATE_KINDS = get_args(GateKind)
 
 
 @app.command()
@@ -51,14 +47,19 @@ def demo(
     db: DbOption = None,
 ) -> None:
     """Generate a synthetic center and play its days through servesell."""
-    settings = get_settings()
     if scenario == "brand":
         _brand(customers, days, seed, start.date(), agents, db)
         return
     if scenario != "bank":
         raise typer.BadParameter(f"--scenario must be bank or brand, got {scenario!r}")
-    if gate not in GATE_KINDS:
-        raise typer.BadParameter(f"--gate must be one of {', '.join(GATE_KINDS)}, got {gate!r}")
+    from servesell.config import get_settings
+    from servesell.queueing.settings import GateKind
+    from servesell.service.demo import DemoConfig, run_demo
+
+    settings = get_settings()
+    kinds = get_args(GateKind)
+    if gate not in kinds:
+        raise typer.BadParameter(f"--gate must be one of {', '.join(kinds)}, got {gate!r}")
     config = DemoConfig(
         customers=customers,
         days=days,
@@ -158,6 +159,7 @@ def follow_up_table(tally: FollowUpTally) -> Table:
 def _brand(
     customers: int, days: int, seed: int, start: dt.date, agents: int, db: str | None
 ) -> None:
+    from servesell.config import get_settings
     from servesell.service.brand_demo import BrandConfig, run_brand_demo
 
     config = BrandConfig(

@@ -11,7 +11,6 @@ from rich.markup import escape
 
 from servesell.cli.app import app, console, err_console
 from servesell.cli.options import DbOption, open_database
-from servesell.config import get_settings
 from servesell.errors import InputFileError
 
 
@@ -28,6 +27,7 @@ def export_command(
     ``servesell tag --engine spark --customers`` reads.
     """
     from servesell.batch.export import WHAT, export
+    from servesell.config import get_settings
 
     if what not in WHAT:
         raise InputFileError(f"cannot export {what!r}; choose one of {', '.join(WHAT)}")

@@ -14,7 +14,6 @@ from rich.table import Table
 from servesell.cli.app import PARTIAL, app, console, err_console
 from servesell.cli.data import import_app
 from servesell.cli.options import DbOption, open_database
-from servesell.config import get_settings
 from servesell.errors import ServesellError
 
 incentives_app = typer.Typer(help="Piece rates, the service gate, clawback, competitions.")
@@ -25,6 +24,7 @@ _MAX_SHOWN = 20
 
 
 def _import(kind: str, file: Path, db: str | None, encoding: str | None) -> None:
+    from servesell.config import get_settings
     from servesell.ingest.events import import_events
     from servesell.ingest.rejects import default_reject_path, write_rejects
 
@@ -119,6 +119,7 @@ def standings_command(
     db: DbOption = None,
 ) -> None:
     """The competition's standings; with --close the winners are frozen."""
+    from servesell.config import get_settings
     from servesell.service.pay import close as close_competition
     from servesell.service.pay import competition_standings
 
@@ -148,6 +149,7 @@ def pay_command(
     db: DbOption = None,
 ) -> None:
     """An agent's pay statement: sales at frozen rates, service gate, clawbacks, prizes."""
+    from servesell.config import get_settings
     from servesell.service.pay import pay_statement
 
     settings = get_settings()

@@ -14,13 +14,9 @@ from rich.table import Table
 
 from servesell.cli.app import app, console
 from servesell.cli.options import DbOption, JsonOption, open_database
-from servesell.config import get_settings
 from servesell.errors import InputFileError, ServesellError
-from servesell.report.kpis import Kpis
+from servesell.report.kpis import GROUPS, Kpis
 from servesell.service.clock import check_period_bound
-from servesell.service.kpis import kpis_by
-from servesell.store import list_offers
-from servesell.store.reporting import GROUPS
 
 GroupOption = Annotated[
     str | None, typer.Option("--group-by", help=f"One of {', '.join(GROUPS)}.", show_default=False)
@@ -47,6 +43,10 @@ def kpis_command(
     db: DbOption = None,
 ) -> None:
     """KPIs of the decisions made in a window (definitions: servesell.report.kpis)."""
+    from servesell.config import get_settings
+    from servesell.service.kpis import kpis_by
+    from servesell.store import list_offers
+
     settings = get_settings()
     tz = ZoneInfo(settings.timezone)
     start = check_period_bound(since.replace(tzinfo=tz) if since else None, field="--from")

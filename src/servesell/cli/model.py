@@ -14,15 +14,10 @@ from rich.table import Table
 
 from servesell.cli.app import app, console
 from servesell.cli.options import DbOption, JsonOption, SeedOption, open_database
-from servesell.config import get_settings
 from servesell.errors import ServesellError
-from servesell.ingest.modelfile import save_batch_model
-from servesell.ingest.tabular import TableText, read_table
-from servesell.learn.batch import fit_batch
-from servesell.learn.evaluate import evaluate_frame, predictors
-from servesell.learn.target import read_target
 
 if TYPE_CHECKING:
+    from servesell.ingest.tabular import TableText
     from servesell.learn.evaluate import Evaluation
 
 model_app = typer.Typer(
@@ -61,6 +56,9 @@ def evaluate(
     json_out: JsonOption = False,
 ) -> None:
     """Honest scores of a batch model on a table: AUC, log loss, Brier, lift, calibration."""
+    from servesell.ingest.tabular import read_table
+    from servesell.learn.evaluate import evaluate_frame
+
     table = read_table(file, encoding=encoding)
     result = evaluate_frame(
         table.frame, target, test_rows=test_rows, folds=folds, seed=seed, positive=positive
@@ -81,6 +79,12 @@ def train(
     encoding: EncodingOption = None,
 ) -> None:
     """Fit the best batch model on every row with a target and save it for the engine."""
+    from servesell.ingest.modelfile import save_batch_model
+    from servesell.ingest.tabular import read_table
+    from servesell.learn.batch import fit_batch
+    from servesell.learn.evaluate import predictors
+    from servesell.learn.target import read_target
+
     table = read_table(file, encoding=encoding)
     labels = read_target(table.frame, target, positive=positive)
     model = fit_batch(predictors(table.frame, labels), labels.labels, seed=seed)
@@ -174,6 +178,7 @@ def uplift(
 
     Decisions made before an offer's control group started never count.
     """
+    from servesell.config import get_settings
     from servesell.service.learning import uplift_in_log
 
     start = since.replace(tzinfo=ZoneInfo(get_settings().timezone)) if since else None

@@ -6,10 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from servesell.config import get_settings
 from servesell.errors import StoreError
-from servesell.store import open_db
-from servesell.store.db import sqlite_file
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -28,6 +25,8 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.
 
 def db_url(option: str | None) -> str:
     """The database URL: the ``--db`` option, else the settings."""
+    from servesell.config import get_settings
+
     return option or get_settings().db_url
 
 
@@ -37,6 +36,9 @@ def open_database(option: str | None, *, create: bool = False) -> Engine:
     A SQLite file that does not exist is an error pointing to ``servesell db upgrade``
     (a typo in ``--db`` must not silently create an empty database), unless ``create``.
     """
+    from servesell.store import open_db
+    from servesell.store.db import sqlite_file
+
     url = db_url(option)
     path = sqlite_file(url)
     if path is not None and not create and not path.exists():

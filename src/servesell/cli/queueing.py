@@ -10,7 +10,6 @@ from rich.table import Table
 
 from servesell.cli.app import app, console
 from servesell.cli.options import JsonOption
-from servesell.queueing import Load, Target, agents_required, predict
 
 
 @app.command("erlang")
@@ -32,6 +31,8 @@ def erlang(
 
     Also the fewest agents that meet the service-level goal at this load.
     """
+    from servesell.queueing import Load, Target, agents_required, predict
+
     try:
         load = Load(calls_per_hour, aht_seconds)
         needed = agents_required(

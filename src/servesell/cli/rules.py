@@ -10,10 +10,6 @@ from rich.markup import escape
 
 from servesell.cli.app import PARTIAL, app, console, err_console
 from servesell.cli.options import DbOption, open_database
-from servesell.ingest.catalog import catalog_entries
-from servesell.ingest.schema import read_schema_file
-from servesell.rules import check_offer
-from servesell.store import require_schema
 
 if TYPE_CHECKING:
     from servesell.domain.schema import ProfileSchema
@@ -34,6 +30,9 @@ def rules_check(
     db: DbOption = None,
 ) -> None:
     """Check every offer's rule against the schema; print each error with its position."""
+    from servesell.ingest.catalog import catalog_entries
+    from servesell.rules import check_offer
+
     schema = _schema(schema_file, db)
     entries = catalog_entries(file)
     errors = [
@@ -49,6 +48,9 @@ def rules_check(
 
 
 def _schema(schema_file: Path | None, db: str | None) -> ProfileSchema:
+    from servesell.ingest.schema import read_schema_file
+    from servesell.store import require_schema
+
     if schema_file is not None:
         return read_schema_file(schema_file)
     with open_database(db).connect() as conn:

@@ -12,7 +12,6 @@ from servesell.cli.app import console, err_console
 from servesell.cli.model import model_app
 from servesell.cli.options import DbOption, open_database
 from servesell.errors import InputFileError
-from servesell.store import require_schema
 
 ENGINES = ("local", "spark")
 
@@ -33,6 +32,7 @@ def score(
     """Score every customer of a table with a stored model (the profile schema from --db)."""
     from servesell.batch.score import score_locally, score_on_spark
     from servesell.ingest.modelfile import load_batch_model
+    from servesell.store import require_schema
 
     if engine not in ENGINES:
         raise InputFileError(f"unknown engine {engine!r}; use {' or '.join(ENGINES)}")

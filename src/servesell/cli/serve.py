@@ -9,9 +9,10 @@ import typer
 
 from servesell.cli.app import app, console
 from servesell.cli.options import DbOption, db_url, open_database
-from servesell.config import get_settings
-from servesell.store.db import write_transaction
-from servesell.store.users import Role, add_user, disable_user, list_users
+from servesell.domain.center import Role
+
+HEALTHCHECK_SECONDS = 5
+"""How long uvicorn's supervisor waits for a worker to answer (its own default)."""
 
 users_app = typer.Typer(help="Users of the API and the web app.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
@@ -40,6 +41,8 @@ def serve(
     if outbox:
         os.environ["SERVESELL_OUTBOX_WORKER"] = "1"
     console.print(f"servesell on http://{host}:{port} ({workers} worker(s)), database {url}")
+    from servesell.config import get_settings
+
     settings = get_settings()
     uvicorn.run(
         "servesell.server:app_from_env",
@@ -49,9 +52,13 @@ def serve(
         workers=workers,
         log_level=log_level,
         access_log=False,
-        # uvicorn kills a worker that has not answered its supervisor within this many
-        # seconds; its default (5 s) kills workers still importing on a busy machine.
-        timeout_worker_healthcheck=60,
+        # The supervisor pings each worker and waits this long for the answer. A worker that
+        # dies mid-ping is noticed only when the wait ends (uvicorn keeps the pipe's other
+        # end open), so this bounds how long a killed worker stays dead (issue 14, item
+        # 15: back within 10 s). A new worker answers pings once Python and the CLI are
+        # imported (~0.3 s; it was 5 s and more while the CLI imported scikit-learn,
+        # when this had to be 60 s). A SIGHUP reload waits this long for each new worker.
+        timeout_worker_healthcheck=HEALTHCHECK_SECONDS,
         # Idle and slow connections are closed (head, body and keep-alive deadlines).
         http="servesell.http.deadlines:DeadlineProtocol",
         timeout_keep_alive=settings.keep_alive_seconds,
@@ -73,6 +80,8 @@ def users_add(
     db: DbOption = None,
 ) -> None:
     """Create a user and print their API token (shown only this once)."""
+    from servesell.store.users import add_user
+
     secret = (
         typer.prompt("password", hide_input=True, confirmation_prompt=True) if password else None
     )
@@ -85,6 +94,8 @@ def users_add(
 @users_app.command("list")
 def users_list(db: DbOption = None) -> None:
     """Active users and their roles."""
+    from servesell.store.users import list_users
+
     with open_database(db).connect() as conn:
         for user in list_users(conn):
             console.print(f"{user.name}\t{user.role.value}")
@@ -93,6 +104,9 @@ def users_list(db: DbOption = None) -> None:
 @users_app.command("revoke")
 def users_revoke(name: str, db: DbOption = None) -> None:
     """Revoke a user's token and password (never the last admin)."""
+    from servesell.store.db import write_transaction
+    from servesell.store.users import disable_user
+
     with write_transaction(open_database(db)) as conn:
         disable_user(conn, name)
     console.print(f"user {name} revoked")

@@ -22,17 +22,14 @@ from rich.table import Table
 
 from servesell.cli.app import PARTIAL, app, console, err_console
 from servesell.cli.options import DbOption, open_database
-from servesell.cli.tag_sources import ParquetSink, StoreSink, file_batches, store_batches
 from servesell.errors import CatalogError, InputFileError, RuleError
-from servesell.rules import compile_catalog
-from servesell.rules.tagging import TagRun, run_tagging
-from servesell.store import count_customers, list_offers, require_schema
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine as DbEngine
 
     from servesell.domain.schema import ProfileSchema
     from servesell.rules.compiled import CompiledRule
+    from servesell.rules.tagging import TagRun
 
 ENGINES = ("duckdb", "postgres", "spark", "python")
 MasterOption = Annotated[
@@ -97,6 +94,9 @@ def _as_of(text: str | None) -> dt.date:
 
 
 def _catalog(database: DbEngine, day: dt.date) -> tuple[ProfileSchema, dict[str, CompiledRule]]:
+    from servesell.rules import compile_catalog
+    from servesell.store import list_offers, require_schema
+
     with database.connect() as conn:
         schema = require_schema(conn)
         offers = [offer for offer in list_offers(conn) if offer.is_active_on(day)]
@@ -122,6 +122,8 @@ def _postgres(
     out: Path | None,
     customers: Path | None,
 ) -> TagRun:
+    from servesell.cli.tag_sources import ParquetSink
+    from servesell.rules.tagging import TagRun
     from servesell.store.pushdown import iter_matrix, tag_in_database
 
     if customers is not None:
@@ -158,6 +160,7 @@ def _spark(
         tag_frame,
         write_matrix,
     )
+    from servesell.rules.tagging import TagRun
 
     if out is None:
         raise InputFileError("--engine spark writes the matrix as parquet: give --out FOLDER")
@@ -181,6 +184,8 @@ def _duck_parquet(
     customers: Path,
 ) -> TagRun:
     from servesell.batch.duck import copy_matrix, open_customers, stream_matrix
+    from servesell.cli.tag_sources import StoreSink
+    from servesell.rules.tagging import TagRun
 
     with err_console.status("tagging with DuckDB"), open_customers(customers, schema) as con:
         if out is not None:
@@ -206,6 +211,10 @@ def _batches(
     rejected: list[int],
 ) -> TagRun:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from servesell.cli.tag_sources import ParquetSink, StoreSink, file_batches, store_batches
+    from servesell.rules.tagging import run_tagging
+    from servesell.store import count_customers
 
     if customers is not None:
         batches = file_batches(customers, schema, rejected)

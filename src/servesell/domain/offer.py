@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Annotated, Final, Literal, get_args
+from typing import Annotated, Final
 
 from pydantic import (
     BaseModel,
@@ -17,6 +17,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from servesell.domain.center import LANGUAGES
 from servesell.domain.values import MAX_MONEY
 
 MAX_LEVER = 1000.0
@@ -24,10 +25,7 @@ MAX_LEVER = 1000.0
 outrank every other by an unbounded factor."""
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
-Language = Literal["en", "zh"]
-"""A language servesell speaks (interface text, offer names and scripts)."""
-LANGUAGES: Final[tuple[Language, ...]] = get_args(Language)
-"""Every :data:`Language`, the default first."""
+_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
 
 def _text_or_texts(value: object) -> object:

@@ -21,13 +21,17 @@ I_p(j + 1, nμ/θ + 1) with p = 1 − exp(−θT) (an order statistic of exponen
 from __future__ import annotations
 
 import math
-
-import numpy as np
-from scipy.special import betainc, gammaln, logsumexp
+from typing import TYPE_CHECKING
 
 from servesell.queueing.erlang import erlang_b
 from servesell.queueing.load import Load, require_agents, require_patience
 from servesell.queueing.metrics import QueueMetrics
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# numpy and scipy are imported by the functions that use them: importing the queueing
+# package (every API worker and CLI command does) must not load them (issue 15).
 
 _TAIL = 60.0
 """Queue states are summed until their weight is e^-60 below the largest one."""
@@ -47,6 +51,9 @@ def erlang_a(
     blocking = erlang_b(agents, load.erlangs)
     if blocking == 0.0:  # no load, or so little that nobody ever waits
         return QueueMetrics(agents, 0.0, 0.0, 1.0, load.erlangs / agents, 0.0)
+    import numpy as np
+    from scipy.special import betainc, logsumexp
+
     lam = load.arrivals_per_second
     drain = agents / load.aht_seconds
     theta = 1.0 / patience_seconds
@@ -72,6 +79,8 @@ def erlang_a(
 
 def _queue_log_weights(lam: float, drain: float, theta: float) -> np.ndarray:
     """Log of π(n + j) / π(n) for j = 0, 1, …, as far as the weights matter."""
+    import numpy as np
+
     peak = max(0.0, (lam - drain) / theta)
     size = int(peak + 12.0 * math.sqrt(lam / theta + 1.0)) + 64
     while True:
@@ -102,6 +111,9 @@ def queue_distribution_by_wait(
     The second array's ``j``-th entry is the chance of finding ``j`` callers waiting
     and still being answered.
     """
+    import numpy as np
+    from scipy.special import gammaln, logsumexp
+
     require_agents(agents)
     require_patience(patience_seconds)
     erlangs = load.erlangs

@@ -108,6 +108,8 @@ from servesell.report.costs import CostModel
 
 TOTAL = "all"
 """The group key of ungrouped KPIs."""
+GROUPS = ("agent", "team", "offer", "hour", "day")
+"""What KPIs can be grouped by (``servesell kpis --group-by``, the dashboard)."""
 
 
 @dataclass(frozen=True, slots=True)

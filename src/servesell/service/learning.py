@@ -24,8 +24,6 @@ from servesell.decide.reasons import Suppression
 from servesell.domain.decision import Fate, OutcomeResult
 from servesell.learn.adaptive import AdaptivePropensity
 from servesell.learn.associations import Associations
-from servesell.learn.ope import evaluate_policy
-from servesell.learn.policies import by_score, greedy, logged_choice, uniform
 from servesell.learn.uplift import ALL, UpliftRow, measure_uplift
 from servesell.store import (
     get_customer,
@@ -221,6 +219,9 @@ def ope_in_log(
     since: dt.datetime | None = None,
 ) -> list[Estimate]:
     """IPS, SNIPS and DR estimates of a target policy's value per logged decision."""
+    from servesell.learn.ope import evaluate_policy
+    from servesell.learn.policies import greedy, logged_choice, uniform
+
     if policy not in POLICIES:
         raise ValueError(f"policy must be one of {', '.join(POLICIES)}, got {policy!r}")
     choices = [
@@ -254,6 +255,8 @@ def _uplift_rows(
 
 
 def _adaptive_policy(conn: Connection) -> TargetPolicy:
+    from servesell.learn.policies import by_score
+
     saved = load_adaptive(conn)
     offers = {o.id: o for o in list_offers(conn)}
     schema = saved.model.space.schema

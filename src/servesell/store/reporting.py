@@ -21,7 +21,7 @@ from servesell.channels.status import Status
 from servesell.domain.decision import Fate, OutcomeResult
 from servesell.domain.offer import Channel
 from servesell.errors import ServesellError
-from servesell.report.kpis import TOTAL, Tallies
+from servesell.report.kpis import GROUPS, TOTAL, Tallies
 from servesell.store.reporting_sources import add_distinct_tallies, add_source_tallies
 from servesell.store.tables import (
     agents,
@@ -38,8 +38,6 @@ if TYPE_CHECKING:
     from sqlalchemy import ColumnElement, Connection, Select
 
     from servesell.domain.offer import Offer
-
-GROUPS = ("agent", "team", "offer", "hour", "day")
 
 _IN_CALL = Channel.IN_CALL.value
 _REACHED_PROVIDER = {s.value for s in (Status.SENT, Status.DELIVERED, Status.UNDELIVERED)}

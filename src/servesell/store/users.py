@@ -14,43 +14,31 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, insert, select, update
 
+from servesell.domain.center import Role
 from servesell.errors import AccessError, NotFoundError, ServesellError
 from servesell.store.tables import users
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-
-class Role(StrEnum):
-    """What a user may do; each role includes the ones below it.
-
-    ``specialist`` (a member of a specialist team that completes hand-overs) stands beside
-    the hierarchy: it may only record hand-over results, which supervisors and admins may
-    do too.
-    """
-
-    AGENT = "agent"
-    SUPERVISOR = "supervisor"
-    ADMIN = "admin"
-    SPECIALIST = "specialist"
-
-    @property
-    def level(self) -> int:
-        """Rank in the hierarchy agent < supervisor < admin (a specialist ranks lowest)."""
-        if self is Role.SPECIALIST:
-            return -1
-        return (Role.AGENT, Role.SUPERVISOR, Role.ADMIN).index(self)
-
-    def allows(self, needed: Role) -> bool:
-        """Whether this role may do what ``needed`` may."""
-        if needed is Role.SPECIALIST:
-            return self in (Role.SPECIALIST, Role.SUPERVISOR, Role.ADMIN)
-        return self.level >= needed.level
+__all__ = [
+    "USER_NAME",
+    "Role",
+    "User",
+    "add_user",
+    "check_password",
+    "disable_user",
+    "hash_password",
+    "hash_token",
+    "list_users",
+    "user_by_name",
+    "user_by_password",
+    "user_by_token",
+]
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,8 +35,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
-
 from servesell.domain.queue import QueueState
 from servesell.queueing.abandonment import erlang_a, queue_distribution_by_wait
 from servesell.queueing.gate.base import GatePolicy
@@ -147,6 +145,8 @@ class HeadroomGate(GatePolicy):
             return -math.inf
         if share <= 0.0:
             return math.inf
+        import numpy as np
+
         load = Load(calls_per_hour, aht_seconds + share * self.offer_seconds)
         immediate, by_wait = queue_distribution_by_wait(load, agents, self.patience_seconds)
         # A caller answered at once in state x leaves slack agents - x - 1; one answered

@@ -1,0 +1,61 @@
+"""The CLI and the API workers start without the batch side's libraries (issue 15).
+
+``servesell --help`` must answer in well under a second, and a killed API worker must be
+back within its health check: both import only what their first answer needs. Each check
+runs in a fresh interpreter, so what other tests imported does not count.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = (
+    "duckdb",
+    "lightgbm",
+    "matplotlib",
+    "pandas",
+    "pyarrow",
+    "pyspark",
+    "scipy",
+    "sklearn",
+    "statsmodels",
+)
+"""Libraries of the batch side: models, tables, charts, statistics, cluster engines."""
+
+CLI_ONLY_NEEDS = ("typer", "rich")
+"""What ``servesell --help`` needs; the store, the models and the settings load per command."""
+
+
+def _loaded_after(module: str) -> set[str]:
+    code = f"import sys, json; import {module}; print(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    return {name.split(".")[0] for name in json.loads(done.stdout)}
+
+
+@pytest.mark.parametrize("module", ["servesell.cli", "servesell.server"])
+def test_importing_the_cli_or_the_worker_loads_no_batch_library(module: str) -> None:
+    assert not _loaded_after(module) & set(HEAVY)
+
+
+def test_the_cli_loads_neither_the_database_nor_the_settings_to_list_its_commands() -> None:
+    loaded = _loaded_after("servesell.cli")
+    assert set(CLI_ONLY_NEEDS) <= loaded
+    assert not loaded & {"sqlalchemy", "pydantic", "pydantic_settings", "sqlglot", "numpy"}
+
+
+def test_help_lists_every_command_group() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "servesell.cli", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    for command in ("decide", "serve", "demo", "campaign", "model", "kpis", "outbox", "tag"):
+        assert command in done.stdout
