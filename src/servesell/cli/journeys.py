@@ -14,7 +14,6 @@ from servesell.cli.app import PARTIAL, app, console, err_console
 from servesell.cli.data import import_app
 from servesell.cli.incentives import EncodingOption, FileArg, _import
 from servesell.cli.options import DbOption, open_database
-from servesell.config import get_settings
 from servesell.errors import InputFileError
 
 journeys_app = typer.Typer(help="Outbound follow-up journeys.", no_args_is_help=True)
@@ -68,6 +67,7 @@ def run_command(
     ] = None,
 ) -> None:
     """Plan due steps, close stale ones, schedule callbacks (twice = once)."""
+    from servesell.config import get_settings
     from servesell.service.journeys import run_journeys
     from servesell.service.outbox import LinkBase
 
@@ -124,6 +124,8 @@ def export_command(
         day = dt.date.fromisoformat(date)
     except ValueError:
         raise InputFileError(f"--date {date!r}: expected YYYY-MM-DD") from None
+    from servesell.config import get_settings
+
     tz = ZoneInfo(get_settings().timezone)
     with open_database(db).connect() as conn:
         calls = call_list(conn, day, tz=tz, team=team, agents_count=agents)
@@ -149,4 +151,6 @@ def _moment(text: str | None) -> dt.datetime:
         raise InputFileError(
             f"--as-of {text!r}: expected a date and time like 2026-03-02T09:00"
         ) from None
+    from servesell.config import get_settings
+
     return at if at.tzinfo else at.replace(tzinfo=ZoneInfo(get_settings().timezone))
