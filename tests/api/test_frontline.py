@@ -17,7 +17,7 @@ from servesell.service.pay import pay_statement
 from servesell.service.screen import CallDesk
 from servesell.store import open_db
 from servesell.store.users import Role, add_user
-from support.api import auth, decide
+from support.api import REPLAY_SECONDS, auth, decide
 from support.center import fill_small_bank
 
 if TYPE_CHECKING:
@@ -44,7 +44,9 @@ def api(
             f"C{i:07d}", CallContext(at=at, reason="billing_inquiry"), log=False).decision.shown)
     )  # fmt: skip
     db.dispose()
-    with TestClient(create_app(Settings(db_url=url), seed=1)) as client:
+    with TestClient(
+        create_app(Settings(db_url=url, backdate_seconds=REPLAY_SECONDS), seed=1)
+    ) as client:
         yield client, tokens, found
 
 
@@ -85,7 +87,7 @@ def test_a_handover_is_booked_closed_by_csv_and_pays_on_completion(api: Any) -> 
     assert {e["column"] for e in report["errors"]} == {"handover_id", "status"}
     again = client.post(f"/v1/handovers/{handover_id}/result",
                         json={"status": "lost"}, headers=specialist)  # fmt: skip
-    assert again.status_code == 400
+    assert again.status_code == 422
     assert "already completed" in again.json()["detail"]
 
     funnel = client.get("/v1/handovers/funnel?days=366", headers=auth(tokens["supervisor"]))
@@ -110,7 +112,7 @@ def test_booking_needs_a_yes_to_a_referral_offer(api: Any) -> None:
     refused = client.post(f"/v1/decisions/{body['decision_id']}/handover",
                           json={"offer_id": "car_loan", "slot_at": "2026-03-03T10:00:00+08:00"},
                           headers=auth(tokens["agent"]))  # fmt: skip
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert "no yes" in refused.json()["detail"] or "not a referral" in refused.json()["detail"]
 
 
@@ -129,5 +131,5 @@ def test_a_variant_is_proposed_reviewed_and_compared(api: Any) -> None:
     assert client.post("/v1/variants/promote", headers=supervisor).json() == {"promoted": []}
     bad = client.post("/v1/offers/car_loan/variants", headers=agent,
                       json={"language": "zh", "text": "x", "decline_reason": "why"})  # fmt: skip
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     assert "decline reason" in bad.json()["detail"]

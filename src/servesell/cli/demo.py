@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import TYPE_CHECKING, Annotated, get_args
 
 import typer
@@ -217,7 +216,7 @@ STEP_NAMES = {
 
 
 def _share(step: FunnelStep) -> str:
-    return "n/a" if math.isnan(step.share_of_previous) else f"{step.share_of_previous:.1%}"
+    return "n/a" if step.share_of_previous is None else f"{step.share_of_previous:.1%}"
 
 
 def _seconds(value: float | None) -> str:

@@ -6,7 +6,7 @@ customers who reached it and the drop-off from the step before, and the same fig
 grouped by the agent who booked, the offer and the specialist who worked it.
 
 >>> steps = funnel_steps(intent=20, booked=16, contacted=12, completed=6)
->>> [(s.step, s.count, round(s.share_of_previous, 2)) for s in steps]
+>>> [(s.step, s.count, round(s.share_of_previous or 0, 2)) for s in steps]
 [('intent', 20, 1.0), ('booked', 16, 0.8), ('contacted', 12, 0.75), ('completed', 6, 0.5)]
 >>> steps[-1].dropped
 6
@@ -15,7 +15,6 @@ grouped by the agent who booked, the offer and the specialist who worked it.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -36,8 +35,9 @@ class FunnelStep:
     step: str
     count: int
     dropped: int
-    share_of_previous: float
-    """``count / previous count`` (1 for the first step, NaN when the previous is 0)."""
+    share_of_previous: float | None
+    """``count / previous count`` (1 for the first step, ``None`` when the previous is 0:
+    no share can be told, and JSON has no NaN)."""
 
 
 def funnel_steps(*, intent: int, booked: int, contacted: int, completed: int) -> list[FunnelStep]:
@@ -46,7 +46,7 @@ def funnel_steps(*, intent: int, booked: int, contacted: int, completed: int) ->
     out = []
     for i, (step, count) in enumerate(zip(STEPS, counts, strict=True)):
         before = counts[i - 1] if i else count
-        share = count / before if before else (1.0 if i == 0 else math.nan)
+        share = count / before if before else (1.0 if i == 0 else None)
         out.append(FunnelStep(step, count, before - count, share))
     return out
 
@@ -60,10 +60,10 @@ class Funnel:
     overdue: int
 
     @property
-    def completion_rate(self) -> float:
-        """Completed within N days per intent (NaN without intents)."""
+    def completion_rate(self) -> float | None:
+        """Completed within N days per intent (``None`` without intents)."""
         first, last = self.steps[0].count, self.steps[-1].count
-        return last / first if first else math.nan
+        return last / first if first else None
 
 
 def funnel_of(
