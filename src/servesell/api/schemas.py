@@ -64,6 +64,7 @@ class QueueStateIn(Strict):
     arrival_rate_per_hour: float | None = Field(default=None, ge=0, le=10_000_000)
     aht_seconds: float | None = Field(default=None, gt=0, le=86_400)
     service_level_today: float | None = Field(default=None, ge=0, le=1)
+    calls_today: int | None = Field(default=None, ge=0, le=100_000_000)
     at: AwareDatetime | None = None
 
 

@@ -39,6 +39,13 @@ SweepOption = Annotated[
 CompareOption = Annotated[
     bool, typer.Option("--compare", help="Gate, never, best static threshold; held-out seeds.")
 ]
+ForecastOption = Annotated[
+    bool,
+    typer.Option(
+        "--forecast",
+        help="gated sees the design forecast and aims at the end-of-day level (opt-in).",
+    ),
+]
 OutOption = Annotated[Path, typer.Option(help="Folder for the CSV and PNG charts.")]
 
 
@@ -54,6 +61,7 @@ def simulate_command(
     scale: ScaleOption = 1.0,
     run_sweep: SweepOption = False,
     compare: CompareOption = False,
+    forecast: ForecastOption = False,
     out: OutOption = Path("out"),
     as_json: JsonOption = False,
 ) -> None:
@@ -68,7 +76,9 @@ def simulate_command(
 
     if compare:
         specs = [load_spec(name) for name in ([scenario] if scenario else SCENARIOS)]
-        _compare(specs, seed=seed, days=days, scale=scale, out=out, as_json=as_json)
+        _compare(
+            specs, seed=seed, days=days, scale=scale, out=out, as_json=as_json, forecast=forecast
+        )
         return
     spec = load_spec(scenario or "bank")
     built = _scenario(spec, load, days=days, scale=scale)
@@ -76,7 +86,14 @@ def simulate_command(
         _sweep(spec, built, load=load, seed=seed, scale=scale, out=out, as_json=as_json)
     else:
         _run_one(
-            spec, built, policy, hold_seconds=hold_seconds, seed=seed, scale=scale, as_json=as_json
+            spec,
+            built,
+            policy,
+            hold_seconds=hold_seconds,
+            seed=seed,
+            scale=scale,
+            as_json=as_json,
+            forecast=forecast,
         )
 
 
@@ -100,12 +117,13 @@ def _run_one(
     seed: int,
     scale: float,
     as_json: bool,
+    forecast: bool = False,
 ) -> None:
     from servesell.service.simulation import build_world
     from servesell.sim import gate_for, play
 
     try:
-        gate = gate_for(built, policy, hold_seconds=hold_seconds)
+        gate = gate_for(built, policy, hold_seconds=hold_seconds, forecast=forecast)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
     world = build_world(spec, seed=seed, customers=_customers(spec, scale))
@@ -144,7 +162,14 @@ def _sweep(
 
 
 def _compare(
-    specs: Sequence[ScenarioSpec], *, seed: int, days: int, scale: float, out: Path, as_json: bool
+    specs: Sequence[ScenarioSpec],
+    *,
+    seed: int,
+    days: int,
+    scale: float,
+    out: Path,
+    as_json: bool,
+    forecast: bool = False,
 ) -> None:
     from servesell.service.simulation import build_world
     from servesell.sim import LOADS, compare_cell
@@ -161,6 +186,7 @@ def _compare(
                     load=load,
                     tuning_seeds=TUNING_SEEDS,
                     held_out_seeds=(seed, seed + 1),
+                    forecast=forecast,
                 )
             cells.extend(found.cells)
             _write_chart(found.frontier, built, out / f"frontier_{spec.name}_{load}.png")

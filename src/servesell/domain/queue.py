@@ -29,6 +29,8 @@ class QueueState(BaseModel):
     aht_seconds: float | None = Field(default=None, gt=0)
     service_level_today: float | None = Field(default=None, ge=0, le=1)
     """Share of today's calls answered within the target so far (abandoners fail), if known."""
+    calls_today: int | None = Field(default=None, ge=0)
+    """Today's calls behind ``service_level_today`` (answered or abandoned so far), if known."""
 
     @model_validator(mode="after")
     def _consistent(self) -> QueueState:

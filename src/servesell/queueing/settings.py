@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from servesell.queueing.forecast import DayForecast
 from servesell.queueing.gate import GatePolicy, make_gate
 from servesell.queueing.load import Target
 
@@ -29,6 +30,10 @@ class GateSettings(BaseModel):
     all the gate sells when ``sell_when_unknown`` (a center that has not connected its ACD
     yet), else serves.
     ``default_aht_seconds`` is used by ``gated`` until handle times are reported.
+    ``forecast`` (the day's arrivals and planned agents per interval, from the WFM) lets
+    ``gated`` aim at the end-of-day service level, target + ``safety``, when the ACD
+    reports the day's service level and call count; without it ``gated`` steers the
+    running level.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -43,6 +48,8 @@ class GateSettings(BaseModel):
     patience_seconds: float = Field(default=300.0, gt=0, le=86_400)
     offer_seconds: float = Field(default=60.0, gt=0, le=3600)
     default_aht_seconds: float = Field(default=187.0, gt=0, le=86_400)
+    forecast: DayForecast | None = None
+    safety: float = Field(default=0.01, gt=-0.5, lt=0.5)
 
     def build(self) -> GatePolicy:
         """The gate these settings describe."""
@@ -55,4 +62,6 @@ class GateSettings(BaseModel):
             patience_seconds=self.patience_seconds,
             sell_when_unknown=self.sell_when_unknown,
             offer_seconds=self.offer_seconds,
+            forecast=self.forecast,
+            safety=self.safety,
         )

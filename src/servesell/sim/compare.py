@@ -99,8 +99,12 @@ def compare_cell(
     load: str,
     tuning_seeds: Sequence[int],
     held_out_seeds: Sequence[int],
+    forecast: bool = False,
 ) -> Comparison:
-    """One scenario at one load: a threshold tuned, then the held-out runs."""
+    """One scenario at one load: a threshold tuned, then the held-out runs.
+
+    ``forecast`` runs ``gated`` with the scenario's design forecast (end-of-day aim).
+    """
     (spec, hold), frontier = choose_static(scenario, world, seeds=tuning_seeds)
     choice = f"{spec}/{hold:g}s" if spec.startswith("threshold") else spec
     cells = tuple(
@@ -110,19 +114,27 @@ def compare_cell(
             seed=seed,
             static_choice=choice,
             never=_point(scenario, world, "never", 0.0, seed),
-            gated=_point(scenario, world, "gated", LIVE_HOLD_SECONDS, seed),
+            gated=_point(scenario, world, "gated", LIVE_HOLD_SECONDS, seed, forecast=forecast),
             static=_point(scenario, world, spec, hold, seed),
         )
         for seed in held_out_seeds
     )
     ends = [
-        _point(scenario, world, name, hold, tuning_seeds[0])
+        _point(scenario, world, name, hold, tuning_seeds[0], forecast=forecast)
         for name, hold in (("never", 0.0), ("gated", LIVE_HOLD_SECONDS))
     ]
     return Comparison(cells, (*frontier, *ends))
 
 
-def _point(scenario: Scenario, world: World, spec: str, hold: float, seed: int) -> FrontierPoint:
-    gate = gate_for(scenario, spec, hold_seconds=hold)
+def _point(
+    scenario: Scenario,
+    world: World,
+    spec: str,
+    hold: float,
+    seed: int,
+    *,
+    forecast: bool = False,
+) -> FrontierPoint:
+    gate = gate_for(scenario, spec, hold_seconds=hold, forecast=forecast)
     result = play(scenario, world, gate, seed=seed)
     return FrontierPoint.of(result, hold, scenario.target.level)

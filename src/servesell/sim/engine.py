@@ -94,7 +94,14 @@ class _Feed:
         self.horizon = horizon
 
     def state(  # noqa: PLR0917  (the figures an ACD reports, positional in the hot loop)
-        self, t: float, waiting: int, staffed: int, idle: int, longest: float, today: float | None
+        self,
+        t: float,
+        waiting: int,
+        staffed: int,
+        idle: int,
+        longest: float,
+        today: float | None,
+        calls_today: int,
     ) -> QueueState:
         """The queue as the ACD reports it at ``t``, rate and handle time estimated."""
         return QueueState.model_construct(
@@ -108,6 +115,7 @@ class _Feed:
             arrival_rate_per_hour=self.rates.forecast_per_hour(t, self.horizon),
             aht_seconds=self.handles.seconds,
             service_level_today=today,
+            calls_today=calls_today,
         )
 
 
@@ -257,7 +265,9 @@ class _Center:
             queue.popleft()
         longest = t - self.arrival[queue[0]] if queue else 0.0
         today = self.on_time_today / self.resolved_today if self.resolved_today else None
-        return self.feed.state(t, self.waiting, self.staffed, self.idle, longest, today)
+        return self.feed.state(
+            t, self.waiting, self.staffed, self.idle, longest, today, self.resolved_today
+        )
 
     def _count(self, t: float, *, on_time: bool) -> None:
         """Tally the day's service level as an ACD does (answered or abandoned so far)."""

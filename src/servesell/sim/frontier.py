@@ -75,10 +75,14 @@ class FrontierPoint:
         )
 
 
-def gate_for(scenario: Scenario, spec: str, *, hold_seconds: float | None = None) -> GatePolicy:
+def gate_for(
+    scenario: Scenario, spec: str, *, hold_seconds: float | None = None, forecast: bool = False
+) -> GatePolicy:
     """The gate ``spec`` as the live service builds it, with ``scenario``'s target and patience.
 
     ``hold_seconds`` ``None`` keeps the live settings' default hysteresis hold.
+    ``forecast`` gives ``gated`` the scenario's design forecast (arrivals and shifts as
+    planned, whatever the day's load level), so it aims at the end-of-day level.
     """
     name, _, argument = spec.partition(":")
     if name == "threshold" and not argument.isdigit():
@@ -94,6 +98,7 @@ def gate_for(scenario: Scenario, spec: str, *, hold_seconds: float | None = None
             "target_level": scenario.target.level,
             "target_seconds": scenario.target.seconds,
             "patience_seconds": scenario.patience_seconds or 300.0,
+            "forecast": scenario.forecast if forecast and name == "gated" else None,
         }
     )
     return settings.build()

@@ -99,6 +99,7 @@ class ScenarioSpec(BaseModel):
             reasons=tuple(self.reasons.items()),
             divert_take_up=self.divert_take_up,
             name=self.name,
+            forecast_calls_per_hour=design,
         )
 
     def _rates(self, calls_per_day: float) -> tuple[float, ...]:

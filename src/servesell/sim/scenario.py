@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Literal
 
+from servesell.queueing.forecast import DayForecast
 from servesell.queueing.load import Target
 
 
@@ -39,6 +40,8 @@ class Scenario:
     divert_take_up: float = 0.0
     """Share of waiting callers who take self-service or a callback when the gate diverts."""
     name: str = "custom"
+    forecast_calls_per_hour: tuple[float, ...] | None = None
+    """What the planners forecast per interval (the design load); ``None``: ``calls_per_hour``."""
 
     def __post_init__(self) -> None:
         _check(len(self.calls_per_hour) > 0, "number of intervals", len(self.calls_per_hour))
@@ -54,6 +57,12 @@ class Scenario:
         )
         _check(0 <= self.divert_take_up <= 1, "divert_take_up", self.divert_take_up)
         _check(bool(self.reasons) and min(s for _, s in self.reasons) >= 0, "reasons", 0.0)
+        if self.forecast_calls_per_hour is not None:
+            _check(
+                len(self.forecast_calls_per_hour) == len(self.calls_per_hour),
+                "forecast intervals",
+                len(self.forecast_calls_per_hour),
+            )
         if self.patience_seconds is not None:
             _check(self.patience_seconds > 0, "patience_seconds", self.patience_seconds)
 
@@ -62,6 +71,17 @@ class Scenario:
         """``(mu, sigma)`` of log handle time matching the mean and median."""
         mu = math.log(self.aht_median_seconds)
         return mu, math.sqrt(2.0 * (math.log(self.aht_mean_seconds) - mu))
+
+    @property
+    def forecast(self) -> DayForecast:
+        """The day as the workforce-management system planned it: design arrivals, shifts."""
+        rates = self.forecast_calls_per_hour or self.calls_per_hour
+        return DayForecast(
+            calls_per_hour=rates,
+            agents=self.agents,
+            interval_seconds=self.interval_seconds,
+            aht_seconds=self.aht_mean_seconds,
+        )
 
     @property
     def calls_per_day(self) -> float:

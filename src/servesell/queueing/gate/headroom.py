@@ -25,6 +25,17 @@ moment aims at ``aim + margin − gain × (today − aim)`` with ``aim`` the tar
 each moment aims at the target plus ``margin`` (-0.25: 55% for an 80% target; see
 ``docs/queueing.md`` and ``docs/simulation.md``).
 
+With the day's forecast (``forecast``, a :class:`~servesell.queueing.forecast.DayForecast`
+of arrivals and planned agents per interval) and the ACD's count of the day's calls
+(``QueueState.calls_today``), the steered running level is lowered during the day by
+the surplus the rest of the day is expected to add: the intervals whose Erlang A level
+with an offer on *every* call stays above the target + ``safety`` (the quiet evening)
+end the day above it whatever the gate does, so the running level may sit that much
+below it now. Arrivals are the forecast's, scaled by the day's calls so far over the
+forecast's; the reference is re-planned every ``replan_seconds``. Without a forecast
+or a call count, the gate steers towards the target as above. (Opt-in: it did not earn
+more on the twin's tuning days, see ``docs/simulation.md``.)
+
 Results are cached per (agents, rate, handle time) rounded to 5% and the aim rounded to
 2.5%, and the Erlang A levels behind them per (agents, rate, handle time, share), so the
 gate costs a dictionary look-up per call.
@@ -37,6 +48,7 @@ from typing import Any
 
 from servesell.domain.queue import QueueState
 from servesell.queueing.abandonment import erlang_a, queue_distribution_by_wait
+from servesell.queueing.forecast import DayForecast
 from servesell.queueing.gate.base import GatePolicy
 from servesell.queueing.load import Load
 
@@ -45,6 +57,12 @@ _GOAL_STEPS = 40
 """A moment's aim is rounded to 2.5% (the cache reuses the Erlang A work across aims)."""
 _LEAST, _MOST = 0.05, 0.99
 """Bounds of a moment's aim, however far the day has run above or below target."""
+_PRIOR_CALLS = 100.0
+"""Forecast calls added to both sides of the day's load factor (calls so far / forecast)."""
+_FACTOR_BOUNDS = (0.5, 2.0)
+"""The day's load factor, however far the calls so far stray from the forecast."""
+_MOST_LOWERED = 0.1
+"""The most the forecast may lower the steered running level below target + safety."""
 
 
 class HeadroomGate(GatePolicy):
@@ -59,6 +77,9 @@ class HeadroomGate(GatePolicy):
         margin: float = -0.25,
         gain: float = 20.0,
         buffer: float = 0.0,
+        forecast: DayForecast | None = None,
+        safety: float = 0.01,
+        replan_seconds: float = 60.0,
         **options: Any,
     ) -> None:
         if not offer_seconds > 0:
@@ -70,6 +91,15 @@ class HeadroomGate(GatePolicy):
             raise ValueError(f"gain must be >= 0, got {gain!r}")
         if not -self.target.level < buffer < 1 - self.target.level:
             raise ValueError(f"buffer must keep the aim below 1, got {buffer!r}")
+        if not -self.target.level < safety < 1 - self.target.level:
+            raise ValueError(f"safety must keep the day's aim in (0, 1), got {safety!r}")
+        if not replan_seconds >= 0:
+            raise ValueError(f"replan_seconds must be >= 0, got {replan_seconds!r}")
+        self.forecast = forecast
+        self.safety = float(safety)
+        self.replan_seconds = float(replan_seconds)
+        self._plan: tuple[float, float] | None = None
+        """When the day's reference was last planned (epoch seconds) and that reference."""
         self.offer_seconds = float(offer_seconds)
         self.margin = float(margin)
         self.gain = float(gain)
@@ -77,11 +107,14 @@ class HeadroomGate(GatePolicy):
         self._cache: dict[tuple[int, int, int, int], float] = {}
         self._levels: dict[tuple[int, int, int, float], float] = {}
 
-    def goal(self, service_level_today: float | None) -> float:
-        """The service level this moment aims at, given the day's so far (if known)."""
+    def goal(self, service_level_today: float | None, aim: float | None = None) -> float:
+        """The service level this moment aims at, given the day's so far (if known).
+
+        ``aim`` is the running level to steer towards (default: target + ``buffer``).
+        """
         if service_level_today is None:
             return self.target.level + self.margin
-        aim = self.target.level + self.buffer
+        aim = self.target.level + self.buffer if aim is None else aim
         goal = aim + self.margin - self.gain * (service_level_today - aim)
         return min(_MOST, max(_LEAST, goal))
 
@@ -122,10 +155,55 @@ class HeadroomGate(GatePolicy):
         if state.calls_waiting > 0 and state.agents_available == 0:
             rate = max(rate, state.agents_staffed * 3600.0 / aht)  # a queue: arrivals >= capacity
         slack = state.agents_available - state.calls_waiting
-        goal = self.goal(state.service_level_today)
+        goal = self.goal(state.service_level_today, self._planned_aim(state, aht))
         if slack >= self.reserve(state.agents_staffed, rate, aht, goal):
             return self.budget_seconds
         return 0.0
+
+    def reset(self) -> None:
+        """Forget the mode, hysteresis and the day's plan (start of a new simulation run)."""
+        super().reset()
+        self._plan = None
+
+    def day_aim(self, state: QueueState, aht_seconds: float | None = None) -> float | None:
+        """The running level to steer now so that the forecast day ends at target + safety.
+
+        ``None`` without a forecast, without the day's service level and call count, or
+        past the forecast's last interval.
+        """
+        forecast, calls = self.forecast, state.calls_today
+        if forecast is None or calls is None or state.service_level_today is None:
+            return None
+        now = _seconds_of_day(state)
+        if now >= forecast.end_seconds:
+            return None
+        aht = aht_seconds or state.aht_seconds or forecast.aht_seconds
+        factor = (calls + _PRIOR_CALLS) / (forecast.calls_by(now) + _PRIOR_CALLS)
+        factor = min(_FACTOR_BOUNDS[1], max(_FACTOR_BOUNDS[0], factor))
+        end = self.target.level + self.safety
+        surplus = 0.0
+        width = forecast.interval_seconds
+        for k in range(forecast.interval_at(now), len(forecast.agents)):
+            rate = forecast.calls_per_hour[k] * factor
+            agents = forecast.agents[k]
+            if rate <= 0 or agents == 0:
+                continue
+            expected = rate * min(width, (k + 1) * width - now) / 3600.0
+            surplus += expected * max(0.0, self._level(agents, rate, aht, 1.0) - end)
+        return max(end - _MOST_LOWERED, end - surplus / max(calls, 1))
+
+    def _planned_aim(self, state: QueueState, aht: float) -> float | None:
+        """The day's aim, re-planned every ``replan_seconds`` (``None``: no forecast)."""
+        if self.forecast is None:
+            return None
+        at = state.at.timestamp()
+        plan = self._plan
+        if plan is None or not 0 <= at - plan[0] < self.replan_seconds:
+            aim = self.day_aim(state, aht)
+            if aim is None:
+                return None
+            plan = self._plan = (at, aim)
+        return plan[1]
 
     def _level(self, agents: int, calls_per_hour: float, aht_seconds: float, share: float) -> float:
         """Erlang A service level if ``share`` of calls carry an offer (cached like the reserve)."""
@@ -158,6 +236,12 @@ class HeadroomGate(GatePolicy):
             return float(agents - fits[-1] - 1) if fits.size else float(agents)
         behind = np.nonzero(np.cumsum(by_wait) <= room - at_least[-1])[0]
         return -float(behind[-1]) if behind.size else 0.0
+
+
+def _seconds_of_day(state: QueueState) -> float:
+    """Seconds since midnight of the state's clock (in its own time zone)."""
+    at = state.at
+    return at.hour * 3600.0 + at.minute * 60.0 + at.second + at.microsecond / 1e6
 
 
 def _bucket(value: float) -> int:

@@ -44,4 +44,6 @@ def make_gate(spec: str, **options: Any) -> GatePolicy:
     return cls(**options)
 
 
-_HEADROOM_ONLY = frozenset({"offer_seconds", "margin", "gain", "buffer"})
+_HEADROOM_ONLY = frozenset(
+    {"offer_seconds", "margin", "gain", "buffer", "forecast", "safety", "replan_seconds"}
+)
