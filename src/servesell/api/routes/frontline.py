@@ -167,7 +167,11 @@ def handovers(
 
 @router.post("/v1/handovers/{handover_id}/result")
 def handover_result(
-    handover_id: int, body: ResultIn, db: DbDep, conn: ConnDep, user: SpecialistDep
+    handover_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    body: ResultIn,
+    db: DbDep,
+    conn: ConnDep,
+    user: SpecialistDep,
 ) -> ResultOut:
     """Record contacted, completed or lost; the same result twice is recorded once."""
     at = body.at or dt.datetime.now(dt.UTC)

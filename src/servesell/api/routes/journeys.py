@@ -160,7 +160,10 @@ class DispositionOut(BaseModel):
 
 @router.post("/tasks/{task_id}/disposition")
 def post_disposition(
-    task_id: Annotated[int, Path(ge=1)], body: DispositionIn, db: DbDep, user: AgentDep
+    task_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    body: DispositionIn,
+    db: DbDep,
+    user: AgentDep,
 ) -> DispositionOut:
     """Record one attempt's disposition; the task is retried, closed, done or called back."""
     from servesell.errors import ServesellError
