@@ -6,7 +6,7 @@ p99 (``bench/decide.py``: 6.8 ms against a 0.8 ms p50). A :class:`Checkpointer` 
 SQLite file engine) runs ``PRAGMA wal_checkpoint(PASSIVE)`` on its own connection a few
 milliseconds after this process committed, so the WAL is copied back and restarted
 before it reaches the automatic threshold, which stays in place as a backstop (for a
-process whose checkpointer is not running or falls behind).
+process whose checkpointer is not running or falls behind, and to let the WAL restart).
 
 A checkpoint changes nothing a commit guarantees: the WAL frames of every acknowledged
 commit are already in the WAL file; a checkpoint only copies them into the database file
@@ -31,15 +31,13 @@ logger = logging.getLogger(__name__)
 
 INTERVAL_SECONDS = 0.05
 """How long a commit waits at most before the checkpointer copies it back."""
-RESTART_PAGES = 2_000
-"""A WAL this long is restarted (a short ``RESTART`` checkpoint after the passive one).
-
-Under steady writes a passive checkpoint never quite catches up (commits land while it
-copies), so the WAL would not restart on its own and would keep growing.
-"""
 BACKSTOP_PAGES = 10_000
-"""``wal_autocheckpoint`` of connections while a checkpointer runs: SQLite checkpoints in
-the committing request only if the checkpointer fell this far behind."""
+"""``wal_autocheckpoint`` of the engine's connections. Under steady writes a passive
+checkpoint never quite catches up (commits land while it copies), so the WAL does not
+restart by itself; SQLite's own checkpoint in a committing request then copies the few
+pages left and lets the WAL restart, once per this many pages instead of every 1,000.
+A ``RESTART`` checkpoint from the thread would avoid even that, but it changes the WAL
+under deferred transactions, which then fail to upgrade to writing (SQLITE_BUSY)."""
 
 _RUNNING: weakref.WeakSet[Checkpointer] = weakref.WeakSet()
 
@@ -96,16 +94,9 @@ class Checkpointer:
         _RUNNING.discard(self)
 
     def checkpoint(self, conn: sqlite3.Connection) -> None:
-        """Copy the WAL back without waiting for anyone; restart it once it grew long.
-
-        The passive checkpoint copies (and flushes) what it can while commits go on; a
-        WAL past :data:`RESTART_PAGES` is then restarted by a ``RESTART`` checkpoint,
-        which holds writers back only while it copies the few pages committed meanwhile.
-        """
+        """Copy the WAL back (and flush it) without waiting for or blocking anyone."""
         try:
-            _busy, pages, _copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-            if pages >= RESTART_PAGES:
-                conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
             self.checkpoints += 1
         except sqlite3.Error as exc:  # a busy or vanished file: the next round retries
             logger.debug("WAL checkpoint of %s skipped: %s", self.path, exc)
