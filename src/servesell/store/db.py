@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from servesell.errors import ConfigError, StoreError
+from servesell.store.checkpoint import BACKSTOP_PAGES, Checkpointer
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -59,18 +61,23 @@ def sqlite_file(url: str) -> Path | None:
 
 
 def _sqlite_engine(url: str, database: str | None) -> Engine:
-    if database and database != ":memory:":
-        parent = Path(database).expanduser().resolve().parent
+    on_file = bool(database) and database != ":memory:"
+    if on_file:
+        parent = Path(str(database)).expanduser().resolve().parent
         if not parent.is_dir():
             raise ConfigError(f"database folder {parent} does not exist")
     engine = create_engine(url, connect_args={"timeout": 30})
+    checkpointer = _checkpointer(engine, Path(str(database))) if on_file else None
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # SQLAlchemy's "begin" event emits BEGIN below
         cursor = dbapi_conn.cursor()
-        if database and database != ":memory:":
+        if on_file:
             cursor.execute("PRAGMA journal_mode=WAL")
+        if checkpointer is not None:
+            checkpointer.start()
+            cursor.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
@@ -82,6 +89,20 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _checkpointer(engine: Engine, path: Path) -> Checkpointer:
+    """The engine's WAL checkpointer: told of each commit, stopped with the engine.
+
+    SQLite's own checkpoint (``wal_autocheckpoint``) stays on as a backstop at
+    :data:`~servesell.store.checkpoint.BACKSTOP_PAGES`; the checkpointer restarts the
+    WAL long before, so requests do not pay for it (``store/checkpoint.py``).
+    """
+    checkpointer = Checkpointer(path.expanduser())
+    event.listen(engine, "commit", lambda _conn: checkpointer.committed())
+    event.listen(engine, "engine_disposed", lambda _engine: checkpointer.stop())
+    weakref.finalize(engine, checkpointer.stop, wait=False)
+    return checkpointer
 
 
 @contextmanager
