@@ -189,7 +189,7 @@ def _outranks(contact: Contact, other: Contact) -> bool:
     return contact.result is OutcomeResult.ACCEPTED and other.result is not OutcomeResult.ACCEPTED
 
 
-def _history_query() -> CompoundSelect:
+def _history_query() -> CompoundSelect[Any]:
     """Offers made (decision log) and outbound conversations (journeys) in one round trip.
 
     ``src`` tells the two apart (0: an offer made, 1: an outbound attempt). The constant
