@@ -131,9 +131,13 @@ def _epsilon_marginals(
     share: float,
 ) -> dict[str, float]:
     explore_hits = {c.offer_id: 0 for c in order}
-    for first in feasible:
-        for offer_id in _fill(order, budget, k, first=first):
-            explore_hits[offer_id] += 1
+    if k == 1:  # the offer drawn first fills the only slot: no fill to simulate
+        for first in feasible:
+            explore_hits[first.offer_id] += 1
+    else:
+        for first in feasible:
+            for offer_id in _fill(order, budget, k, first=first):
+                explore_hits[offer_id] += 1
     n = len(feasible)
     explore = share if n else 0.0
     return {

@@ -39,7 +39,9 @@ class Catalog:
         self._rule_of = tuple(texts.setdefault(c.rule.text, len(texts)) for c in self.offers)
         """Per offer, the index of its rule among the catalog's distinct rule texts."""
         self._rules = tuple({c.rule.text: c.rule for c in self.offers}.values())
-        self._active: tuple[dt.date, tuple[tuple[CompiledOffer, int], ...]] | None = None
+        self._active: (
+            tuple[dt.date, tuple[tuple[CompiledOffer, int], ...], tuple[int, ...]] | None
+        ) = None
         self.by_id: Mapping[str, Offer] = MappingProxyType(
             {c.offer.id: c.offer for c in self.offers}
         )
@@ -58,29 +60,29 @@ class Catalog:
         An offer is active when ``offer.is_active_on(day)``; a rule that evaluates to NULL
         (SQL unknown) does not hold.
         """
-        eligible: list[CompiledOffer] = []
-        ineligible: list[str] = []
-        rules = self._rules
-        held: list[bool | None] = [None] * len(rules)
-        for compiled, i in self._active_on(day):
-            holds = held[i]
-            if holds is None:  # a rule shared by several offers is run once per call
-                holds = held[i] = rules[i](customer, day) is True
-            if holds:
-                eligible.append(compiled)
-            else:
-                ineligible.append(compiled.offer.id)
+        active, used = self._active_on(day)
+        held: list[bool] = [False] * len(self._rules)
+        for i in used:  # a rule shared by several offers runs once per call
+            held[i] = self._rules[i](customer, day) is True
+        eligible = [c for c, i in active if held[i]]
+        ineligible = [c.offer.id for c, i in active if not held[i]]
         return eligible, ineligible
 
-    def _active_on(self, day: dt.date) -> tuple[tuple[CompiledOffer, int], ...]:
-        """The offers active on ``day`` with their rule's index (kept for the last day)."""
+    def _active_on(
+        self, day: dt.date
+    ) -> tuple[tuple[tuple[CompiledOffer, int], ...], tuple[int, ...]]:
+        """The offers active on ``day`` with their rule's index, and the indexes used.
+
+        Kept for the last day asked (an offer's window is in whole days).
+        """
         cached = self._active
         if cached is not None and cached[0] == day:
-            return cached[1]
+            return cached[1], cached[2]
         active = tuple(
             (c, i)
             for c, i in zip(self.offers, self._rule_of, strict=True)
             if c.offer.is_active_on(day)
         )
-        self._active = (day, active)
-        return active
+        used = tuple(sorted({i for _, i in active}))
+        self._active = (day, active, used)
+        return active, used
