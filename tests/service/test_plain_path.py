@@ -312,15 +312,23 @@ def _reference_history(conn: Connection, customer_id: str, since: dt.datetime) -
 
 
 def test_history_is_the_reference_history(db: Database) -> None:
-    """The one-statement history lists the same contacts in the same order."""
-    from servesell.store import contact_history
+    """The one-statement history (alone, and joined to the customer) is the reference's."""
+    from servesell.errors import NotFoundError
+    from servesell.store import contact_history, customer_with_history, load_schema
 
     since = AT - dt.timedelta(days=30)
     with db.connect() as conn:
+        schema = load_schema(conn)
+        assert schema is not None
         for n in range(1, CUSTOMERS + 1):
             customer_id = f"C{n:07d}"
-            fast = contact_history(conn, customer_id, since)
-            assert fast == _reference_history(conn, customer_id, since), customer_id
+            reference = _reference_history(conn, customer_id, since)
+            assert contact_history(conn, customer_id, since) == reference, customer_id
+            customer, history = customer_with_history(conn, customer_id, schema, since)
+            assert customer == get_customer(conn, customer_id, schema)
+            assert history == reference, customer_id
+        with pytest.raises(NotFoundError):
+            customer_with_history(conn, "C-nobody", schema, since)
 
 
 def test_a_cached_queue_state_is_dropped_by_a_report_and_ages_out(db: Database) -> None:

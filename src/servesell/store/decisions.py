@@ -46,7 +46,7 @@ from servesell.store.tables import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
     from sqlalchemy import Connection, Row
 
@@ -153,14 +153,25 @@ def contact_history(conn: Connection, customer_id: str, since: dt.datetime) -> l
     customer's answer on any channel: an offer declined in the call and accepted later
     through its follow-up link is an accepted contact (so "recently accepted" holds).
     """
+    return contacts_of(conn.execute(HISTORY, {"customer_id": customer_id, "since": since}))
+
+
+def contacts_of(rows: Iterable[Row[Any]]) -> list[Contact]:
+    """The contacts of rows of :data:`HISTORY` (rows whose ``src`` is NULL are skipped).
+
+    Offers made first (the latest answer to each: an acceptance outranks the rest), then
+    the journeys' outbound conversations.
+    """
     contacts: dict[tuple[str, str], Contact] = {}
     outbound: list[Contact] = []
-    for row in conn.execute(_HISTORY, {"customer_id": customer_id, "since": since}):
+    for row in rows:
+        if row.src is None:
+            continue
         if row.src:
             if not (row.detail or {}).get("decision_id"):  # its offers are in the decision log
                 outbound.append(_outbound_contact(row))
             continue
-        key = (row.id, row.offer_id)
+        key = (row.decision_id, row.offer_id)
         contact = _contact(row)
         earlier = contacts.get(key)
         if earlier is None or _outranks(contact, earlier):
@@ -211,7 +222,7 @@ def _history_query() -> CompoundSelect[Any]:
             decision_candidates.c.offer_id,
             decision_candidates.c.channel,
             decisions.c.made_at,
-            decisions.c.id,
+            decisions.c.id.label("decision_id"),
             outcomes.c.result,
             outcomes.c.recorded_at,
             outcomes.c.id.label("seq"),
@@ -259,7 +270,8 @@ def _literals(*values: str) -> list[ColumnElement[Any]]:
     return [literal_column(f"'{v}'") for v in values]
 
 
-_HISTORY = _history_query()
+HISTORY = _history_query()
+"""The contact history of ``:customer_id`` since ``:since``; read with :func:`contacts_of`."""
 
 
 def _contact(row: Row[Any]) -> Contact:
@@ -269,7 +281,7 @@ def _contact(row: Row[Any]) -> Contact:
         channel=Channel(row.channel),
         at=row.recorded_at if result is OutcomeResult.DECLINED else row.made_at,
         result=result,
-        decision_id=row.id,
+        decision_id=row.decision_id,
     )
 
 
