@@ -39,6 +39,7 @@ from servesell.store.tables import (
     task_attempts,
 )
 from servesell.synth import bank_catalog_path, bank_schema_path, generate_customers
+from support.postgres import fresh_database
 
 AT = dt.datetime(2026, 3, 2, 2, 30, tzinfo=dt.UTC)
 CUSTOMERS = 120
@@ -46,11 +47,17 @@ REASONS = ("billing_inquiry", "repayment", "limit_inquiry", "other")
 SEED = 7
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def db(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Database]:
     """A bank with 30 offers (rules shared by several), history and outbound calls."""
-    path: Path = tmp_path_factory.mktemp("plain") / "plain.db"
-    database = open_db(f"sqlite:///{path}")
+    if request.param == "sqlite":
+        path: Path = tmp_path_factory.mktemp("plain") / "plain.db"
+        url = f"sqlite:///{path}"
+    else:
+        url = fresh_database(request.getfixturevalue("pg_server"))
+    database = open_db(url)
     schema = read_schema_file(bank_schema_path())
     base = read_catalog(bank_catalog_path(), schema).offers
     catalog = [
