@@ -67,7 +67,7 @@ def arbitrate(
     greedy = _fill(order, budget, k)
     explored = bool(feasible) and rng.random() < explore_share
     if sampler is None:
-        chosen = _fill([rng.choice(feasible), *order], budget, k) if explored else greedy
+        chosen = _fill(order, budget, k, first=rng.choice(feasible)) if explored else greedy
         marginal = _epsilon_marginals(
             order, feasible=feasible, greedy=greedy, budget=budget, k=k, share=explore_share
         )
@@ -94,9 +94,19 @@ def arbitrate(
     return verdicts, explored
 
 
-def _fill(order: Sequence[Contender], budget: float, k: int) -> set[str]:
+def _fill(
+    order: Sequence[Contender], budget: float, k: int, *, first: Contender | None = None
+) -> set[str]:
+    """Up to ``k`` offers in ``order`` that fit ``budget``; ``first`` (one that fits) leads.
+
+    ``first`` is what ``[first, *order]`` would give, without copying the list: the
+    exploring fill and every term of the epsilon marginals start with one fitting offer.
+    """
     chosen: set[str] = set()
     left = budget
+    if first is not None and k > 0 and first.seconds <= left:
+        chosen.add(first.offer_id)
+        left -= first.seconds
     for c in order:
         if len(chosen) == k:
             break
@@ -121,9 +131,13 @@ def _epsilon_marginals(
     share: float,
 ) -> dict[str, float]:
     explore_hits = {c.offer_id: 0 for c in order}
-    for first in feasible:
-        for offer_id in _fill([first, *order], budget, k):
-            explore_hits[offer_id] += 1
+    if k == 1:  # the offer drawn first fills the only slot: no fill to simulate
+        for first in feasible:
+            explore_hits[first.offer_id] += 1
+    else:
+        for first in feasible:
+            for offer_id in _fill(order, budget, k, first=first):
+                explore_hits[offer_id] += 1
     n = len(feasible)
     explore = share if n else 0.0
     return {

@@ -122,8 +122,7 @@ class Engine:
         local = context.at.astimezone(self.tz)
         eligible, ineligible = self.catalog.split(customer, local.date())
         work = _Work(customer, context, history, local)
-        for compiled in eligible:
-            work.scores[compiled.offer.id] = self._scores(compiled, customer, context)
+        self._score(work, eligible)
         allowed = self._apply_policy(work, eligible)
         budget = max(0.0, float(self.gate.allowed_extra_seconds(queue_state)))
         explored = self._route(work, allowed, budget, queue_state)
@@ -140,17 +139,26 @@ class Engine:
             policy=self.name,
         )
 
-    def _scores(self, compiled: CompiledOffer, customer: Customer, ctx: CallContext) -> Scores:
-        offer = compiled.offer
-        weight = self.policy.context_weight(ctx.reason, offer.id)
-        if self.policy.association_weight and isinstance(self.model, Affinity):
-            weight *= self.model.affinity(customer, offer)[0]  # "holders of X take Y 2.5×"
-        return Scores(
-            propensity=self.model.propensity(offer, customer, ctx),
-            value=offer.value,
-            context_weight=weight,
-            lever=offer.lever,
-        )
+    def _score(self, work: _Work, eligible: list[CompiledOffer]) -> None:
+        """Scores of every eligible offer (one loop: the invariants are looked up once)."""
+        customer, ctx, scores = work.customer, work.context, work.scores
+        weight_of = self.policy.context_weight
+        propensity = self.model.propensity
+        model = self.model
+        affinity = None
+        if self.policy.association_weight and isinstance(model, Affinity):
+            affinity = model.affinity
+        for compiled in eligible:
+            offer = compiled.offer
+            weight = weight_of(ctx.reason, offer.id)
+            if affinity is not None:
+                weight *= affinity(customer, offer)[0]  # "holders of X take Y 2.5×"
+            scores[offer.id] = Scores(
+                propensity=propensity(offer, customer, ctx),
+                value=offer.value,
+                context_weight=weight,
+                lever=offer.lever,
+            )
 
     def _apply_policy(self, work: _Work, eligible: list[CompiledOffer]) -> list[CompiledOffer]:
         """Suppress what contact policy forbids; return what is still allowed."""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from servesell.domain import QueueState  # at runtime: the API serialises QueueMode
 from servesell.domain.decision import Mode
-from servesell.store.queues import load_queue_state, recent_load
+from servesell.store.queues import load_queue_state, recent_load, saves_in_process
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -22,6 +22,14 @@ if TYPE_CHECKING:
 
 LOAD_CACHE_SECONDS = 5.0
 """How long an estimate of a queue's recent load is reused."""
+
+STATE_CACHE_SECONDS = 0.25
+"""How long a queue's last reported state is reused without reading it again.
+
+A state reported to this process drops the cached one at once; one reported to another
+worker is seen here at most this late. The ACD reports on change and the report itself
+travels for tens of milliseconds, so a quarter second adds little to how old the state
+already is when it arrives; in exchange the screen pop saves a round trip per call."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +59,29 @@ class QueueMode:
 class LoadCache:
     """Answered calls per hour and mean handle time of each queue lately, per worker."""
 
-    def __init__(self, ttl: float = LOAD_CACHE_SECONDS) -> None:
+    def __init__(
+        self, ttl: float = LOAD_CACHE_SECONDS, state_ttl: float = STATE_CACHE_SECONDS
+    ) -> None:
         self.ttl = ttl
+        self.state_ttl = state_ttl
         self._loads: dict[str, tuple[float, tuple[float, float | None]]] = {}
+        self._states: dict[str, tuple[float, int, QueueState | None]] = {}
+
+    def state(self, conn: Connection, queue: str) -> QueueState | None:
+        """The queue's last reported state, read at most every ``state_ttl`` seconds.
+
+        Reporting a state in this process (:func:`~servesell.store.save_queue_state`)
+        drops the cached one, so this process never judges on a state older than its own
+        last report; see :data:`STATE_CACHE_SECONDS` for the other workers' reports.
+        """
+        hit = self._states.get(queue)
+        now = time.monotonic()
+        saves = saves_in_process()
+        if hit is not None and hit[1] == saves and now - hit[0] < self.state_ttl:
+            return hit[2]
+        state = load_queue_state(conn, queue)
+        self._states[queue] = (now, saves, state)
+        return state
 
     def recent(self, conn: Connection, queue: str, at: dt.datetime) -> tuple[float, float | None]:
         """The queue's load over the last 15 minutes of the log before ``at`` (cached)."""
@@ -89,9 +117,9 @@ def live_state(
     room has lasted). The Erlang A gate needs arrival rate and AHT; when the ACD does not
     report them they are estimated from the last 15 minutes of the log (answered calls,
     reported handle times, else ``default_aht_seconds``), at most every few seconds per
-    worker.
+    worker; the last report itself is re-read at most every :data:`STATE_CACHE_SECONDS`.
     """
-    state = state if state is not None else load_queue_state(conn, queue)
+    state = state if state is not None else loads.state(conn, queue)
     if state is not None and at > state.at:
         state = state.model_copy(update={"at": at})
     if state is None or (state.arrival_rate_per_hour is not None and state.aht_seconds is not None):

@@ -18,6 +18,7 @@ from servesell.service.queues import LoadCache, QueueMode, judge, live_state
 from servesell.service.variants import LiveVariants, allocate_scripts, variant_text
 from servesell.store import (
     contact_history,
+    customer_with_history,
     get_customer,
     get_decision,
     insert_decision,
@@ -145,8 +146,9 @@ class CallDesk:
             if earlier is not None:
                 return self._revisit(conn, engine, earlier)
         state = self._state(conn, context.queue, queue_state, context.at)
-        customer = get_customer(conn, customer_id, engine.catalog.schema, lock=log)
-        history = contact_history(conn, customer_id, context.at - history_span(engine))
+        since = context.at - history_span(engine)
+        schema = engine.catalog.schema
+        customer, history = customer_with_history(conn, customer_id, schema, since, lock=log)
         decision = engine.decide(customer, context, history=history, queue_state=state)
         follow_ups: tuple[FollowUp, ...] = ()
         variants: dict[str, str] = {}

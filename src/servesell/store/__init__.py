@@ -13,6 +13,7 @@ from servesell.store.center import (
 )
 from servesell.store.customers import (
     count_customers,
+    customer_with_history,
     get_customer,
     iter_customers,
     upsert_customers,
@@ -44,6 +45,7 @@ __all__ = [
     "clear_tags",
     "contact_history",
     "count_customers",
+    "customer_with_history",
     "get_customer",
     "get_decision",
     "get_meta",

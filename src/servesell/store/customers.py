@@ -7,18 +7,21 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import String, bindparam, exists, func, select
+from sqlalchemy import String, bindparam, exists, func, select, true
 
 from servesell.domain.customer import Customer
 from servesell.domain.offer import Channel
 from servesell.domain.schema import ProfileSchema, from_json_values, to_json_value
 from servesell.domain.values import describe_char
 from servesell.errors import NotFoundError
+from servesell.store.decisions import HISTORY, contact_history, contacts_of
 from servesell.store.tables import channel_opt_outs, customers
 from servesell.store.upsert import upsert
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Row
+
+    from servesell.domain.history import Contact
 
 _OPTED_OUT = {
     channel: exists()
@@ -32,6 +35,13 @@ _OPTED_OUT = {
 }
 _BY_ID = select(customers, *_OPTED_OUT.values()).where(customers.c.id == bindparam("customer_id"))
 _BY_ID_LOCKED = _BY_ID.with_for_update()
+_HISTORY = HISTORY.order_by(None).subquery("history")
+_WITH_HISTORY = (
+    select(customers, *_OPTED_OUT.values(), *_HISTORY.c)
+    .select_from(customers.outerjoin(_HISTORY, true()))
+    .where(customers.c.id == bindparam("customer_id"))
+    .order_by(_HISTORY.c.src, _HISTORY.c.made_at, _HISTORY.c.seq)
+)
 _FLAGS = ("do_not_market", "blacklisted", "vip", "open_complaint")
 _CONTACTS = ("phone", "email", "wechat_openid")
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
@@ -96,6 +106,30 @@ def get_customer(
     if row is None:
         raise NotFoundError("customer", customer_id)
     return _from_row(row, schema)
+
+
+def customer_with_history(
+    conn: Connection,
+    customer_id: str,
+    schema: ProfileSchema,
+    since: dt.datetime,
+    *,
+    lock: bool = False,
+) -> tuple[Customer, list[Contact]]:
+    """:func:`get_customer` and :func:`~servesell.store.contact_history` in one round trip.
+
+    The screen pop's read: the customer's row joined to its recent contacts (one row per
+    contact, the customer's columns repeated; one row when there are none). A PostgreSQL
+    row lock (``lock``) is taken by :func:`get_customer` and the history read after it,
+    as a lock cannot be taken through the outer join.
+    """
+    if lock and conn.dialect.name == "postgresql":
+        customer = get_customer(conn, customer_id, schema, lock=True)
+        return customer, contact_history(conn, customer_id, since)
+    rows = conn.execute(_WITH_HISTORY, {"customer_id": customer_id, "since": since}).all()
+    if not rows:
+        raise NotFoundError("customer", customer_id)
+    return _from_row(rows[0], schema), contacts_of(rows)
 
 
 def iter_customers(

@@ -8,7 +8,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    CompoundSelect,
+    String,
+    and_,
+    bindparam,
+    literal_column,
+    null,
+    select,
+    type_coerce,
+    union_all,
+)
 
 from servesell.domain.center import CallContext
 from servesell.domain.decision import (
@@ -24,6 +36,7 @@ from servesell.domain.offer import Channel
 from servesell.errors import NotFoundError
 from servesell.store.bulk import append_rows
 from servesell.store.tables import (
+    ID,
     UtcDateTime,
     decision_candidates,
     decisions,
@@ -33,9 +46,9 @@ from servesell.store.tables import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
-    from sqlalchemy import Connection, Row, Select
+    from sqlalchemy import Connection, Row
 
 
 def insert_decision(conn: Connection, decision: Decision) -> None:
@@ -140,35 +153,46 @@ def contact_history(conn: Connection, customer_id: str, since: dt.datetime) -> l
     customer's answer on any channel: an offer declined in the call and accepted later
     through its follow-up link is an accepted contact (so "recently accepted" holds).
     """
+    return contacts_of(conn.execute(HISTORY, {"customer_id": customer_id, "since": since}))
+
+
+def contacts_of(rows: Iterable[Row[Any]]) -> list[Contact]:
+    """The contacts of rows of :data:`HISTORY` (rows whose ``src`` is NULL are skipped).
+
+    Offers made first (the latest answer to each: an acceptance outranks the rest), then
+    the journeys' outbound conversations.
+    """
     contacts: dict[tuple[str, str], Contact] = {}
-    for row in conn.execute(_HISTORY, {"customer_id": customer_id, "since": since}):
-        key = (row.id, row.offer_id)
+    outbound: list[Contact] = []
+    for row in rows:
+        if row.src is None:
+            continue
+        if row.src:
+            if not (row.detail or {}).get("decision_id"):  # its offers are in the decision log
+                outbound.append(_outbound_contact(row))
+            continue
+        key = (row.decision_id, row.offer_id)
         contact = _contact(row)
         earlier = contacts.get(key)
         if earlier is None or _outranks(contact, earlier):
             contacts[key] = contact
-    return [*contacts.values(), *_outbound(conn, customer_id, since)]
+    return [*contacts.values(), *outbound]
 
 
-def _outbound(conn: Connection, customer_id: str, since: dt.datetime) -> list[Contact]:
-    """Outbound conversations of the journeys, as contacts the caps and cool-downs count.
+def _outbound_contact(row: Row[Any]) -> Contact:
+    """An outbound conversation of the journeys, as a contact the caps and cool-downs count.
 
     A conversation (answered, callback asked) is a contact made; a refusal is a decline
     (the global cool-down applies). The offer id is ``journey:<journey>/<step>``, which
     no catalog offer has, so per-offer rules never confuse the two. A call whose offers were
     logged as a decision (its outcomes per offer) counts through that decision instead.
     """
-    rows = conn.execute(_OUTBOUND, {"customer_id": customer_id, "since": since})
-    return [
-        Contact(
-            offer_id=f"journey:{r.journey_id}/{r.step}",
-            channel=Channel.IN_CALL,
-            at=r.at,
-            result=OutcomeResult.DECLINED if r.disposition == "refused" else OutcomeResult.ACCEPTED,
-        )
-        for r in rows
-        if not (r.detail or {}).get("decision_id")  # its offers are in the decision log
-    ]
+    return Contact(
+        offer_id=f"journey:{row.journey_id}/{row.step}",
+        channel=Channel.IN_CALL,
+        at=row.made_at,
+        result=OutcomeResult.DECLINED if row.disposition == "refused" else OutcomeResult.ACCEPTED,
+    )
 
 
 def _outranks(contact: Contact, other: Contact) -> bool:
@@ -176,7 +200,13 @@ def _outranks(contact: Contact, other: Contact) -> bool:
     return contact.result is OutcomeResult.ACCEPTED and other.result is not OutcomeResult.ACCEPTED
 
 
-def _history_query() -> Select[Any]:
+def _history_query() -> CompoundSelect[Any]:
+    """Offers made (decision log) and outbound conversations (journeys) in one round trip.
+
+    ``src`` tells the two apart (0: an offer made, 1: an outbound attempt). The constant
+    sets are literal SQL rather than expanding ``IN`` parameters, so the statement is
+    compiled once and never re-rendered per call (the screen pop's hot path).
+    """
     joined = decision_candidates.join(
         decisions, decisions.c.id == decision_candidates.c.decision_id
     ).outerjoin(
@@ -186,51 +216,72 @@ def _history_query() -> Select[Any]:
             outcomes.c.offer_id == decision_candidates.c.offer_id,
         ),
     )
-    return (
+    made = (
         select(
+            literal_column("0").label("src"),
             decision_candidates.c.offer_id,
             decision_candidates.c.channel,
             decisions.c.made_at,
-            decisions.c.id,
+            decisions.c.id.label("decision_id"),
             outcomes.c.result,
             outcomes.c.recorded_at,
+            outcomes.c.id.label("seq"),
+            type_coerce(null(), ID).label("journey_id"),
+            type_coerce(null(), ID).label("step"),
+            type_coerce(null(), String).label("disposition"),
+            type_coerce(null(), JSON).label("detail"),
         )
         .select_from(joined)
         .where(
             decisions.c.customer_id == bindparam("customer_id"),
             decisions.c.made_at >= bindparam("since", type_=UtcDateTime),
-            decision_candidates.c.fate.in_([Fate.SHOWN.value, Fate.DIGITAL.value]),
+            decision_candidates.c.fate.in_(_literals(Fate.SHOWN.value, Fate.DIGITAL.value)),
         )
-        .order_by(decisions.c.made_at, outcomes.c.id)
+    )
+    outbound = (
+        select(
+            literal_column("1"),
+            null(),
+            null(),
+            task_attempts.c.at,
+            null(),
+            null(),
+            null(),
+            task_attempts.c.id,
+            journey_tasks.c.journey_id,
+            journey_tasks.c.step,
+            task_attempts.c.disposition,
+            task_attempts.c.detail,
+        )
+        .join_from(task_attempts, journey_tasks, journey_tasks.c.id == task_attempts.c.task_id)
+        .where(
+            task_attempts.c.customer_id == bindparam("customer_id"),
+            task_attempts.c.at >= bindparam("since", type_=UtcDateTime),
+            task_attempts.c.disposition.in_(_literals("answered", "callback", "refused")),
+        )
+    )
+    return union_all(made, outbound).order_by(
+        literal_column("src"), literal_column("made_at"), literal_column("seq")
     )
 
 
-_HISTORY = _history_query()
-_OUTBOUND = (
-    select(
-        task_attempts.c.at,
-        task_attempts.c.disposition,
-        task_attempts.c.detail,
-        journey_tasks.c.journey_id,
-        journey_tasks.c.step,
-    )
-    .join_from(task_attempts, journey_tasks, journey_tasks.c.id == task_attempts.c.task_id)
-    .where(
-        task_attempts.c.customer_id == bindparam("customer_id"),
-        task_attempts.c.at >= bindparam("since", type_=UtcDateTime),
-        task_attempts.c.disposition.in_(["answered", "callback", "refused"]),
-    )
-)
+def _literals(*values: str) -> list[ColumnElement[Any]]:
+    """Constant strings rendered into the SQL (known values, no quotes in them)."""
+    return [literal_column(f"'{v}'") for v in values]
 
 
-def _contact(row: Row[Any, Any, Any, Any, Any, Any]) -> Contact:
+HISTORY = _history_query()
+"""The contact history of ``:customer_id`` since ``:since``; read with :func:`contacts_of`."""
+
+
+def _contact(row: Row[Any]) -> Contact:
     result = OutcomeResult(row.result) if row.result else None
     return Contact(
         offer_id=row.offer_id,
         channel=Channel(row.channel),
         at=row.recorded_at if result is OutcomeResult.DECLINED else row.made_at,
         result=result,
-        decision_id=row.id,
+        decision_id=row.decision_id,
     )
 
 

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
 _LATEST = select(queue_states.c.state).where(queue_states.c.queue == bindparam("queue"))
+_saves = [0]
+"""How many queue states this process has saved: the mark read caches check."""
 
 
 def save_queue_state(conn: Connection, state: QueueState) -> None:
@@ -30,6 +32,16 @@ def save_queue_state(conn: Connection, state: QueueState) -> None:
             }
         ],
     )
+    _saves[0] += 1
+
+
+def saves_in_process() -> int:
+    """How many queue states this process has saved so far (a cache's invalidation mark).
+
+    A cache of :func:`load_queue_state` that remembers this count drops what it holds
+    as soon as the process reports a new state, even before that transaction commits.
+    """
+    return _saves[0]
 
 
 def load_queue_state(conn: Connection, queue: str) -> QueueState | None:
