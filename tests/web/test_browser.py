@@ -24,14 +24,20 @@ from servesell.store import insert_calls, open_db, upsert_agents, upsert_teams
 from servesell.store.db import write_transaction
 from servesell.store.offers import find_offer
 from servesell.store.queues import save_queue_state
-from support.browser import VIEWPORT, require_chromium, screenshot_path
+from support.browser import (
+    close_pages,
+    open_page,
+    require_chromium,
+    screenshot_path,
+    sign_in,
+)
 from support.server import live_server
 from web.conftest import PASSWORD, prepare_center
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from playwright.sync_api import Browser, ConsoleMessage, Page
+    from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.slow
 
@@ -108,40 +114,6 @@ def _customers_with_offers(db_url: str, count: int) -> list[str]:
     return found
 
 
-def _page(browser: Browser, locale: str = "en-US") -> Page:
-    """A fresh browser context (its own cookies) whose script errors fail the test."""
-    context = browser.new_context(viewport=VIEWPORT, locale=locale)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("console", lambda m: problems.append(m.text) if _is_problem(m) else None)
-    _PROBLEMS[id(page)] = problems
-    return page
-
-
-_PROBLEMS: dict[int, list[str]] = {}
-
-
-def _is_problem(message: ConsoleMessage) -> bool:
-    """Errors other than the 4xx statuses the tests cause on purpose (403, 422)."""
-    return message.type == "error" and not message.text.startswith("Failed to load resource")
-
-
-def _close(*pages: Page) -> None:
-    """Close the pages' contexts; no page may have logged a script or CSP error."""
-    for page in pages:
-        page.context.close()
-        assert _PROBLEMS.pop(id(page)) == []
-
-
-def _sign_in(page: Page, name: str) -> None:
-    page.get_by_label(re.compile("User name|用户名")).fill(name)
-    page.get_by_label(re.compile("Password|密码")).fill(PASSWORD)
-    page.locator("form[action='/login'] button[type=submit]").click()
-    page.wait_for_load_state()
-
-
 def _kpi(page: Page, name: str) -> str:
     return page.locator(f"[data-kpi={name}] .tile-value").inner_text().strip()
 
@@ -149,20 +121,20 @@ def _kpi(page: Page, name: str) -> str:
 def test_an_agents_sale_moves_the_supervisors_kpis(browser: Browser, center: Center) -> None:
     from playwright.sync_api import expect
 
-    supervisor = _page(browser)
+    supervisor = open_page(browser)
     supervisor.goto(f"{center.base}/supervisor")
-    _sign_in(supervisor, "supervisor1")
+    sign_in(supervisor, "supervisor1", PASSWORD)
     expect(
         supervisor.get_by_role("heading", name=re.compile("Supervisor dashboard"))
     ).to_be_visible()
     calls, sales = int(_kpi(supervisor, "calls")), int(_kpi(supervisor, "accepted"))
     revenue = _kpi(supervisor, "revenue")
 
-    agent = _page(browser)
+    agent = open_page(browser)
     agent.goto(f"{center.base}/agent?customer={center.customers[0]}&call=e2e-1&reason={REASON}")
     expect(agent).to_have_url(re.compile(r"/login\?next="))
     agent.screenshot(path=screenshot_path("01-login"))
-    _sign_in(agent, "agent1")
+    sign_in(agent, "agent1", PASSWORD)
     expect(agent).to_have_url(re.compile(r"/agent\?customer="))
     card = agent.locator(".offer[data-open]").first
     expect(card).to_be_visible()
@@ -181,7 +153,7 @@ def test_an_agents_sale_moves_the_supervisors_kpis(browser: Browser, center: Cen
     assert _kpi(supervisor, "revenue") != revenue
     expect(supervisor.locator("table").first).to_contain_text("agent1")
     supervisor.screenshot(path=screenshot_path("03-supervisor-dashboard"), full_page=True)
-    _close(supervisor, agent)
+    close_pages(supervisor, agent)
 
 
 def test_a_decline_shows_the_follow_up_and_the_gate_switches_the_banner_live(
@@ -189,18 +161,18 @@ def test_a_decline_shows_the_follow_up_and_the_gate_switches_the_banner_live(
 ) -> None:
     from playwright.sync_api import expect
 
-    agent = _page(browser)
+    agent = open_page(browser)
     agent.goto(f"{center.base}/agent?customer={center.customers[1]}&call=e2e-2&reason={REASON}")
-    _sign_in(agent, "agent1")
+    sign_in(agent, "agent1", PASSWORD)
     card = agent.locator(".offer[data-open]").first
     card.locator("select").select_option("too_expensive")
     card.get_by_role("button", name=re.compile("Declined")).click()
     result = agent.locator(".offer .result-declined").first
     expect(result).to_contain_text("Too expensive")
 
-    supervisor = _page(browser)
+    supervisor = open_page(browser)
     supervisor.goto(f"{center.base}/supervisor")
-    _sign_in(supervisor, "supervisor1")
+    sign_in(supervisor, "supervisor1", PASSWORD)
     supervisor.get_by_label("Rule").select_option("never")
     supervisor.get_by_role("button", name="Apply").click()
     expect(supervisor.locator("#gate .alert.ok")).to_be_visible()
@@ -214,7 +186,7 @@ def test_a_decline_shows_the_follow_up_and_the_gate_switches_the_banner_live(
     supervisor.get_by_label("Rule").select_option("threshold")
     supervisor.get_by_role("button", name="Apply").click()
     expect(agent.locator("#mode")).to_contain_text("SELL", timeout=10_000)
-    _close(supervisor, agent)
+    close_pages(supervisor, agent)
 
 
 def test_a_bad_rule_is_shown_inline_and_leaves_the_catalog_unchanged(
@@ -223,9 +195,9 @@ def test_a_bad_rule_is_shown_inline_and_leaves_the_catalog_unchanged(
     from playwright.sync_api import expect
 
     original = _rule_of(center.db_url, "bill_instalment")
-    analyst = _page(browser)
+    analyst = open_page(browser)
     analyst.goto(f"{center.base}/analyst/offers/bill_instalment")
-    _sign_in(analyst, "admin1")
+    sign_in(analyst, "admin1", PASSWORD)
     rule = analyst.get_by_label("Eligibility rule")
     rule.fill("credit_limit >= 5000 AND no_such_field > 1")
     expect(analyst.locator("#rule-check .rule-bad")).to_contain_text("no_such_field")
@@ -241,7 +213,7 @@ def test_a_bad_rule_is_shown_inline_and_leaves_the_catalog_unchanged(
 
     analyst.goto(f"{center.base}/analyst")
     expect(analyst.locator("tr[data-offer=bill_instalment] .rule-cell")).to_have_text(original)
-    _close(analyst)
+    close_pages(analyst)
 
 
 def test_an_agent_cannot_open_the_supervisor_or_analyst_pages(
@@ -249,16 +221,16 @@ def test_an_agent_cannot_open_the_supervisor_or_analyst_pages(
 ) -> None:
     from playwright.sync_api import expect
 
-    agent = _page(browser)
+    agent = open_page(browser)
     agent.goto(f"{center.base}/login")
-    _sign_in(agent, "agent1")
+    sign_in(agent, "agent1", PASSWORD)
     for path in ("/supervisor", "/analyst", "/analyst/offers/bill_instalment"):
         response = agent.goto(f"{center.base}{path}")
         assert response is not None
         assert response.status == 403, path
         expect(agent.get_by_role("heading", name="Not available for your role")).to_be_visible()
     agent.screenshot(path=screenshot_path("05-forbidden"))
-    _close(agent)
+    close_pages(agent)
 
 
 def test_the_desktop_speaks_chinese_from_the_browser_and_switches_back(
@@ -266,10 +238,10 @@ def test_the_desktop_speaks_chinese_from_the_browser_and_switches_back(
 ) -> None:
     from playwright.sync_api import expect
 
-    agent = _page(browser, locale="zh-CN")
+    agent = open_page(browser, locale="zh-CN")
     agent.goto(f"{center.base}/agent?customer={center.customers[2]}&call=e2e-3&reason={REASON}")
     expect(agent.get_by_role("heading", name="登录 servesell")).to_be_visible()
-    _sign_in(agent, "agent1")
+    sign_in(agent, "agent1", PASSWORD)
     expect(agent.locator(".offer[data-open]").first).to_contain_text("推荐理由")
     expect(agent.locator("#mode")).to_contain_text("营销模式")
     expect(agent.locator("html")).to_have_attribute("lang", "zh-CN")
@@ -278,7 +250,7 @@ def test_the_desktop_speaks_chinese_from_the_browser_and_switches_back(
     agent.get_by_label("语言").select_option("en")  # submits itself
     expect(agent.locator("#mode")).to_contain_text("SELL")
     expect(agent.locator(".offer[data-open]").first).to_contain_text("Why this offer")
-    _close(agent)
+    close_pages(agent)
 
 
 def _rule_of(db_url: str, offer_id: str) -> str:

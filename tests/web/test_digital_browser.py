@@ -32,7 +32,13 @@ from servesell.store import list_offers, open_db, require_schema, save_policy
 from servesell.store.channel_templates import save_templates
 from servesell.store.tables import outbox_messages
 from servesell.synth import bank_templates_path
-from support.browser import VIEWPORT, require_chromium, screenshot_path
+from support.browser import (
+    close_pages,
+    open_page,
+    require_chromium,
+    screenshot_path,
+    sign_in,
+)
 from support.server import live_server
 from web.conftest import PASSWORD, prepare_center
 
@@ -124,34 +130,6 @@ def _customer_with_sms_offer(db_url: str, sms_offers: set[str]) -> tuple[str, st
     pytest.fail("the small bank has no customer shown an offer with an SMS follow-up")
 
 
-def _page(browser: Browser, *, viewport: dict[str, int] = VIEWPORT, locale: str = "en-US") -> Page:
-    context = browser.new_context(viewport=viewport, locale=locale)  # type: ignore[arg-type]
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on(
-        "console",
-        lambda m: (
-            problems.append(m.text)
-            if m.type == "error" and not m.text.startswith("Failed to load resource")
-            else None
-        ),
-    )
-    _PROBLEMS[id(page)] = problems
-    return page
-
-
-_PROBLEMS: dict[int, list[str]] = {}
-
-
-def _sign_in(page: Page, name: str) -> None:
-    page.get_by_label(re.compile("User name|用户名")).fill(name)
-    page.get_by_label(re.compile("Password|密码")).fill(PASSWORD)
-    page.locator("form[action='/login'] button[type=submit]").click()
-    page.wait_for_load_state()
-
-
 def _sms_for(loop: Loop, *, seconds: float = 30) -> dict[str, object]:
     """The SMS of the decline's follow-up as the provider took it (waits for the worker).
 
@@ -197,14 +175,14 @@ def test_a_declined_offer_accepted_from_the_sms_link_is_the_agents_digital_sale(
 ) -> None:
     from playwright.sync_api import expect
 
-    supervisor = _page(browser)
+    supervisor = open_page(browser, timeout_ms=15_000)
     supervisor.goto(f"{loop.base}/supervisor")
-    _sign_in(supervisor, "supervisor1")
+    sign_in(supervisor, "supervisor1", PASSWORD)
     before = int(supervisor.locator("[data-kpi=digital_accepted] .tile-value").inner_text())
 
-    agent = _page(browser)
+    agent = open_page(browser, timeout_ms=15_000)
     agent.goto(f"{loop.base}/agent?customer={loop.customer}&call=digital-1&reason={REASON}")
-    _sign_in(agent, "agent1")
+    sign_in(agent, "agent1", PASSWORD)
     card = agent.locator(f".offer[data-offer={loop.offer}]")
     card.locator("select").select_option("too_expensive")
     card.get_by_role("button", name=re.compile("Declined")).click()
@@ -215,14 +193,14 @@ def test_a_declined_offer_accepted_from_the_sms_link_is_the_agents_digital_sale(
     link = LINK.search(str(record["params"]))
     assert link is not None, record
     assert link.group(0).startswith(loop.base)
-    sms_view = _page(browser, viewport=PHONE)
+    sms_view = open_page(browser, timeout_ms=15_000, viewport=PHONE)
     _show_sms(sms_view, record)
     sms_view.screenshot(path=screenshot_path("31-digital-sms-at-provider"), full_page=True)
 
     _wait_for_status(agent, loop, "delivered")
     agent.screenshot(path=screenshot_path("32-digital-agent-sees-delivered"), full_page=True)
 
-    phone = _page(browser, viewport=PHONE, locale="zh-CN")
+    phone = open_page(browser, timeout_ms=15_000, viewport=PHONE, locale="zh-CN")
     phone.goto(link.group(0))
     expect(phone.locator("#link-title")).to_have_text(loop.offer_name_zh)
     phone.screenshot(path=screenshot_path("33-digital-offer-page-phone"), full_page=True)
@@ -240,9 +218,7 @@ def test_a_declined_offer_accepted_from_the_sms_link_is_the_agents_digital_sale(
     _wait_for_status(agent, loop, "accepted")
     expect(agent.locator(f".offer[data-offer={loop.offer}]")).to_contain_text("accepted")
 
-    for page in (supervisor, agent, sms_view, phone):
-        page.context.close()
-        assert _PROBLEMS.pop(id(page)) == []
+    close_pages(supervisor, agent, sms_view, phone)
 
 
 def _wait_for_status(agent: Page, loop: Loop, status: str, *, seconds: float = 20) -> None:

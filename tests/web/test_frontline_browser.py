@@ -20,14 +20,20 @@ from servesell.domain import CallContext
 from servesell.service.engines import LiveEngine
 from servesell.service.screen import CallDesk
 from servesell.store import open_db, save_policy
-from support.browser import VIEWPORT, require_chromium, screenshot_path
+from support.browser import (
+    close_pages,
+    open_page,
+    require_chromium,
+    screenshot_path,
+    sign_in,
+)
 from support.server import live_server
 from web.conftest import PASSWORD, prepare_center
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from playwright.sync_api import Browser, ConsoleMessage, Page
+    from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.slow
 
@@ -59,40 +65,6 @@ def center(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
         yield base, by_offer
 
 
-def _page(browser: Browser) -> Page:
-    """A fresh context whose script and CSP errors are kept for :func:`_close`."""
-    context = browser.new_context(viewport=VIEWPORT, locale="en-US")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("console", lambda m: problems.append(m.text) if _is_problem(m) else None)
-    _PROBLEMS[id(page)] = problems
-    return page
-
-
-_PROBLEMS: dict[int, list[str]] = {}
-
-
-def _is_problem(message: ConsoleMessage) -> bool:
-    """Errors other than the 4xx statuses of the pages' own checks."""
-    return message.type == "error" and not message.text.startswith("Failed to load resource")
-
-
-def _close(*pages: Page) -> None:
-    """Close the pages' contexts; no page may have logged a script or CSP error."""
-    for page in pages:
-        page.context.close()
-        assert _PROBLEMS.pop(id(page)) == []
-
-
-def _sign_in(page: Page, name: str) -> None:
-    page.get_by_label(re.compile("User name")).fill(name)
-    page.get_by_label(re.compile("Password")).fill(PASSWORD)
-    page.locator("form[action='/login'] button[type=submit]").click()
-    page.wait_for_load_state()
-
-
 def _call(page: Page, base: str, customer: str, call: str) -> None:
     page.goto(f"{base}/agent?customer={customer}&call={call}&reason={REASON}&language=en")
 
@@ -104,18 +76,18 @@ def test_a_proposed_variant_is_activated_and_reaches_a_next_call(
 
     base, by_offer = center
     offer_id, customer = next((k, v) for k, v in sorted(by_offer.items()) if k != "car_loan")
-    agent = _page(browser)
+    agent = open_page(browser)
     _call(agent, base, customer, "fl-0")
-    _sign_in(agent, "agent1")
+    sign_in(agent, "agent1", PASSWORD)
     propose = agent.locator(f"#propose-{offer_id}")
     propose.get_by_text("I say it this way").click()
     propose.get_by_label("Your words").fill(WORDS)
     propose.get_by_role("button", name="Send to my supervisor").click()
     expect(agent.get_by_role("status").filter(has_text="went to your supervisor")).to_be_visible()
 
-    supervisor = _page(browser)
+    supervisor = open_page(browser)
     supervisor.goto(f"{base}/supervisor/scripts")
-    _sign_in(supervisor, "supervisor1")
+    sign_in(supervisor, "supervisor1", PASSWORD)
     row = supervisor.locator("tr[id^=proposal-]").filter(has_text=WORDS)
     row.get_by_role("button", name="Activate").click()
     expect(supervisor.get_by_role("status")).to_contain_text("used from the next call")
@@ -131,7 +103,7 @@ def test_a_proposed_variant_is_activated_and_reaches_a_next_call(
     agent.screenshot(path=screenshot_path("21-variant-on-next-call"), full_page=True)
     supervisor.goto(f"{base}/supervisor/scripts")
     expect(supervisor.locator("table.numbers").first).to_contain_text(WORDS[:30])
-    _close(agent, supervisor)
+    close_pages(agent, supervisor)
 
 
 def test_a_yes_to_a_referral_is_handed_over_and_completed(
@@ -143,18 +115,18 @@ def test_a_yes_to_a_referral_is_handed_over_and_completed(
     referral = next((k for k in ("wealth_product", "car_loan") if k in by_offer), None)
     if referral is None:
         pytest.skip("no referral offer is shown in the small bank")
-    agent = _page(browser)
+    agent = open_page(browser)
     _call(agent, base, by_offer[referral], "fl-ho")
-    _sign_in(agent, "agent1")
+    sign_in(agent, "agent1", PASSWORD)
     card = agent.locator(f"#offer-{referral}")
     card.get_by_role("button", name=re.compile("^Accepted")).click()
     expect(card.locator("input[name=slot]")).not_to_have_value("")  # tomorrow 10:00 suggested
     card.get_by_role("button", name="Book hand-over").click()
     expect(agent.locator(f"#offer-{referral} .handover-booked")).to_be_visible()
 
-    specialist = _page(browser)
+    specialist = open_page(browser)
     specialist.goto(f"{base}/handovers")
-    _sign_in(specialist, "specialist1")
+    sign_in(specialist, "specialist1", PASSWORD)
     row = specialist.locator("tr[id^=handover-]").first
     row.get_by_role("button", name="completed").click()
     funnel = specialist.locator("table.funnel")
@@ -163,4 +135,4 @@ def test_a_yes_to_a_referral_is_handed_over_and_completed(
     assert (
         specialist.locator("table.funnel tbody tr").nth(3).locator("td").first.inner_text() == "1"
     )
-    _close(agent, specialist)
+    close_pages(agent, specialist)
