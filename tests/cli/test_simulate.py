@@ -25,7 +25,8 @@ def test_simulate_json_reports_the_supervisor_figures() -> None:
 
 
 def test_unknown_policy_load_or_scenario_is_a_clean_error() -> None:
-    for extra in (["--policy", "sometimes"], ["--load", "huge"], ["--scale", "2"]):
+    wrong = (["--policy", "sometimes"], ["--load", "huge"], ["--scale", "2"])
+    for extra in (*wrong, ["--channel-choice", "psychic"]):
         result = runner.invoke(app, [*SMALL, *extra])
         assert result.exit_code == 2, extra
         assert "Traceback" not in result.output
@@ -41,3 +42,13 @@ def test_sweep_writes_the_frontier_csv_and_png(tmp_path: Path) -> None:
     assert lines[0].startswith("policy,hold_seconds,calls,service_level,revenue")
     assert len(lines) == 1 + 18
     assert (tmp_path / "frontier_brand400_design.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_the_twin_can_sell_with_the_learning_model_and_learned_channels() -> None:
+    args = [*SMALL, "--learn", "--channel-choice", "learned", "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["offers"] > 0 and summary["messages"] > 0
+    revenue = summary["revenue"] + summary["digital_revenue"]
+    assert summary["net_value"] == revenue - summary["contact_cost"]

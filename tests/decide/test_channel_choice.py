@@ -103,3 +103,43 @@ def test_the_shadow_cost_of_talk_grows_with_the_load() -> None:
     quiet, busy = (gate.wait_per_talk_second(_state(r)) for r in (100.0, 195.0))
     assert 0.0 <= quiet < busy
     assert gate.wait_per_talk_second(None) == 0.0
+
+
+def _two_offers(prices: ChannelPrices | None = None):
+    engine = make_engine(
+        [
+            offer(name, value=value, extra_handle_seconds=60)
+            for name, value in (("card", 100.0), ("loan", 90.0))
+        ],
+        policy=ContactPolicy(explore_share=0.0, channel_choice="learned", top_k=1),
+        model=ByChannel(0.02),
+        prices=prices,
+        gate=AlwaysGate(),
+    )
+    return engine.decide(customer(), context(), queue_state=_state(100.0))
+
+
+def test_an_offer_the_call_has_no_room_for_goes_to_its_paying_message() -> None:
+    decision = _two_offers()
+    assert decision.candidate("card").fate is Fate.SHOWN
+    loan = decision.candidate("loan")
+    assert (loan.fate, loan.channel, loan.reason) == (
+        Fate.DIGITAL,
+        Channel.SMS,
+        Selection.NET_SPILL,
+    )
+    assert (loan.scores.propensity, loan.scores.cost) == (
+        0.02,
+        ChannelPrices().message[Channel.SMS],
+    )
+    assert "a message still earns its cost" in why_not(decision, "loan")
+
+
+def test_an_offer_the_call_has_no_room_for_stays_unmade_when_no_message_pays() -> None:
+    decision = _two_offers(ChannelPrices(message={Channel.SMS: 50.0}))
+    loan = decision.candidate("loan")
+    assert (loan.fate, loan.channel, loan.reason) == (
+        Fate.NOT_SELECTED,
+        Channel.IN_CALL,
+        Selection.OUTRANKED,
+    )

@@ -11,7 +11,7 @@ import pytest
 from servesell.decide import Engine
 from servesell.domain import Fate
 from servesell.errors import InputFileError
-from servesell.service.simulation import load_spec
+from servesell.service.simulation import build_world, load_spec
 from servesell.sim import DayCatalog, ScenarioSpec, TwinSeller, World, draw_calls, gate_for
 from servesell.sim.engine import simulate
 from servesell.synth.catalog import SCENARIOS
@@ -128,3 +128,37 @@ def test_a_bad_scenario_file_names_the_field(tmp_path: Any) -> None:
         load_spec("nowhere")
     with pytest.raises(ValueError, match="load"):
         ScenarioSpec(name="x", calls_per_day=10, hourly_shape=[1.0] * 24).scenario("huge")  # type: ignore[arg-type]
+
+
+def test_a_learning_model_learns_in_each_run_from_the_same_start() -> None:
+    from servesell.learn.adaptive import AdaptivePropensity
+    from servesell.sim import play
+
+    learning = build_world(load_spec("bank"), seed=1, customers=3_000, learn=True)
+    assert isinstance(learning.model, AdaptivePropensity)
+    log, seller = recorded_run(learning, "gated")
+    taught = seller.learner
+    assert isinstance(taught, AdaptivePropensity) and taught is not learning.model
+    shown = [c for e in log for c in e["decision"].candidates if c.fate is Fate.SHOWN]
+    offers = {c.offer_id for c in shown}
+    assert sum(taught.learners[o].n for o in offers) == len(shown)
+    assert all(n.n == 0 for n in learning.model.learners.values()), "the world's model is kept"
+    gate = gate_for(SCENARIO, "gated")
+    first, again = play(SCENARIO, learning, gate, seed=5), play(SCENARIO, learning, gate, seed=5)
+    assert first == again
+
+
+def test_a_run_prices_its_contacts_and_reports_value_net_of_them(world: World) -> None:
+    from servesell.sim import play
+
+    result = play(SCENARIO, world, gate_for(SCENARIO, "always"), seed=6)
+    prices = world.prices
+    assert result.messages > 0 and result.offer_talk_seconds > 0
+    assert result.contact_cost > result.offer_talk_seconds * prices.agent_second
+    assert result.contact_cost <= (
+        result.offer_talk_seconds * prices.agent_second + result.messages * 0.05 + 1e-9
+    )
+    summary = result.summary()
+    assert summary["net_value"] == pytest.approx(
+        result.revenue + result.digital_revenue - result.contact_cost
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import asdict, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,7 +17,7 @@ from servesell.cli.options import JsonOption, SeedOption
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from servesell.sim import Cell, FrontierPoint, Scenario, ScenarioSpec, SimResult
+    from servesell.sim import Cell, FrontierPoint, Scenario, ScenarioSpec, SimResult, World
 
 TUNING_SEEDS = (101, 102)
 """Seeds the static threshold is chosen on in ``--compare`` (never the held-out ones)."""
@@ -46,6 +46,16 @@ ForecastOption = Annotated[
         help="gated sees the design forecast and aims at the end-of-day level (opt-in).",
     ),
 ]
+LearnOption = Annotated[
+    bool,
+    typer.Option(
+        "--learn",
+        help="Sell with the adaptive model learning from every answer (default: offer priors).",
+    ),
+]
+ChannelChoiceOption = Annotated[
+    str, typer.Option(help="threshold (value per talk second) or learned (net value per channel).")
+]
 OutOption = Annotated[Path, typer.Option(help="Folder for the CSV and PNG charts.")]
 
 
@@ -62,6 +72,8 @@ def simulate_command(
     run_sweep: SweepOption = False,
     compare: CompareOption = False,
     forecast: ForecastOption = False,
+    learn: LearnOption = False,
+    channel_choice: ChannelChoiceOption = "threshold",
     out: OutOption = Path("out"),
     as_json: JsonOption = False,
 ) -> None:
@@ -70,31 +82,66 @@ def simulate_command(
     Shifts are planned for the target without selling at the design load; --load runs
     the day lighter or busier than planned. --compare chooses the best static threshold
     on seeds 101 and 102, then compares on the held-out seeds --seed and --seed + 1.
+    --learn and --channel-choice set how the engine in the twin chooses (every run
+    starts from the same knowledge).
     """
     from servesell.service.simulation import load_spec
     from servesell.synth.catalog import SCENARIOS
 
+    if channel_choice not in CHANNEL_CHOICES:
+        choices = ", ".join(CHANNEL_CHOICES)
+        raise typer.BadParameter(
+            f"--channel-choice must be one of {choices}, got {channel_choice!r}"
+        )
+    seller = Seller(learn=learn, channel_choice=channel_choice)
     if compare:
         specs = [load_spec(name) for name in ([scenario] if scenario else SCENARIOS)]
         _compare(
-            specs, seed=seed, days=days, scale=scale, out=out, as_json=as_json, forecast=forecast
+            specs,
+            seed=seed,
+            days=days,
+            scale=scale,
+            out=out,
+            as_json=as_json,
+            forecast=forecast,
+            seller=seller,
         )
         return
     spec = load_spec(scenario or "bank")
     built = _scenario(spec, load, days=days, scale=scale)
+    world = seller.world(spec, seed=seed, scale=scale)
     if run_sweep:
-        _sweep(spec, built, load=load, seed=seed, scale=scale, out=out, as_json=as_json)
+        _sweep(spec, built, world, load=load, seed=seed, out=out, as_json=as_json)
     else:
         _run_one(
-            spec,
             built,
+            world,
             policy,
             hold_seconds=hold_seconds,
             seed=seed,
-            scale=scale,
             as_json=as_json,
             forecast=forecast,
         )
+
+
+CHANNEL_CHOICES = ("threshold", "learned")
+
+
+@dataclass(frozen=True, slots=True)
+class Seller:
+    """How the engine in the twin chooses: a learning model or priors, and its channel choice."""
+
+    learn: bool = False
+    channel_choice: str = "threshold"
+
+    def world(self, spec: ScenarioSpec, *, seed: int, scale: float) -> World:
+        """The scenario's world (customers scaled) with this model and channel choice."""
+        from servesell.decide import ContactPolicy
+        from servesell.service.simulation import build_world
+
+        policy = ContactPolicy.model_validate({"channel_choice": self.channel_choice})
+        people = max(1, round(spec.customers * scale))
+        return build_world(spec, seed=seed, customers=people, policy=policy, learn=self.learn)
 
 
 def _scenario(spec: ScenarioSpec, load: str, *, days: int, scale: float) -> Scenario:
@@ -109,24 +156,21 @@ def _scenario(spec: ScenarioSpec, load: str, *, days: int, scale: float) -> Scen
 
 
 def _run_one(
-    spec: ScenarioSpec,
     built: Scenario,
+    world: World,
     policy: str,
     *,
     hold_seconds: float,
     seed: int,
-    scale: float,
     as_json: bool,
     forecast: bool = False,
 ) -> None:
-    from servesell.service.simulation import build_world
     from servesell.sim import gate_for, play
 
     try:
         gate = gate_for(built, policy, hold_seconds=hold_seconds, forecast=forecast)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
-    world = build_world(spec, seed=seed, customers=_customers(spec, scale))
     with console.status(f"simulating {built.name} with {policy}..."):
         result = play(built, world, gate, seed=seed)
     if as_json:
@@ -138,17 +182,15 @@ def _run_one(
 def _sweep(
     spec: ScenarioSpec,
     built: Scenario,
+    world: World,
     *,
     load: str,
     seed: int,
-    scale: float,
     out: Path,
     as_json: bool,
 ) -> None:
-    from servesell.service.simulation import build_world
     from servesell.sim import sweep
 
-    world = build_world(spec, seed=seed, customers=_customers(spec, scale))
     with console.status("simulating every policy..."):
         points = sweep(built, world, seed=seed)
     csv_path = _write_points(points, out / f"frontier_{spec.name}_{load}.csv")
@@ -170,13 +212,13 @@ def _compare(
     out: Path,
     as_json: bool,
     forecast: bool = False,
+    seller: Seller,
 ) -> None:
-    from servesell.service.simulation import build_world
     from servesell.sim import LOADS, compare_cell
 
     cells: list[Cell] = []
     for spec in specs:
-        world = build_world(spec, seed=seed, customers=_customers(spec, scale))
+        world = seller.world(spec, seed=seed, scale=scale)
         for load in LOADS:
             built = _scenario(spec, load, days=days, scale=scale)
             with console.status(f"{spec.name} at {load} load..."):
@@ -197,10 +239,6 @@ def _compare(
         return
     _print_compare(rows)
     console.print(f"wrote {out / 'compare.csv'} and a frontier PNG per scenario and load in {out}")
-
-
-def _customers(spec: ScenarioSpec, scale: float) -> int:
-    return max(1, round(spec.customers * scale))
 
 
 def _cell_row(cell: Cell) -> dict[str, object]:
@@ -251,7 +289,7 @@ def _write_chart(points: Sequence[FrontierPoint], built: Scenario, path: Path) -
 def _print_results(results: list[SimResult]) -> None:
     table = Table(
         "policy", "service level", "ASA s", "abandoned", "diverted", "occupancy", "offers",
-        "sales", "revenue", "digital",
+        "sales", "revenue", "digital", "net value",
     )  # fmt: skip
     for r in results:
         table.add_row(
@@ -265,6 +303,7 @@ def _print_results(results: list[SimResult]) -> None:
             str(r.sales),
             f"{r.revenue:,.0f}",
             f"{r.digital_revenue:,.0f}",
+            f"{r.net_value:,.0f}",
         )
     console.print(table)
 

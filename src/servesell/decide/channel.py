@@ -81,6 +81,16 @@ def choose_by_net_value(options: Mapping[Channel, Scores]) -> tuple[Channel | No
     return best, Selection.NET_CALL if best is Channel.IN_CALL else Selection.NET_DIGITAL
 
 
+def best_message(options: Mapping[Channel, Scores]) -> Channel | None:
+    """The digital channel with the best net value when it is positive, else ``None``.
+
+    Where an offer whose best channel is the call goes when the call has no room for it
+    (learned channel choice): the message still pays for itself.
+    """
+    paying = [c for c in options if c.is_digital and options[c].net > 0]
+    return max(paying, key=lambda c: options[c].net, default=None)
+
+
 def reachable(offer: Offer, customer: Customer) -> list[Channel]:
     """The offer's channels that reach the customer, in the offer's order."""
     return [c for c in offer.channels if reaches(c, customer)]

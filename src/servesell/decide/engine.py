@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from servesell.decide.arbitrate import Contender, Sampler, arbitrate
 from servesell.decide.channel import (
     ChannelPrices,
+    best_message,
     busy_to_digital,
     choose_by_net_value,
     choose_channel,
@@ -194,11 +195,12 @@ class Engine:
         """Channel fit, then arbitration of the in-call offers and the digital ones."""
         in_call: list[CompiledOffer] = []
         digital: list[tuple[CompiledOffer, Channel, str]] = []
+        spares: dict[str, tuple[CompiledOffer, Channel, Scores]] = {}
         learned = self.policy.channel_choice == "learned"
         talk = self._talk_second(queue_state) if learned else 0.0
         for compiled in allowed:
             if learned:
-                channel, reason = self._by_net_value(work, compiled, talk)
+                channel, reason = self._by_net_value(work, compiled, talk, spares)
             else:
                 priority = work.scores[compiled.offer.id].priority
                 channel, reason = choose_channel(
@@ -214,13 +216,22 @@ class Engine:
         if budget <= 0:
             in_call = busy_to_digital(work.customer, in_call, digital)
         shown, explored = self._arbitrate_in_call(work, in_call, budget)
+        _spill(work, spares, digital)
         self._route_digital(work, digital, work.contacts_left - shown)
         return explored
 
     def _by_net_value(
-        self, work: _Work, compiled: CompiledOffer, talk_second: float
+        self,
+        work: _Work,
+        compiled: CompiledOffer,
+        talk_second: float,
+        spares: dict[str, tuple[CompiledOffer, Channel, Scores]],
     ) -> tuple[Channel | None, str]:
-        """The channel with the best expected value net of cost (its scores are kept)."""
+        """The channel with the best expected value net of cost (its scores are kept).
+
+        When that is the call, the best paying message is kept in ``spares`` in case
+        the call has no room for the offer.
+        """
         offer_id = compiled.offer.id
         options = net_options(
             compiled.offer,
@@ -234,6 +245,8 @@ class Engine:
         channel, reason = choose_by_net_value(options)
         if channel is not None:
             work.scores[offer_id] = options[channel]
+        if channel is Channel.IN_CALL and (message := best_message(options)) is not None:
+            spares[offer_id] = (compiled, message, options[message])
         return channel, reason
 
     def _talk_second(self, queue_state: QueueState | None) -> float:
@@ -302,6 +315,19 @@ class Engine:
                 sent += 1
                 used[channel] = used.get(channel, 0) + 1
                 work.fate(offer_id, Fate.DIGITAL, reason, channel=channel, probability=1.0)
+
+
+def _spill(
+    work: _Work,
+    spares: dict[str, tuple[CompiledOffer, Channel, Scores]],
+    digital: list[tuple[CompiledOffer, Channel, str]],
+) -> None:
+    """In-call offers the call had no room for go to their best paying message instead."""
+    for offer_id, (compiled, channel, scores) in spares.items():
+        made = work.candidates.get(offer_id)
+        if made is not None and made.fate is Fate.NOT_SELECTED:
+            work.scores[offer_id] = scores
+            digital.append((compiled, channel, Selection.NET_SPILL))
 
 
 def _display_order(c: Candidate) -> tuple[int, int, float, str]:

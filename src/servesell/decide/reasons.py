@@ -46,6 +46,7 @@ class Selection(StrEnum):
     NET_CALL = "best_net_value_in_call"
     NET_DIGITAL = "best_net_value_digital"
     NO_NET_VALUE = "no_channel_pays"
+    NET_SPILL = "digital_when_outranked"
 
 
 DESCRIPTIONS: dict[str, str] = {
@@ -77,6 +78,7 @@ DESCRIPTIONS: dict[str, str] = {
     Selection.NET_CALL: "the call earns the most net of its talk time at the queue's price",
     Selection.NET_DIGITAL: "a message earns more net of its price than talk time now",
     Selection.NO_NET_VALUE: "no channel earns more than it costs for this customer now",
+    Selection.NET_SPILL: "the call's time went to a better offer; a message still earns its cost",
 }
 
 

@@ -25,7 +25,14 @@ if TYPE_CHECKING:
     )
     from servesell.domain.history import Contact
     from servesell.domain.offer import Channel, LocalText, Offer, OfferStatus, text_in
-    from servesell.domain.ports import Affinity, ChannelModel, LoadGate, PricedGate, PropensityModel
+    from servesell.domain.ports import (
+        Affinity,
+        ChannelModel,
+        LearningModel,
+        LoadGate,
+        PricedGate,
+        PropensityModel,
+    )
     from servesell.domain.queue import QueueState
     from servesell.domain.schema import FieldSpec, FieldType, ProfileSchema, Value
 
@@ -48,6 +55,7 @@ _HOME = {
     "FieldType": "schema",
     "LANGUAGES": "center",
     "Language": "center",
+    "LearningModel": "ports",
     "LoadGate": "ports",
     "LocalText": "offer",
     "Mode": "decision",
@@ -86,6 +94,7 @@ __all__ = [
     "FieldSpec",
     "FieldType",
     "Language",
+    "LearningModel",
     "LoadGate",
     "LocalText",
     "Mode",

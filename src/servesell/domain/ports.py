@@ -77,6 +77,22 @@ class ChannelModel(Protocol):
 
 
 @runtime_checkable
+class LearningModel(Protocol):
+    """A propensity model that learns from each answer as it comes (the adaptive model)."""
+
+    def update(
+        self,
+        offer: Offer,
+        customer: Customer,
+        context: CallContext,
+        accepted: bool,
+        channel: Channel = ...,
+    ) -> None:
+        """Learn that ``customer`` took ``offer`` made on ``channel``, or did not."""
+        ...
+
+
+@runtime_checkable
 class PricedGate(Protocol):
     """A load gate that can price talk time: the queue's shadow cost of one more second."""
 

@@ -48,11 +48,23 @@ def build_world(
     customers: int | None = None,
     policy: ContactPolicy | None = None,
     model: PropensityModel | None = None,
+    learn: bool = False,
 ) -> World:
-    """The bank catalog, the policy and ``customers`` (default: the spec's) synthetic callers."""
+    """The bank catalog, the policy and ``customers`` (default: the spec's) synthetic callers.
+
+    ``learn`` gives the twin the service's adaptive model, knowing nothing yet (number
+    bins fitted to the first callers, as ``servesell model`` does on the store), so
+    every run learns from its own answers; otherwise ``model`` (default: offer priors).
+    """
     schema = read_schema_file(bank_schema_path())
     offers = read_catalog(bank_catalog_path(), schema).offers
     people = _customers(customers or spec.customers, seed=seed, as_of=EPOCH.date())
+    if learn:
+        from servesell.learn.adaptive import AdaptivePropensity
+        from servesell.service.learning import SAMPLE
+
+        sample = people[:SAMPLE]
+        model = AdaptivePropensity.for_customers(schema, sample, at=EPOCH.date(), seed=seed)
     return World(
         Catalog(offers, schema),
         people,

@@ -8,7 +8,7 @@ service builds it, with the scenario's target and patience.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from servesell.queueing.settings import GateSettings
@@ -109,7 +109,14 @@ def play(scenario: Scenario, world: World, gate: GatePolicy, *, seed: int) -> Si
     calls = draw_calls(scenario, seed=seed, customers=len(world.customers))
     reasons = [name for name, _ in scenario.reasons]
     seller = TwinSeller(world, gate, calls, seed=seed, reasons=reasons)
-    return simulate(scenario, gate, seed=seed, seller=seller, calls=calls)
+    result = simulate(scenario, gate, seed=seed, seller=seller, calls=calls)
+    costs = seller.costs()
+    return replace(
+        result,
+        messages=costs.messages,
+        offer_talk_seconds=costs.talk_seconds,
+        contact_cost=costs.cost,
+    )
 
 
 def sweep(

@@ -34,12 +34,21 @@ class SimResult:
     mode_switches: int
     diverted: int = 0
     digital_revenue: float = 0.0
+    messages: int = 0
+    offer_talk_seconds: float = 0.0
+    contact_cost: float = 0.0
     intervals: tuple[IntervalStats, ...] = ()
 
+    @property
+    def net_value(self) -> float:
+        """In-call and message revenue less what the contacts cost (talk and messages)."""
+        return self.revenue + self.digital_revenue - self.contact_cost
+
     def summary(self) -> dict[str, float | int | str]:
-        """The totals as a flat JSON-ready mapping (no per-interval rows)."""
+        """The totals as a flat JSON-ready mapping (no per-interval rows), with net value."""
         out = asdict(self)
         del out["intervals"]
+        out["net_value"] = self.net_value
         return out
 
 

@@ -10,6 +10,15 @@ to a message is taken up with the truth's channel propensity. Every contact is a
 the customer's history, so caps, cool-downs and "recently accepted" evolve as they
 would live.
 
+A model that learns (:class:`~servesell.domain.LearningModel`, the adaptive model the
+service runs) learns from every answer as the live service would: an in-call yes or no
+at once, a message's yes or no when the caller's pre-drawn answer is played (the live
+attribution window is shorter than the scenario's day, so the twin does not delay it).
+Each run starts from a copy of the world's model, so policies compared on one world
+start from the same knowledge. What the contacts cost (talk seconds at the agent's
+price, each message at its price: :class:`~servesell.decide.channel.ChannelPrices`) is
+kept, so runs compare on value net of cost as well as revenue.
+
 Fast without changing a decision: eligibility depends only on the customer and the
 day, and a propensity model that does not learn during the run only on offer, customer
 and reason, so both are cached (:class:`DayCatalog`, :class:`FrozenScores`); the
@@ -19,6 +28,7 @@ plain engine's on the same inputs).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,6 +37,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from servesell.decide.catalog import Catalog
+from servesell.decide.channel import ChannelPrices
 from servesell.decide.engine import Engine
 from servesell.decide.policy import ContactPolicy
 from servesell.decide.prior import PriorPropensity
@@ -34,6 +45,7 @@ from servesell.domain.center import CallContext
 from servesell.domain.decision import Fate, OutcomeResult
 from servesell.domain.history import Contact
 from servesell.domain.offer import Channel
+from servesell.domain.ports import LearningModel
 
 if TYPE_CHECKING:
     import random
@@ -63,13 +75,18 @@ class Truth(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class World:
-    """What the twin sells from and to: catalog, policy, model, customers and their truth."""
+    """What the twin sells from and to: catalog, policy, model, customers and their truth.
+
+    ``model`` learns during each run when it is a :class:`~servesell.domain.LearningModel`
+    (each run from a copy of it); ``prices`` are the contacts' costs, the engine's too.
+    """
 
     catalog: Catalog
     customers: Sequence[Customer]
     truth: Truth
     policy: ContactPolicy = field(default_factory=ContactPolicy)
     model: PropensityModel = field(default_factory=PriorPropensity)
+    prices: ChannelPrices = field(default_factory=ChannelPrices)
 
 
 class DayCatalog(Catalog):
@@ -152,13 +169,16 @@ class TwinSeller:
         reasons: Sequence[str],
     ) -> None:
         self.world = world
+        model = _run_model(world.model)
+        self.learner = model if isinstance(model, LearningModel) else None
         self.engine = Engine(
             DayCatalog.of(world.catalog),
             policy=world.policy,
-            model=FrozenScores(world.model),
+            model=model,
             gate=gate,
             seed=seed,
             name="twin",
+            prices=world.prices,
         )
         self.customer = calls.customer.tolist()
         self.reason = [reasons[r] for r in calls.reason.tolist()]
@@ -168,6 +188,9 @@ class TwinSeller:
         self.offered, self.sold = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
         self.revenue = np.zeros(n)
         self.digital_revenue = 0.0
+        self.messages = 0
+        self.talk_seconds = 0.0
+        self.message_cost = 0.0
         self._truth: dict[tuple[str, str, str, str], float] = {}
 
     def answer(self, call: int, state: QueueState) -> float:
@@ -189,6 +212,11 @@ class TwinSeller:
         """Per call: offered in the call, sold in the call, revenue; and digital revenue."""
         return self.offered, self.sold, self.revenue, self.digital_revenue
 
+    def costs(self) -> Costs:
+        """What the run's contacts cost: offer talk at the agent's price, messages at theirs."""
+        talk = self.talk_seconds * self.world.prices.agent_second
+        return Costs(self.messages, self.talk_seconds, talk + self.message_cost)
+
     def _in_call(
         self,
         call: int,
@@ -205,7 +233,10 @@ class TwinSeller:
         yes = self.draws[call][0] < p
         result = OutcomeResult.ACCEPTED if yes else OutcomeResult.DECLINED
         history.append(Contact(offer_id, Channel.IN_CALL, context.at, result))
+        if self.learner is not None:
+            self.learner.update(offer, customer, context, yes)
         self.offered[call] = True
+        self.talk_seconds += offer.extra_handle_seconds
         if yes:
             self.sold[call] = True
             self.revenue[call] += offer.value
@@ -222,5 +253,24 @@ class TwinSeller:
         yes = self.draws[call][1] < p
         result = OutcomeResult.ACCEPTED if yes else None
         self.history[self.customer[call]].append(Contact(offer_id, channel, ctx.at, result))
+        offer = self.world.catalog.by_id[offer_id]
+        if self.learner is not None:
+            self.learner.update(offer, customer, ctx, yes, channel)
+        self.messages += 1
+        self.message_cost += self.world.prices.message.get(channel, 0.0)
         if yes:
-            self.digital_revenue += self.world.catalog.by_id[offer_id].value
+            self.digital_revenue += offer.value
+
+
+@dataclass(frozen=True, slots=True)
+class Costs:
+    """What a run's contacts cost: messages sent, seconds of offer talk, and their price."""
+
+    messages: int
+    talk_seconds: float
+    cost: float
+
+
+def _run_model(model: PropensityModel) -> PropensityModel:
+    """The model one run decides with: a copy to learn in, or the frozen one cached."""
+    return copy.deepcopy(model) if isinstance(model, LearningModel) else FrozenScores(model)
