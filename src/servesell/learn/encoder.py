@@ -51,11 +51,14 @@ def compile_encoder(space: FeatureSpace) -> Encoder:
         lines.append(f"    v = get({spec.name!r})")
         lines.extend(_field_lines(k, spec.type, space, spec.name, names))
         outs.append(f"f{k}")
-    names["holdings"] = _holdings_memo(space)
+    names["held_memo"] = held_memo = {}
+    names["holdings"] = _holdings_memo(space, held_memo)
     names["reason"] = space.field_encoder(REASON)
     names["reasons"] = {}
     lines += [
-        "    held, scales = holdings(customer.holdings)",
+        "    h = customer.holdings",
+        "    found = held_memo.get(h)",
+        "    held, scales = holdings(h) if found is None else found",
         "    r = reasons.get(context.reason)",
         "    if r is None:",
         "        r = reason(context.reason, None)",
@@ -108,9 +111,10 @@ def _field_lines(
     ]
 
 
-def _holdings_memo(space: FeatureSpace) -> Callable[[frozenset[str]], HeldRow]:
-    """Held products to their ids and values, memoised per set of products."""
-    memo: dict[frozenset[str], HeldRow] = {}
+def _holdings_memo(
+    space: FeatureSpace, memo: dict[frozenset[str], HeldRow]
+) -> Callable[[frozenset[str]], HeldRow]:
+    """Held products to their ids and values, filling ``memo`` (read inline by the encoder)."""
 
     def holdings(held: frozenset[str]) -> HeldRow:
         found = memo.get(held)
