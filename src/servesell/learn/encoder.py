@@ -51,7 +51,8 @@ def compile_encoder(space: FeatureSpace) -> Encoder:
         lines.append(f"    v = get({spec.name!r})")
         lines.extend(_field_lines(k, spec.type, space, spec.name, names))
         outs.append(f"f{k}")
-    names["held_memo"] = held_memo = {}
+    held_memo: dict[frozenset[str], HeldRow] = {}
+    names["held_memo"] = held_memo
     names["holdings"] = _holdings_memo(space, held_memo)
     names["reason"] = space.field_encoder(REASON)
     names["reasons"] = {}
