@@ -10,7 +10,7 @@ its bins, a ``date`` one subtraction of ordinals, a missing number or date its f
 bounded memo keyed by the value itself. Anything else (a missing value, a NaN, a value of
 an unexpected type) goes to the field's reference encoder, the one
 :class:`~servesell.learn.features.FeatureSpace` defines, so the compiled function gives
-exactly the reference's features (``tests/learn/test_encoder.py`` compares them).
+exactly the reference's features (``tests/learn/test_fast_path.py`` compares them).
 
 The memos are keyed by values, never by customers: a changed profile simply reads other
 keys, and nothing needs invalidating. Held-product sets are memoised the same way (a
