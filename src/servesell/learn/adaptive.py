@@ -181,7 +181,10 @@ class AdaptivePropensity:
         row = self._offer_row(offer, customer, context)
         with self._lock:
             if channel is Channel.IN_CALL:
-                self._learner(offer).learn_one(row, accepted)
+                learner = self.learners.get(offer.id)  # _learner's common case, inline
+                if learner is None or not (learner.n or learner.prior == offer.prior_propensity):
+                    learner = self._learner(offer)
+                learner.learn_one(row, accepted)
                 return
             shift = self._shift(channel)
             if shift is None:

@@ -10,7 +10,7 @@ its bins, a ``date`` one subtraction of ordinals, a missing number or date its f
 bounded memo keyed by the value itself. Anything else (a missing value, a NaN, a value of
 an unexpected type) goes to the field's reference encoder, the one
 :class:`~servesell.learn.features.FeatureSpace` defines, so the compiled function gives
-exactly the reference's features (``tests/learn/test_encoder.py`` compares them).
+exactly the reference's features (``tests/learn/test_fast_path.py`` compares them).
 
 The memos are keyed by values, never by customers: a changed profile simply reads other
 keys, and nothing needs invalidating. Held-product sets are memoised the same way (a
@@ -51,11 +51,15 @@ def compile_encoder(space: FeatureSpace) -> Encoder:
         lines.append(f"    v = get({spec.name!r})")
         lines.extend(_field_lines(k, spec.type, space, spec.name, names))
         outs.append(f"f{k}")
-    names["holdings"] = _holdings_memo(space)
+    held_memo: dict[frozenset[str], HeldRow] = {}
+    names["held_memo"] = held_memo
+    names["holdings"] = _holdings_memo(space, held_memo)
     names["reason"] = space.field_encoder(REASON)
     names["reasons"] = {}
     lines += [
-        "    held, scales = holdings(customer.holdings)",
+        "    h = customer.holdings",
+        "    found = held_memo.get(h)",
+        "    held, scales = holdings(h) if found is None else found",
         "    r = reasons.get(context.reason)",
         "    if r is None:",
         "        r = reason(context.reason, None)",
@@ -108,9 +112,10 @@ def _field_lines(
     ]
 
 
-def _holdings_memo(space: FeatureSpace) -> Callable[[frozenset[str]], HeldRow]:
-    """Held products to their ids and values, memoised per set of products."""
-    memo: dict[frozenset[str], HeldRow] = {}
+def _holdings_memo(
+    space: FeatureSpace, memo: dict[frozenset[str], HeldRow]
+) -> Callable[[frozenset[str]], HeldRow]:
+    """Held products to their ids and values, filling ``memo`` (read inline by the encoder)."""
 
     def holdings(held: frozenset[str]) -> HeldRow:
         found = memo.get(held)
