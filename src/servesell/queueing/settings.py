@@ -4,6 +4,8 @@
 'threshold:3'
 >>> GateSettings(kind="gated").build().spec
 'gated'
+>>> GateSettings().build().spec
+'steered'
 """
 
 from __future__ import annotations
@@ -16,16 +18,18 @@ from servesell.queueing.forecast import DayForecast
 from servesell.queueing.gate import GatePolicy, make_gate
 from servesell.queueing.load import Target
 
-GateKind = Literal["threshold", "gated", "always", "never"]
+GateKind = Literal["threshold", "steered", "gated", "always", "never"]
 
 
 class GateSettings(BaseModel):
     """Which gate, and its knobs.
 
-    ``gated`` (the default) computes the room from Erlang A for the current staffing and
-    arrival rate against the service target (``docs/simulation.md`` compares it with
-    static thresholds on held-out days); ``threshold`` sells while at most
-    ``max_waiting`` calls wait; ``always`` / ``never`` are the two ends. ``hold_seconds``
+    ``steered`` (the default) sells while at most N calls wait, N moved by the day's
+    running service level against the target (``max_waiting`` until the ACD reports
+    that level; ``docs/simulation.md`` compares it with static thresholds on held-out
+    days); ``gated`` computes the room from Erlang A for the current staffing and
+    arrival rate against the service target (the default before); ``threshold`` sells
+    while at most ``max_waiting`` calls wait; ``always`` / ``never`` are the two ends. ``hold_seconds``
     is the hysteresis (sell again only after that long with room). With no queue feed at
     all the gate sells when ``sell_when_unknown`` (a center that has not connected its ACD
     yet), else serves.
@@ -38,7 +42,7 @@ class GateSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    kind: GateKind = "gated"
+    kind: GateKind = "steered"
     max_waiting: int = Field(default=2, ge=0, le=10_000)
     budget_seconds: float = Field(default=300.0, ge=0, le=3600)
     hold_seconds: float = Field(default=0.0, ge=0, le=3600)
@@ -64,4 +68,5 @@ class GateSettings(BaseModel):
             offer_seconds=self.offer_seconds,
             forecast=self.forecast,
             safety=self.safety,
+            unknown_waiting=self.max_waiting,
         )
