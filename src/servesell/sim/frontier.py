@@ -84,8 +84,9 @@ def gate_for(
     """The gate ``spec`` as the live service builds it, with ``scenario``'s target and patience.
 
     ``hold_seconds`` ``None`` keeps the live settings' default hysteresis hold.
-    ``forecast`` gives ``gated`` the scenario's design forecast (arrivals and shifts as
-    planned, whatever the day's load level), so it aims at the end-of-day level.
+    ``steered`` always sees the scenario's design forecast (arrivals and shifts as
+    planned, whatever the day's load level: the WFM plan a center gives its gate);
+    ``forecast`` gives it to ``gated`` too, so that one aims at the end-of-day level.
     """
     name, _, argument = spec.partition(":")
     if name == "threshold" and not argument.isdigit():
@@ -102,7 +103,7 @@ def gate_for(
             "target_level": scenario.target.level,
             "target_seconds": scenario.target.seconds,
             "patience_seconds": scenario.patience_seconds or 300.0,
-            "forecast": scenario.forecast if forecast and name == "gated" else None,
+            "forecast": scenario.forecast if name == "steered" or forecast else None,
         }
     )
     return settings.build()

@@ -52,7 +52,15 @@ _OWN_OPTIONS: dict[type[GatePolicy], frozenset[str]] = {
         {"offer_seconds", "margin", "gain", "buffer", "forecast", "safety", "replan_seconds"}
     ),
     SteeredThresholdGate: frozenset(
-        {"buffer", "step", "least_waiting", "most_waiting", "unknown_waiting"}
+        {
+            "buffer",
+            "step",
+            "least_waiting",
+            "most_waiting",
+            "unknown_waiting",
+            "forecast",
+            "offer_seconds",
+        }
     ),
 }
 """Options only some gates take; the others are built without them."""

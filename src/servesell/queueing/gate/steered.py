@@ -33,7 +33,9 @@ import math
 from typing import Any
 
 from servesell.domain.queue import QueueState
+from servesell.queueing.forecast import DayForecast
 from servesell.queueing.gate.base import GatePolicy
+from servesell.queueing.gate.headroom import HeadroomGate
 
 
 class SteeredThresholdGate(GatePolicy):
@@ -46,9 +48,11 @@ class SteeredThresholdGate(GatePolicy):
         *,
         buffer: float = 0.005,
         step: float = 0.005,
-        least_waiting: int = -1,
-        most_waiting: int = 5,
+        least_waiting: int = -5,
+        most_waiting: int = 8,
         unknown_waiting: int = 2,
+        forecast: DayForecast | None = None,
+        offer_seconds: float = 60.0,
         **options: Any,
     ) -> None:
         super().__init__(**options)
@@ -63,17 +67,52 @@ class SteeredThresholdGate(GatePolicy):
         self.least_waiting = int(least_waiting)
         self.most_waiting = int(most_waiting)
         self.unknown_waiting = int(unknown_waiting)
+        self.forecast = forecast
+        self._planner = (
+            None
+            if forecast is None
+            else HeadroomGate(
+                forecast=forecast,
+                safety=buffer,
+                offer_seconds=offer_seconds,
+                target=self.target,
+                patience_seconds=self.patience_seconds,
+            )
+        )
 
-    def max_waiting(self, service_level_today: float | None) -> int:
-        """Most calls waiting (negative: fewest idle agents) at which a call may carry an offer."""
+    def aim(self, state: QueueState) -> float:
+        """The running level at which no caller may wait for an offer to be made.
+
+        ``target + buffer``, lowered with a forecast by the surplus the rest of the day
+        is expected to add (:meth:`HeadroomGate.day_aim`).
+        """
+        end = self.target.level + self.buffer
+        if self._planner is None or self.forecast is None:
+            return end
+        aht = state.aht_seconds or self.forecast.aht_seconds
+        planned = self._planner.planned_aim(state, aht)
+        return end if planned is None else planned
+
+    def max_waiting(self, service_level_today: float | None, aim: float | None = None) -> int:
+        """Most calls waiting (negative: fewest idle agents) at which a call may carry an offer.
+
+        ``aim`` is the running level at which N is 0 (default: target + ``buffer``).
+        """
         if service_level_today is None:
             return self.unknown_waiting
-        above = service_level_today - self.target.level - self.buffer
+        aim = self.target.level + self.buffer if aim is None else aim
+        above = service_level_today - aim
         steps = math.floor(above / self.step + 1e-9)
         return min(self.most_waiting, max(self.least_waiting, steps))
 
     def _budget(self, state: QueueState) -> float:
         queue = state.calls_waiting - state.agents_available
-        if queue <= self.max_waiting(state.service_level_today):
+        if queue <= self.max_waiting(state.service_level_today, self.aim(state)):
             return self.budget_seconds
         return 0.0
+
+    def reset(self) -> None:
+        """Forget the mode, hysteresis and the day's plan (start of a new simulation run)."""
+        super().reset()
+        if self._planner is not None:
+            self._planner.reset()
