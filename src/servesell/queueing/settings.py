@@ -29,15 +29,15 @@ class GateSettings(BaseModel):
     that level; ``docs/simulation.md`` compares it with static thresholds on held-out
     days); ``gated`` computes the room from Erlang A for the current staffing and
     arrival rate against the service target (the default before); ``threshold`` sells
-    while at most ``max_waiting`` calls wait; ``always`` / ``never`` are the two ends. ``hold_seconds``
-    is the hysteresis (sell again only after that long with room). With no queue feed at
-    all the gate sells when ``sell_when_unknown`` (a center that has not connected its ACD
-    yet), else serves.
+    while at most ``max_waiting`` calls wait; ``always`` / ``never`` are the two ends.
+    ``hold_seconds`` is the hysteresis (sell again only after that long with room). With
+    no queue feed at all the gate sells when ``sell_when_unknown`` (a center that has not
+    connected its ACD yet), else serves.
     ``default_aht_seconds`` is used by ``gated`` until handle times are reported.
     ``forecast`` (the day's arrivals and planned agents per interval, from the WFM) lets
-    ``gated`` aim at the end-of-day service level, target + ``safety``, when the ACD
-    reports the day's service level and call count; without it ``gated`` steers the
-    running level.
+    ``steered`` and ``gated`` aim at the end-of-day service level (target + 0.5 point for
+    ``steered``, + ``safety`` for ``gated``) when the ACD reports the day's service level
+    and call count; without it they steer the running level.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
