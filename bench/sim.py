@@ -5,8 +5,8 @@ event loop, the live default gate or ``--policy``, the production engine and con
 policy deciding every answered call, the callers' latent answers); ``setup_seconds`` is
 reading the catalog and generating the customers; ``calls_per_cpu_s`` divides by the
 process's CPU time, the figure to read on a shared machine. Full size: 30 days of 20,000
-calls (~600,000 calls) and the scenario's 60,000 customers. Goal: >= 10,000 calls per second. Smoke: ``--days 1
---scale 0.1``.
+calls (~600,000 calls) and the scenario's 60,000 customers. Goal: >= 10,000 calls per
+second. Smoke: ``--days 1 --scale 0.1``.
 """
 
 from __future__ import annotations
