@@ -35,7 +35,7 @@ class GateSettings(BaseModel):
     connected its ACD yet), else serves.
     ``default_aht_seconds`` is used by ``gated`` until handle times are reported.
     ``forecast`` (the day's arrivals and planned agents per interval, from the WFM) lets
-    ``steered`` and ``gated`` aim at the end-of-day service level (target + 0.5 point for
+    ``steered`` and ``gated`` aim at the end-of-day service level (target + 0.75 point for
     ``steered``, + ``safety`` for ``gated``) when the ACD reports the day's service level
     and call count; without it they steer the running level.
     """

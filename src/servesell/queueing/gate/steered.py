@@ -46,7 +46,7 @@ class SteeredThresholdGate(GatePolicy):
     def __init__(
         self,
         *,
-        buffer: float = 0.005,
+        buffer: float = 0.0075,
         step: float = 0.005,
         least_waiting: int = -5,
         most_waiting: int = 8,
