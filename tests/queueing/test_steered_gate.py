@@ -56,6 +56,6 @@ def test_without_the_days_level_it_is_the_configured_threshold() -> None:
     assert gate.allowed_extra_seconds(state(4, 0, None)) == 0.0
 
 
-def test_the_live_default_is_the_steered_gate_and_the_old_one_stays_selectable() -> None:
-    assert GateSettings().build().spec == "steered"
-    assert GateSettings(kind="gated").build().spec == "gated"
+def test_the_steered_gate_is_selectable_and_the_live_default_stays_erlang_a() -> None:
+    assert GateSettings(kind="steered").build().spec == "steered"
+    assert GateSettings().build().spec == "gated"

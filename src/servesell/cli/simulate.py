@@ -27,14 +27,14 @@ ScenarioOption = Annotated[
     typer.Option(help="bank, telecom, brand400 or a scenario YAML (default bank; --compare: all)."),
 ]
 LoadOption = Annotated[str, typer.Option(help="light (0.9x), design or peak (1.1x) arrivals.")]
-LIVE_POLICY = "steered"
+LIVE_POLICY = "gated"
 """The live default gate (``GateSettings().kind``; a test keeps them equal)."""
 
 PolicyOption = Annotated[
-    str, typer.Option(help="steered (the live default), gated, always, never or threshold:N.")
+    str, typer.Option(help="gated (the live default), steered, always, never or threshold:N.")
 ]
 GateOption = Annotated[
-    str, typer.Option(help="--compare: the adaptive gate held to the acceptance (steered, gated).")
+    str, typer.Option(help="--compare: the adaptive gate held to the acceptance (gated, steered).")
 ]
 HoldOption = Annotated[float, typer.Option(help="Hysteresis hold before selling again.")]
 DaysOption = Annotated[int, typer.Option(min=1, help="Days to simulate.")]
