@@ -40,7 +40,7 @@ def test_sweep_writes_the_frontier_csv_and_png(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = (tmp_path / "frontier_brand400_design.csv").read_text().splitlines()
     assert lines[0].startswith("policy,hold_seconds,calls,service_level,revenue")
-    assert len(lines) == 1 + 18
+    assert len(lines) == 1 + 19
     assert (tmp_path / "frontier_brand400_design.png").read_bytes()[:4] == b"\x89PNG"
 
 
@@ -49,6 +49,14 @@ def test_the_twin_can_sell_with_the_learning_model_and_learned_channels() -> Non
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
-    assert summary["offers"] > 0 and summary["messages"] > 0
+    assert summary["offers"] > 0
+    assert summary["messages"] > 0
     revenue = summary["revenue"] + summary["digital_revenue"]
     assert summary["net_value"] == revenue - summary["contact_cost"]
+
+
+def test_the_cli_default_policy_is_the_live_default_gate() -> None:
+    from servesell.cli.simulate import LIVE_POLICY
+    from servesell.queueing import GateSettings
+
+    assert GateSettings().kind == LIVE_POLICY

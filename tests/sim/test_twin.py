@@ -138,7 +138,8 @@ def test_a_learning_model_learns_in_each_run_from_the_same_start() -> None:
     assert isinstance(learning.model, AdaptivePropensity)
     log, seller = recorded_run(learning, "gated")
     taught = seller.learner
-    assert isinstance(taught, AdaptivePropensity) and taught is not learning.model
+    assert isinstance(taught, AdaptivePropensity)
+    assert taught is not learning.model
     shown = [c for e in log for c in e["decision"].candidates if c.fate is Fate.SHOWN]
     offers = {c.offer_id for c in shown}
     assert sum(taught.learners[o].n for o in offers) == len(shown)
@@ -153,7 +154,8 @@ def test_a_run_prices_its_contacts_and_reports_value_net_of_them(world: World) -
 
     result = play(SCENARIO, world, gate_for(SCENARIO, "always"), seed=6)
     prices = world.prices
-    assert result.messages > 0 and result.offer_talk_seconds > 0
+    assert result.messages > 0
+    assert result.offer_talk_seconds > 0
     assert result.contact_cost > result.offer_talk_seconds * prices.agent_second
     assert result.contact_cost <= (
         result.offer_talk_seconds * prices.agent_second + result.messages * 0.05 + 1e-9

@@ -27,7 +27,15 @@ ScenarioOption = Annotated[
     typer.Option(help="bank, telecom, brand400 or a scenario YAML (default bank; --compare: all)."),
 ]
 LoadOption = Annotated[str, typer.Option(help="light (0.9x), design or peak (1.1x) arrivals.")]
-PolicyOption = Annotated[str, typer.Option(help="gated, always, never or threshold:N.")]
+LIVE_POLICY = "gated"
+"""The live default gate (``GateSettings().kind``; a test keeps them equal)."""
+
+PolicyOption = Annotated[
+    str, typer.Option(help="gated (the live default), steered, always, never or threshold:N.")
+]
+GateOption = Annotated[
+    str, typer.Option(help="--compare: the adaptive gate held to the acceptance (gated, steered).")
+]
 HoldOption = Annotated[float, typer.Option(help="Hysteresis hold before selling again.")]
 DaysOption = Annotated[int, typer.Option(min=1, help="Days to simulate.")]
 ScaleOption = Annotated[
@@ -43,7 +51,7 @@ ForecastOption = Annotated[
     bool,
     typer.Option(
         "--forecast",
-        help="gated sees the design forecast and aims at the end-of-day level (opt-in).",
+        help="gated (Erlang A) sees the design forecast and aims at the end of day (opt-in).",
     ),
 ]
 LearnOption = Annotated[
@@ -65,7 +73,7 @@ def simulate_command(
     scenario: ScenarioOption = None,
     load: LoadOption = "design",
     seed: SeedOption = 7,
-    policy: PolicyOption = "gated",
+    policy: PolicyOption = LIVE_POLICY,
     hold_seconds: HoldOption = 0.0,
     days: DaysOption = 1,
     scale: ScaleOption = 1.0,
@@ -74,6 +82,7 @@ def simulate_command(
     forecast: ForecastOption = False,
     learn: LearnOption = False,
     channel_choice: ChannelChoiceOption = "threshold",
+    gate: GateOption = LIVE_POLICY,
     out: OutOption = Path("out"),
     as_json: JsonOption = False,
 ) -> None:
@@ -81,7 +90,8 @@ def simulate_command(
 
     Shifts are planned for the target without selling at the design load; --load runs
     the day lighter or busier than planned. --compare chooses the best static threshold
-    on seeds 101 and 102, then compares on the held-out seeds --seed and --seed + 1.
+    on seeds 101 and 102, then compares it with --gate on the held-out seeds --seed and
+    --seed + 1.
     --learn and --channel-choice set how the engine in the twin chooses (every run
     starts from the same knowledge).
     """
@@ -105,6 +115,7 @@ def simulate_command(
             as_json=as_json,
             forecast=forecast,
             seller=seller,
+            gate=gate,
         )
         return
     spec = load_spec(scenario or "bank")
@@ -213,9 +224,12 @@ def _compare(
     as_json: bool,
     forecast: bool = False,
     seller: Seller,
+    gate: str = LIVE_POLICY,
 ) -> None:
     from servesell.sim import LOADS, compare_cell
 
+    if gate not in ("steered", "gated"):
+        raise typer.BadParameter(f"--gate must be steered or gated, got {gate!r}")
     cells: list[Cell] = []
     for spec in specs:
         world = seller.world(spec, seed=seed, scale=scale)
@@ -229,6 +243,7 @@ def _compare(
                     tuning_seeds=TUNING_SEEDS,
                     held_out_seeds=(seed, seed + 1),
                     forecast=forecast,
+                    gate=gate,
                 )
             cells.extend(found.cells)
             _write_chart(found.frontier, built, out / f"frontier_{spec.name}_{load}.png")
@@ -325,8 +340,8 @@ def _print_frontier(points: Sequence[FrontierPoint]) -> None:
 
 def _print_compare(rows: Sequence[dict[str, object]]) -> None:
     table = Table(
-        "scenario", "load", "seed", "never SL", "gated SL", "static (tuned)", "static SL",
-        "gated rev", "static rev", "pass",
+        "scenario", "load", "seed", "never SL", "gate SL", "static (tuned)", "static SL",
+        "gate rev", "static rev", "pass",
     )  # fmt: skip
     for r in rows:
         table.add_row(

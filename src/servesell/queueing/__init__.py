@@ -14,6 +14,7 @@ from servesell.queueing.gate import (
     GateVerdict,
     HeadroomGate,
     NeverGate,
+    SteeredThresholdGate,
     ThresholdGate,
     make_gate,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "NeverGate",
     "QueueMetrics",
     "RateEstimator",
+    "SteeredThresholdGate",
     "Target",
     "ThresholdGate",
     "agents_required",

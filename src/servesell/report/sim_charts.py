@@ -13,7 +13,13 @@ if TYPE_CHECKING:
 
     from servesell.sim.frontier import FrontierPoint
 
-_MARKERS = (("threshold", "o"), ("gated", "*"), ("always", "s"), ("never", "D"))
+_MARKERS = (
+    ("threshold", "o"),
+    ("gated", "*"),
+    ("steered", "P"),
+    ("always", "s"),
+    ("never", "D"),
+)
 
 
 def frontier_png(points: Sequence[FrontierPoint], *, target_level: float, title: str) -> bytes:
@@ -30,7 +36,7 @@ def frontier_png(points: Sequence[FrontierPoint], *, target_level: float, title:
             [p.service_level for p in chosen],
             [p.revenue + p.digital_revenue for p in chosen],
             marker=marker,
-            s=160 if family == "gated" else 40,
+            s=160 if family in ("gated", "steered") else 40,
             label=family,
         )
     ax.axvline(target_level, color="grey", linestyle="--", label=f"target {target_level:.0%}")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from servesell.sim.frontier import (
     LIVE_HOLD_SECONDS,
+    LIVE_POLICY,
     STATIC_POLICIES,
     FrontierPoint,
     gate_for,
@@ -29,7 +30,10 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Cell:
-    """One scenario, load level and held-out seed: never, gated and the chosen threshold."""
+    """One scenario, load level and held-out seed: never, the gate and the chosen threshold.
+
+    ``gated`` is the adaptive gate under test (the live default unless told otherwise).
+    """
 
     scenario: str
     load: str
@@ -100,9 +104,11 @@ def compare_cell(
     tuning_seeds: Sequence[int],
     held_out_seeds: Sequence[int],
     forecast: bool = False,
+    gate: str = LIVE_POLICY,
 ) -> Comparison:
     """One scenario at one load: a threshold tuned, then the held-out runs.
 
+    ``gate`` is the adaptive gate compared (default: the live default, ``gated``);
     ``forecast`` runs ``gated`` with the scenario's design forecast (end-of-day aim).
     """
     (spec, hold), frontier = choose_static(scenario, world, seeds=tuning_seeds)
@@ -114,14 +120,16 @@ def compare_cell(
             seed=seed,
             static_choice=choice,
             never=_point(scenario, world, "never", 0.0, seed),
-            gated=_point(scenario, world, "gated", LIVE_HOLD_SECONDS, seed, forecast=forecast),
+            gated=_point(scenario, world, gate, LIVE_HOLD_SECONDS, seed, forecast=forecast),
             static=_point(scenario, world, spec, hold, seed),
         )
         for seed in held_out_seeds
     )
     ends = [
         _point(scenario, world, name, hold, tuning_seeds[0], forecast=forecast)
-        for name, hold in (("never", 0.0), ("gated", LIVE_HOLD_SECONDS))
+        for name, hold in dict.fromkeys(
+            (("never", 0.0), ("gated", LIVE_HOLD_SECONDS), (gate, LIVE_HOLD_SECONDS))
+        )
     ]
     return Comparison(cells, (*frontier, *ends))
 

@@ -9,9 +9,9 @@ service builds it, with the scenario's target and patience.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
-from servesell.queueing.settings import GateSettings
+from servesell.queueing.settings import GateKind, GateSettings
 from servesell.sim.arrivals import draw_calls
 from servesell.sim.engine import simulate
 from servesell.sim.twin import TwinSeller
@@ -27,14 +27,17 @@ STATIC_POLICIES: tuple[tuple[str, float], ...] = tuple(
 )
 """``(spec, hold_seconds)`` of the static thresholds a sweep tries."""
 
+LIVE_POLICY = GateSettings().kind
+"""The live default gate (``gated``): the one ``--compare`` holds to the acceptance."""
 LIVE_HOLD_SECONDS = GateSettings().hold_seconds
-"""The hysteresis hold of the live default gate (``gated`` runs with it)."""
+"""The hysteresis hold of the live default gate (the adaptive gates run with it)."""
 
 DEFAULT_POLICIES: tuple[tuple[str, float], ...] = (
     ("never", 0.0),
     ("always", 0.0),
     *STATIC_POLICIES,
     ("gated", LIVE_HOLD_SECONDS),
+    ("steered", LIVE_HOLD_SECONDS),
 )
 """``(spec, hold_seconds)`` of the policies a sweep runs."""
 
@@ -81,14 +84,16 @@ def gate_for(
     """The gate ``spec`` as the live service builds it, with ``scenario``'s target and patience.
 
     ``hold_seconds`` ``None`` keeps the live settings' default hysteresis hold.
-    ``forecast`` gives ``gated`` the scenario's design forecast (arrivals and shifts as
-    planned, whatever the day's load level), so it aims at the end-of-day level.
+    ``steered`` always sees the scenario's design forecast (arrivals and shifts as
+    planned, whatever the day's load level: the WFM plan a center gives its gate);
+    ``forecast`` gives it to ``gated`` too, so that one aims at the end-of-day level.
     """
     name, _, argument = spec.partition(":")
     if name == "threshold" and not argument.isdigit():
         raise ValueError(f"threshold needs calls waiting, e.g. threshold:3, got {spec!r}")
-    if name not in ("never", "always", "gated", "threshold") or (argument and name != "threshold"):
-        raise ValueError(f"unknown gate policy {spec!r} (known: always, gated, never, threshold:N)")
+    if name not in _KINDS or (argument and name != "threshold"):
+        known = "always, gated, never, steered, threshold:N"
+        raise ValueError(f"unknown gate policy {spec!r} (known: {known})")
     hold = GateSettings().hold_seconds if hold_seconds is None else hold_seconds
     settings = GateSettings.model_validate(
         {
@@ -98,10 +103,13 @@ def gate_for(
             "target_level": scenario.target.level,
             "target_seconds": scenario.target.seconds,
             "patience_seconds": scenario.patience_seconds or 300.0,
-            "forecast": scenario.forecast if forecast and name == "gated" else None,
+            "forecast": scenario.forecast if name == "steered" or forecast else None,
         }
     )
     return settings.build()
+
+
+_KINDS = frozenset(get_args(GateKind))
 
 
 def play(scenario: Scenario, world: World, gate: GatePolicy, *, seed: int) -> SimResult:

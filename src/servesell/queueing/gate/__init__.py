@@ -5,6 +5,7 @@ from servesell.queueing.gate.base import GatePolicy, GateVerdict
 from servesell.queueing.gate.headroom import HeadroomGate
 from servesell.queueing.gate.never import NeverGate
 from servesell.queueing.gate.registry import POLICIES, make_gate
+from servesell.queueing.gate.steered import SteeredThresholdGate
 from servesell.queueing.gate.threshold import ThresholdGate
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "GateVerdict",
     "HeadroomGate",
     "NeverGate",
+    "SteeredThresholdGate",
     "ThresholdGate",
     "make_gate",
 ]

@@ -155,7 +155,7 @@ class HeadroomGate(GatePolicy):
         if state.calls_waiting > 0 and state.agents_available == 0:
             rate = max(rate, state.agents_staffed * 3600.0 / aht)  # a queue: arrivals >= capacity
         slack = state.agents_available - state.calls_waiting
-        goal = self.goal(state.service_level_today, self._planned_aim(state, aht))
+        goal = self.goal(state.service_level_today, self.planned_aim(state, aht))
         if slack >= self.reserve(state.agents_staffed, rate, aht, goal):
             return self.budget_seconds
         return 0.0
@@ -192,7 +192,7 @@ class HeadroomGate(GatePolicy):
             surplus += expected * max(0.0, self._level(agents, rate, aht, 1.0) - end)
         return max(end - _MOST_LOWERED, end - surplus / max(calls, 1))
 
-    def _planned_aim(self, state: QueueState, aht: float) -> float | None:
+    def planned_aim(self, state: QueueState, aht: float) -> float | None:
         """The day's aim, re-planned every ``replan_seconds`` (``None``: no forecast)."""
         if self.forecast is None:
             return None

@@ -1,9 +1,9 @@
-"""Build a gate from its spec: ``never``, ``always``, ``threshold:N`` or ``gated``.
+"""Build a gate from its spec: ``never``, ``always``, ``threshold:N``, ``steered`` or ``gated``.
 
 >>> make_gate("threshold:2").spec
 'threshold:2'
 >>> sorted(POLICIES)
-['always', 'gated', 'never', 'threshold']
+['always', 'gated', 'never', 'steered', 'threshold']
 """
 
 from __future__ import annotations
@@ -14,12 +14,14 @@ from servesell.queueing.gate.always import AlwaysGate
 from servesell.queueing.gate.base import GatePolicy
 from servesell.queueing.gate.headroom import HeadroomGate
 from servesell.queueing.gate.never import NeverGate
+from servesell.queueing.gate.steered import SteeredThresholdGate
 from servesell.queueing.gate.threshold import ThresholdGate
 
 POLICIES: dict[str, type[GatePolicy]] = {
     "always": AlwaysGate,
     "gated": HeadroomGate,
     "never": NeverGate,
+    "steered": SteeredThresholdGate,
     "threshold": ThresholdGate,
 }
 """Every gate policy by name (the contract tests run over all of them)."""
@@ -33,10 +35,11 @@ def make_gate(spec: str, **options: Any) -> GatePolicy:
     name, _, argument = spec.strip().partition(":")
     cls = POLICIES.get(name)
     if cls is None or (argument and cls is not ThresholdGate):
-        known = "always, gated, never, threshold:N"
+        known = "always, gated, never, steered, threshold:N"
         raise ValueError(f"unknown gate policy {spec!r} (known: {known})")
-    if cls is not HeadroomGate:
-        options = {k: v for k, v in options.items() if k not in _HEADROOM_ONLY}
+    foreign = set().union(*(names for owner, names in _OWN_OPTIONS.items() if owner is not cls))
+    foreign -= _OWN_OPTIONS.get(cls, frozenset())
+    options = {k: v for k, v in options.items() if k not in foreign}
     if cls is ThresholdGate:
         if not argument.isdigit():
             raise ValueError(f"threshold needs calls waiting, e.g. threshold:3, got {spec!r}")
@@ -44,6 +47,20 @@ def make_gate(spec: str, **options: Any) -> GatePolicy:
     return cls(**options)
 
 
-_HEADROOM_ONLY = frozenset(
-    {"offer_seconds", "margin", "gain", "buffer", "forecast", "safety", "replan_seconds"}
-)
+_OWN_OPTIONS: dict[type[GatePolicy], frozenset[str]] = {
+    HeadroomGate: frozenset(
+        {"offer_seconds", "margin", "gain", "buffer", "forecast", "safety", "replan_seconds"}
+    ),
+    SteeredThresholdGate: frozenset(
+        {
+            "buffer",
+            "step",
+            "least_waiting",
+            "most_waiting",
+            "unknown_waiting",
+            "forecast",
+            "offer_seconds",
+        }
+    ),
+}
+"""Options only some gates take; the others are built without them."""

@@ -1,0 +1,119 @@
+"""A threshold on calls waiting, steered by the day's running service level (``steered``).
+
+A static ``threshold:N`` chooses *where* to sell well (on calls answered while few
+callers wait, Armony and Gurvich 2010) but its N is right only for days like the ones
+it was tuned on. This gate keeps the threshold's rule and moves N with the ACD's
+running service level of the day (``QueueState.service_level_today``)::
+
+    N = floor((today − (target + buffer)) / step)   clipped to [least_waiting, most_waiting]
+
+and sells while ``calls_waiting − agents_available <= N``. For ``N >= 0`` that is
+``threshold:N`` (callers wait only when nobody is free); below 0 it asks for ``−N``
+idle agents. A day running ``step`` above the aim may sell with one more caller
+waiting, one running below it sells only while agents are idle, the further below the
+more of them. The quiet hours lift the running level, which the busy ones then spend on
+the threshold's terms. Without the day's level (an ACD that does not report it) the
+gate is ``threshold:unknown_waiting``. The defaults were chosen on the twin's tuning
+days only; on held-out days it earned more than ``gated`` but missed the target on two
+of 18, so it is opt-in (``docs/simulation.md``).
+
+>>> import datetime as dt
+>>> from servesell.domain import QueueState
+>>> at = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
+>>> gate = SteeredThresholdGate(buffer=0.005, step=0.005, least_waiting=-3)
+>>> gate.max_waiting(0.83), gate.max_waiting(0.812), gate.max_waiting(0.79)
+(5, 1, -3)
+>>> gate.allowed_extra_seconds(QueueState(at=at, calls_waiting=3, agents_staffed=20,
+...                                       agents_available=0, service_level_today=0.83))
+300.0
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from servesell.domain.queue import QueueState
+from servesell.queueing.forecast import DayForecast
+from servesell.queueing.gate.base import GatePolicy
+from servesell.queueing.gate.headroom import HeadroomGate
+
+
+class SteeredThresholdGate(GatePolicy):
+    """Sell while at most N calls wait, N steered by the day's running service level."""
+
+    name = "steered"
+
+    def __init__(
+        self,
+        *,
+        buffer: float = 0.0075,
+        step: float = 0.005,
+        least_waiting: int = -5,
+        most_waiting: int = 8,
+        unknown_waiting: int = 2,
+        forecast: DayForecast | None = None,
+        offer_seconds: float = 60.0,
+        **options: Any,
+    ) -> None:
+        super().__init__(**options)
+        if not -self.target.level < buffer < 1 - self.target.level:
+            raise ValueError(f"buffer must keep the aim in (0, 1), got {buffer!r}")
+        if not step > 0:
+            raise ValueError(f"step must be > 0, got {step!r}")
+        if not least_waiting <= most_waiting:
+            raise ValueError(f"least_waiting {least_waiting!r} > most_waiting {most_waiting!r}")
+        self.buffer = float(buffer)
+        self.step = float(step)
+        self.least_waiting = int(least_waiting)
+        self.most_waiting = int(most_waiting)
+        self.unknown_waiting = int(unknown_waiting)
+        self.forecast = forecast
+        self._planner = (
+            None
+            if forecast is None
+            else HeadroomGate(
+                forecast=forecast,
+                safety=buffer,
+                offer_seconds=offer_seconds,
+                target=self.target,
+                patience_seconds=self.patience_seconds,
+            )
+        )
+
+    def aim(self, state: QueueState) -> float:
+        """The running level at which no caller may wait for an offer to be made.
+
+        ``target + buffer``, lowered with a forecast by the surplus the rest of the day
+        is expected to add (:meth:`HeadroomGate.day_aim`).
+        """
+        end = self.target.level + self.buffer
+        if self._planner is None or self.forecast is None:
+            return end
+        aht = state.aht_seconds or self.forecast.aht_seconds
+        planned = self._planner.planned_aim(state, aht)
+        return end if planned is None else planned
+
+    def max_waiting(self, service_level_today: float | None, aim: float | None = None) -> int:
+        """Most calls waiting (negative: fewest idle agents) at which a call may carry an offer.
+
+        ``aim`` is the running level at which N is 0 (default: target + ``buffer``).
+        """
+        if service_level_today is None:
+            return self.unknown_waiting
+        aim = self.target.level + self.buffer if aim is None else aim
+        above = service_level_today - aim
+        steps = math.floor(above / self.step + 1e-9)
+        return min(self.most_waiting, max(self.least_waiting, steps))
+
+    def _budget(self, state: QueueState) -> float:
+        queue = state.calls_waiting - state.agents_available
+        if queue <= self.max_waiting(state.service_level_today, self.aim(state)):
+            return self.budget_seconds
+        return 0.0
+
+    def reset(self) -> None:
+        """Forget the mode, hysteresis and the day's plan (start of a new simulation run)."""
+        super().reset()
+        if self._planner is not None:
+            self._planner.reset()

@@ -1,0 +1,61 @@
+"""The ``steered`` gate: a calls-waiting threshold moved by the day's running service level."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from servesell.domain import QueueState
+from servesell.queueing import GateSettings, SteeredThresholdGate, ThresholdGate
+
+T0 = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
+
+
+def state(waiting: int, available: int, today: float | None) -> QueueState:
+    return QueueState(
+        at=T0,
+        calls_waiting=waiting,
+        agents_staffed=40,
+        agents_available=available,
+        service_level_today=today,
+    )
+
+
+def test_a_day_running_further_above_target_sells_with_more_callers_waiting() -> None:
+    gate = SteeredThresholdGate(buffer=0.0, step=0.01, least_waiting=-4, most_waiting=5)
+    levels = [0.70, 0.78, 0.795, 0.80, 0.815, 0.83, 0.86, 0.99]
+    allowed = [gate.max_waiting(level) for level in levels]
+    assert allowed == sorted(allowed)
+    assert allowed[0] == -4
+    assert allowed[-1] == 5
+    assert gate.max_waiting(0.80) == 0
+
+
+def test_below_the_aim_it_sells_only_with_agents_idle() -> None:
+    gate = SteeredThresholdGate(buffer=0.0, step=0.01, least_waiting=-3)
+    assert gate.max_waiting(0.78) == -2
+    assert gate.allowed_extra_seconds(state(0, 1, 0.78)) == 0.0
+    gate.reset()
+    assert gate.allowed_extra_seconds(state(0, 2, 0.78)) > 0
+
+
+def test_above_the_aim_it_is_the_threshold_on_calls_waiting() -> None:
+    gate = SteeredThresholdGate(buffer=0.0, step=0.01)
+    assert gate.max_waiting(0.825) == 2
+    for waiting in range(6):
+        gate.reset()
+        threshold = ThresholdGate(2)
+        same = threshold.allowed_extra_seconds(state(waiting, 0, 0.825))
+        assert gate.allowed_extra_seconds(state(waiting, 0, 0.825)) == same
+
+
+def test_without_the_days_level_it_is_the_configured_threshold() -> None:
+    gate = GateSettings(kind="steered", max_waiting=3).build()
+    assert isinstance(gate, SteeredThresholdGate)
+    assert gate.max_waiting(None) == 3
+    assert gate.allowed_extra_seconds(state(3, 0, None)) > 0
+    assert gate.allowed_extra_seconds(state(4, 0, None)) == 0.0
+
+
+def test_the_steered_gate_is_selectable_and_the_live_default_stays_erlang_a() -> None:
+    assert GateSettings(kind="steered").build().spec == "steered"
+    assert GateSettings().build().spec == "gated"
