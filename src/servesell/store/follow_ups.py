@@ -70,8 +70,10 @@ def follow_ups_of(conn: Connection, decision_id: str) -> list[FollowUp]:
 
 
 def _of_decision() -> Select[Any]:
-    """The statement of :func:`follow_ups_of`, built once: a screen pop with a digital
-    offer reads it inside its write transaction, where building it cost more than running it.
+    """The statement of :func:`follow_ups_of`, built once.
+
+    A screen pop with a digital offer reads it inside its write transaction, where building
+    the statement cost more than running it.
     """
     opened = (
         select(link_events.c.message_id, func.min(link_events.c.at).label("opened_at"))
