@@ -91,6 +91,7 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         if conn.get_execution_options().get("immediate", False):
             _begin_immediate(conn)
         else:
+            _restore_busy_timeout(conn)
             conn.exec_driver_sql("BEGIN")
 
     return engine
@@ -112,26 +113,43 @@ def _begin_immediate(conn: Connection) -> None:
     the write lock idle while decisions queued (``bench/api.py``: the p99 at 600/s).
     Past :data:`QUICK_SECONDS` (a long write holds the lock) or on any other error, the
     statement is run the usual way: SQLite's wait of :data:`BUSY_SECONDS`, its errors.
+
+    The connection's busy timeout stays off after this (nothing waits for a lock inside an
+    immediate transaction) until a deferred transaction needs it back (:func:`_begin`).
     """
-    if not _quick_begin(conn.connection.dbapi_connection):
+    dbapi_conn: Any = conn.connection.dbapi_connection
+    info = conn.connection.info
+    if not info.get(_QUICK):
+        dbapi_conn.execute("PRAGMA busy_timeout=0")
+        info[_QUICK] = True
+    if not _quick_begin(dbapi_conn):
+        _restore_busy_timeout(conn)
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _restore_busy_timeout(conn: Connection) -> None:
+    """SQLite's own wait for locks, on a connection whose last transaction turned it off."""
+    if conn.connection.info.pop(_QUICK, False):
+        dbapi_conn: Any = conn.connection.dbapi_connection
+        dbapi_conn.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
+
+
+_QUICK = "servesell_quick_begin"
+"""Marks a pooled connection whose busy timeout is off (in its ``info``)."""
 
 
 def _quick_begin(dbapi_conn: Any) -> bool:
     """Whether ``BEGIN IMMEDIATE`` succeeded within :data:`QUICK_SECONDS` of short tries."""
     deadline = time.monotonic() + QUICK_SECONDS
-    dbapi_conn.execute("PRAGMA busy_timeout=0")
-    try:
-        for attempt in itertools.count():
-            try:
-                dbapi_conn.execute("BEGIN IMMEDIATE")
-                return True
-            except sqlite3.OperationalError as exc:
-                if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
-                    return False
-            time.sleep(_PAUSES[attempt] if attempt < len(_PAUSES) else 0.001)
-    finally:
-        dbapi_conn.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
+    for attempt in itertools.count():
+        try:
+            dbapi_conn.execute("BEGIN IMMEDIATE")
+            return True
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                return False
+        time.sleep(_PAUSES[attempt] if attempt < len(_PAUSES) else 0.001)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _checkpointer(engine: Engine, path: Path) -> Checkpointer:
