@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import fcntl
 import itertools
-import os
 import re
 import sqlite3
 import threading
@@ -74,9 +72,7 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
             raise ConfigError(f"database folder {parent} does not exist")
     engine = create_engine(url, connect_args={"timeout": BUSY_SECONDS})
     checkpointer = _checkpointer(engine, Path(str(database))) if on_file else None
-    if on_file:
-        _LOCK_FILES[engine] = f"{Path(str(database)).expanduser()}-writer"
-        event.listen(engine, "close", _close_turn_fd)
+    _WRITERS[engine] = threading.RLock()
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -177,61 +173,34 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
     """A transaction that read-then-writes safely under concurrent writers.
 
     On SQLite it starts with ``BEGIN IMMEDIATE`` (writers queue up front instead of
-    failing on upgrade), once the connection has its turn (:func:`_writer_turn`); on
-    PostgreSQL callers take row locks (``get_customer(lock=True)``).
+    failing on upgrade); on PostgreSQL callers take row locks (``get_customer(lock=True)``).
     """
-    with engine.connect() as conn:
+    with _one_writer(engine), engine.connect() as conn:
         conn.execution_options(immediate=True)
-        with _writer_turn(engine, conn), conn.begin():
+        with conn.begin():
             yield conn
 
 
 @contextmanager
-def _writer_turn(engine: Engine, conn: Connection) -> Iterator[None]:
-    """Wait, asleep, for this connection's turn to write a SQLite file (no-op otherwise).
+def _one_writer(engine: Engine) -> Iterator[None]:
+    """One write transaction of this process at a time on a SQLite engine (no-op otherwise).
 
-    SQLite runs one writer at a time; the others used to poll its lock with ever longer
-    sleeps (1, 2, 5, ... 100 ms) and often woke long after it was free. Here every write
-    transaction of every process first takes an exclusive ``flock`` on the file's
-    ``-writer`` file through its connection's own descriptor: waiters sleep in the kernel
-    and one wakes as soon as the lock is released, just after the commit. A nested write
-    transaction of the same thread skips the turn (it would wait for itself) and meets
-    SQLite's lock as before; a process that dies releases its turn with its descriptors.
+    SQLite runs one writer at a time anyway; the others of this process wait here, asleep,
+    instead of each trying ``BEGIN IMMEDIATE`` every millisecond (the CPU that cost under
+    load slowed the writer they waited for). Reentrant, so a nested write transaction waits
+    for SQLite's lock as before; after :data:`BUSY_SECONDS` the writer goes on to SQLite.
     """
-    path = _LOCK_FILES.get(engine)
-    if path is None or getattr(_turns, "held", False):
-        yield
-        return
-    fd = _turn_fd(conn, path)
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    _turns.held = True
+    lock = _WRITERS.get(engine)
+    got = lock.acquire(timeout=BUSY_SECONDS) if lock is not None else False
     try:
         yield
     finally:
-        _turns.held = False
-        fcntl.flock(fd, fcntl.LOCK_UN)
+        if got and lock is not None:
+            lock.release()
 
 
-def _turn_fd(conn: Connection, path: str) -> int:
-    """The connection's own descriptor of the lock file (opened on first use)."""
-    info = conn.connection.info
-    fd = info.get(_TURN_FD)
-    if fd is None:
-        fd = info[_TURN_FD] = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-    return int(fd)
-
-
-_TURN_FD = "servesell_writer_fd"
-_turns = threading.local()
-_LOCK_FILES: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
-"""The writers' lock file of each SQLite file engine of this process."""
-
-
-def _close_turn_fd(_dbapi_conn: Any, record: Any) -> None:
-    """Close a pooled connection's lock-file descriptor with the connection."""
-    fd = record.info.pop(_TURN_FD, None)
-    if fd is not None:
-        os.close(fd)
+_WRITERS: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
+"""The writers' lock of each SQLite engine of this process."""
 
 
 def open_db(
