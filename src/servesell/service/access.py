@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, bindparam, exists, or_, select
 
 from servesell.errors import AccessError
 from servesell.store.audit import audit
@@ -68,9 +68,16 @@ def acting_agent(
 
 def known_agent(conn: Connection, agent_id: str) -> bool:
     """Whether ``agent_id`` is an enabled user or an agent of the center's roster."""
-    is_user = exists().where(users.c.name == agent_id, users.c.disabled.is_(False))
-    in_roster = exists().where(agents.c.id == agent_id)
-    return bool(conn.execute(select(or_(is_user, in_roster))).scalar())
+    return bool(conn.execute(_KNOWN_AGENT, {"agent_id": agent_id}).scalar())
+
+
+_KNOWN_AGENT = select(
+    or_(
+        exists().where(users.c.name == bindparam("agent_id"), users.c.disabled.is_(False)),
+        exists().where(agents.c.id == bindparam("agent_id")),
+    )
+)
+"""Built once: a CTI's decisions check each named agent every few seconds per worker."""
 
 
 def check_own_call(user: User, decision: Decision) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from servesell.channels.status import Status
 from servesell.channels.timing import Hold
@@ -21,7 +21,7 @@ from servesell.store.optouts import opt_outs_of
 from servesell.store.tables import customers, link_events, link_tokens, outbox_messages
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
+    from sqlalchemy import Connection, Select
 
     from servesell.store.outbox import Claimed
 
@@ -65,20 +65,32 @@ class SendFacts:
 
 def follow_ups_of(conn: Connection, decision_id: str) -> list[FollowUp]:
     """Every follow-up message of ``decision_id`` with its real status, oldest first."""
+    rows = conn.execute(_OF_DECISION, {"decision_id": decision_id}).all()
+    return [_follow_up(r) for r in rows]
+
+
+def _of_decision() -> Select[Any]:
+    """The statement of :func:`follow_ups_of`, built once.
+
+    A screen pop with a digital offer reads it inside its write transaction, where building
+    the statement cost more than running it.
+    """
     opened = (
         select(link_events.c.message_id, func.min(link_events.c.at).label("opened_at"))
         .where(link_events.c.kind == "opened")
         .group_by(link_events.c.message_id)
         .subquery()
     )
-    rows = conn.execute(
+    return (
         select(M, opened.c.opened_at, link_tokens.c.answered_at, link_tokens.c.answer)
         .outerjoin(opened, opened.c.message_id == M.c.id)
         .outerjoin(link_tokens, link_tokens.c.message_id == M.c.id)
-        .where(M.c.decision_id == decision_id)
+        .where(M.c.decision_id == bindparam("decision_id"))
         .order_by(M.c.created_at, M.c.id)
-    ).all()
-    return [_follow_up(r) for r in rows]
+    )
+
+
+_OF_DECISION = _of_decision()
 
 
 def outbox_counts(conn: Connection) -> dict[Status, int]:
