@@ -28,7 +28,7 @@ from servesell.service.journey_messages import queue_due_messages
 from servesell.service.outbox import LinkBase
 from servesell.store.campaigns import get_campaign
 from servesell.store.db import write_transaction
-from servesell.store.journey_events import exits_of, planning_customers, trigger_rows
+from servesell.store.journey_events import exits_of, planning_customers
 from servesell.store.journeys import (
     burst_keys,
     close_stale,
@@ -42,6 +42,7 @@ from servesell.store.journeys import (
 )
 from servesell.store.profile import load_schema
 from servesell.store.tables import customers
+from servesell.store.triggers import trigger_rows
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping

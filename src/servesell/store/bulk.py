@@ -71,18 +71,19 @@ def _processor(kind: Any, dialect: Dialect) -> Processor | None:
     """The column's bind processor; for ``UtcDateTime`` on SQLite a faster equal one.
 
     SQLAlchemy's SQLite ``DATETIME`` writes ``YYYY-MM-DD HH:MM:SS.ffffff``; so does
-    :func:`_sqlite_utc`, at a fifth of the cost (``bench/journeys.py`` writes millions).
+    :func:`sqlite_utc`, at a fifth of the cost (``bench/journeys.py`` writes millions).
     """
     from servesell.store.tables import UtcDateTime
 
     if isinstance(kind, UtcDateTime) and dialect.name == "sqlite":
-        return _sqlite_utc
+        return sqlite_utc
     processor: Processor | None = kind.dialect_impl(dialect).bind_processor(dialect)
     return processor
 
 
 @lru_cache(maxsize=8192)  # planned steps share few distinct times (bench/journeys.py)
-def _sqlite_utc(value: dt.datetime | None) -> str | None:
+def sqlite_utc(value: dt.datetime | None) -> str | None:
+    """``value`` as SQLite stores a ``UtcDateTime`` (naive UTC text); naive input refused."""
     if value is None:
         return None
     if value.tzinfo is None:

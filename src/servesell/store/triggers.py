@@ -1,0 +1,231 @@
+"""The planner's bulk read: a journey's trigger events joined with their customers.
+
+One read per journey and run (``bench/journeys.py``: a million events). On SQLite it goes
+through the driver's own cursor, in chunks, with the three profile fields contactability
+needs taken out of the JSON by SQLite (``json_type`` keeps a ``true`` apart from a ``1``);
+elsewhere, or when a trigger rule needs the whole profile, through SQLAlchemy with the
+profile parsed once per customer. Both give the same events and customers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import String, select, type_coerce
+
+from servesell.journeys.contactability import Reach
+from servesell.journeys.schedule import Customer, Event
+from servesell.store.bulk import sqlite_utc
+from servesell.store.tables import channel_opt_outs, customers, do_not_call, journey_events
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from sqlalchemy import Connection
+
+    from servesell.journeys.spec import EventKind
+
+_CHUNK = 20_000
+
+
+def trigger_rows(
+    conn: Connection,
+    kind: EventKind,
+    since: dt.datetime,
+    until: dt.datetime,
+    *,
+    zone_field: str,
+    consent_field: str,
+    full_profile: bool,
+    store_field: str = "store",
+) -> tuple[list[Event], dict[str, Customer]]:
+    """Events of ``kind`` in ``[since, until]`` and their customers, in one joined read.
+
+    The profile is kept whole only when a trigger rule needs it (``full_profile``).
+    """
+    fields = (zone_field, consent_field, store_field)
+    if conn.dialect.name == "sqlite" and not full_profile:
+        rows = _sqlite_rows(conn, kind, since, until, fields)
+    else:
+        rows = _generic_rows(conn, kind, since, until, fields, full_profile=full_profile)
+    opted = _opted_out(conn)
+    events: list[Event] = []
+    people: dict[str, Customer] = {}
+    for event, customer in rows:
+        events.append(event)
+        if customer is not None and event.customer_id not in people:
+            people[event.customer_id] = customer(opted.get(event.customer_id, frozenset()))
+    return events, people
+
+
+class _Person:
+    """A customer read from one row, finished once their channel opt-outs are known."""
+
+    __slots__ = ("attributes", "holdings", "reach", "store")
+
+    def __init__(
+        self,
+        reach: Reach,
+        store: str | None,
+        attributes: dict[str, Any] | None = None,
+        holdings: frozenset[str] = frozenset(),
+    ) -> None:
+        self.reach, self.store, self.attributes, self.holdings = reach, store, attributes, holdings
+
+    def __call__(self, opted_out: frozenset[str]) -> Customer:
+        reach = self.reach._replace(opted_out=opted_out) if opted_out else self.reach
+        if self.attributes is None:
+            return Customer(reach, store=self.store)
+        return Customer(reach, self.attributes, self.holdings, self.store)
+
+
+def _sqlite_rows(
+    conn: Connection,
+    kind: EventKind,
+    since: dt.datetime,
+    until: dt.datetime,
+    fields: tuple[str, str, str],
+) -> Iterator[tuple[Event, _Person | None]]:
+    """The joined read on SQLite's own cursor (``bench/journeys.py``: a third of SQLAlchemy's).
+
+    Loops over every trigger event: longer on purpose (``bench/journeys.py``).
+    """
+    zone, consent, store = (f'$."{name}"' for name in fields)
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor.execute(
+        _SQLITE_READ,
+        (zone, zone, consent, store, store, kind.value, sqlite_utc(since), sqlite_utc(until)),
+    )
+    seen: set[str] = set()
+    utc, parse = dt.UTC, dt.datetime.fromisoformat
+    while rows := cursor.fetchmany(_CHUNK):
+        for r in rows:
+            customer_id = r[1]
+            event = Event(r[0], customer_id, kind, parse(r[2]).replace(tzinfo=utc), *r[3:6])
+            if customer_id in seen:
+                yield event, None
+                continue
+            seen.add(customer_id)
+            reach = Reach(
+                customer_id,
+                bool(r[7]),
+                bool(r[6]),
+                bool(r[16]),
+                _CONSENT.get(r[14]),
+                bool(r[8]),
+                bool(r[9]),
+                r[10],
+                r[11],
+                r[12],
+                r[13],
+            )
+            yield event, _Person(reach, r[15])
+    cursor.close()
+
+
+_CONSENT = {"true": True, "false": False}
+"""SQLite's ``json_type`` of the consent field as the boolean it stands for (else ``None``)."""
+
+_SQLITE_READ = """
+SELECT e.id, e.customer_id, e.at, e.product, e.amount, e.points,
+       c.do_not_market, c.blacklisted, c.vip, c.open_complaint, c.phone, c.email,
+       c.wechat_openid,
+       CASE WHEN json_type(c.attributes, ?) = 'text' THEN json_extract(c.attributes, ?) END,
+       json_type(c.attributes, ?),
+       CASE WHEN json_type(c.attributes, ?) = 'text' THEN json_extract(c.attributes, ?) END,
+       EXISTS (SELECT 1 FROM do_not_call d WHERE d.phone = c.phone)
+FROM journey_events e JOIN customers c ON c.id = e.customer_id
+WHERE e.kind = ? AND e.at >= ? AND e.at <= ?
+"""
+
+
+def _generic_rows(
+    conn: Connection,
+    kind: EventKind,
+    since: dt.datetime,
+    until: dt.datetime,
+    fields: tuple[str, str, str],
+    *,
+    full_profile: bool,
+) -> Iterator[tuple[Event, _Person | None]]:
+    """The joined read through SQLAlchemy: the profile read raw and parsed once per customer."""
+    e, c = journey_events.c, customers.c
+    dnc = select(do_not_call.c.phone).where(do_not_call.c.phone == c.phone).exists()
+    columns = [
+        e.id,
+        e.customer_id,
+        type_coerce(e.at, String).label("at"),
+        e.product,
+        e.amount,
+        e.points,
+        c.do_not_market,
+        c.blacklisted,
+        c.vip,
+        c.open_complaint,
+        c.phone,
+        c.email,
+        c.wechat_openid,
+        type_coerce(c.attributes, String).label("attributes"),
+        dnc.label("dnc"),
+    ]
+    if full_profile:
+        columns += [c.holdings]
+    query = (
+        select(*columns)
+        .join_from(journey_events, customers, customers.c.id == e.customer_id)
+        .where(e.kind == kind.value, e.at >= since, e.at <= until)
+    )
+    seen: set[str] = set()
+    for r in conn.execute(query):
+        event = Event(r.id, r.customer_id, kind, _utc(r.at), r.product, r.amount, r.points)
+        if r.customer_id in seen:
+            yield event, None
+            continue
+        seen.add(r.customer_id)
+        yield event, _person(r, fields, full_profile=full_profile)
+
+
+def _person(r: Any, fields: tuple[str, str, str], *, full_profile: bool) -> _Person:
+    attributes = _profile(r.attributes)
+    zone, consent, store = (attributes.get(name) for name in fields)
+    reach = Reach(
+        r.customer_id,
+        r.blacklisted,
+        r.do_not_market,
+        bool(r.dnc),
+        consent if isinstance(consent, bool) else None,
+        r.vip,
+        r.open_complaint,
+        r.phone,
+        r.email,
+        r.wechat_openid,
+        zone if isinstance(zone, str) else None,
+    )
+    shop = store if isinstance(store, str) else None
+    if not full_profile:
+        return _Person(reach, shop)
+    holdings = r.holdings if isinstance(r.holdings, list) else json.loads(r.holdings or "[]")
+    return _Person(reach, shop, attributes, frozenset(holdings))
+
+
+def _profile(value: Any) -> dict[str, Any]:
+    """Profile JSON read raw (SQLite: text; PostgreSQL: already a dict)."""
+    if isinstance(value, dict):
+        return value
+    data = json.loads(value) if value else {}
+    return data if isinstance(data, dict) else {}
+
+
+def _utc(value: Any) -> dt.datetime:
+    """A stored UTC time read raw (SQLite: text, PostgreSQL: naive datetime), made aware."""
+    stamp = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return stamp.replace(tzinfo=dt.UTC)
+
+
+def _opted_out(conn: Connection) -> dict[str, frozenset[str]]:
+    opted: dict[str, set[str]] = {}
+    for row in conn.execute(select(channel_opt_outs.c.customer_id, channel_opt_outs.c.channel)):
+        opted.setdefault(row.customer_id, set()).add(row.channel)
+    return {k: frozenset(v) for k, v in opted.items()}
