@@ -47,7 +47,6 @@ from servesell.store.triggers import trigger_rows
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
     from pathlib import Path
-    from zoneinfo import ZoneInfo
 
     from sqlalchemy import Connection
     from sqlalchemy import Engine as Database
@@ -158,15 +157,15 @@ def _run_journey(
     planned, people = _plan_journey(conn, journey, as_of, lookahead, profile)
     since = as_of - dt.timedelta(days=journey.horizon_days)
     stored = stored_keys(conn, journey.id, since, as_of + lookahead)
-    planned = [p for p in planned if (p.step, p.event_id) not in stored]
-    zones = {cid: zone_of(c.reach.zone) for cid, c in people.items()}
-    planned = _apply_caps(conn, planned, zones, limits=limits, as_of=as_of, lookahead=lookahead)
+    if stored:
+        planned = [p for p in planned if (p.step, p.event_id) not in stored]
+    planned = _apply_caps(conn, planned, people, limits=limits, as_of=as_of, lookahead=lookahead)
     channels = {(journey.id, s.name): s.channel.value for s in journey.steps}
     teams = None
     if journey.assign == "store":
         teams = {cid: journey.team_for(c.store) for cid, c in people.items()}
     insert_tasks(conn, planned, channels=channels, team=journey.team, now=as_of, teams=teams)
-    report.planned.update(p.reason or p.status.value for p in planned)
+    _count(report, planned)
 
 
 def _run_burst(conn: Connection, burst: Burst, report: RunReport, *, profile: Profile) -> None:
@@ -176,7 +175,13 @@ def _run_burst(conn: Connection, burst: Burst, report: RunReport, *, profile: Pr
     planned = [p for p in planned if (p.step, p.event_id) not in stored]
     channels = {(burst.id, STEP): burst.channel.value}
     insert_tasks(conn, planned, channels=channels, team=burst.team, now=report.as_of)
-    report.planned.update(p.reason or p.status.value for p in planned)
+    _count(report, planned)
+
+
+def _count(report: RunReport, planned: list[Planned]) -> None:
+    """Add ``planned`` to the report by reason, or status when there is none."""
+    counts = Counter(p.reason or p.status for p in planned)  # a status counts as its text
+    report.planned.update({str(key): n for key, n in counts.items()})
 
 
 def _plan_journey(
@@ -237,7 +242,7 @@ def _plan_burst(
 def _apply_caps(
     conn: Connection,
     planned: list[Planned],
-    zones: dict[str, ZoneInfo | None],
+    people: Mapping[str, Customer],
     *,
     limits: OutboundLimits,
     as_of: dt.datetime,
@@ -261,7 +266,8 @@ def _apply_caps(
             out.append(p)
             continue
         mine = known.setdefault(p.customer_id, [])
-        skip = _cap_skip(p.due_from, mine, zones.get(p.customer_id) or dt.UTC, limits)
+        zone = zone_of(people[p.customer_id].reach.zone) if p.customer_id in people else None
+        skip = _cap_skip(p.due_from, mine, zone or dt.UTC, limits)
         if skip is None:
             mine.append(p.due_from)
             out.append(p)

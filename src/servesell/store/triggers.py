@@ -50,35 +50,17 @@ def trigger_rows(
         rows = _sqlite_rows(conn, kind, since, until, fields)
     else:
         rows = _generic_rows(conn, kind, since, until, fields, full_profile=full_profile)
-    opted = _opted_out(conn)
     events: list[Event] = []
     people: dict[str, Customer] = {}
     for event, customer in rows:
         events.append(event)
-        if customer is not None and event.customer_id not in people:
-            people[event.customer_id] = customer(opted.get(event.customer_id, frozenset()))
+        if customer is not None:
+            people[event.customer_id] = customer
+    for customer_id, channels in _opted_out(conn).items():
+        if customer_id in people:
+            person = people[customer_id]
+            person.reach = person.reach._replace(opted_out=channels)
     return events, people
-
-
-class _Person:
-    """A customer read from one row, finished once their channel opt-outs are known."""
-
-    __slots__ = ("attributes", "holdings", "reach", "store")
-
-    def __init__(
-        self,
-        reach: Reach,
-        store: str | None,
-        attributes: dict[str, Any] | None = None,
-        holdings: frozenset[str] = frozenset(),
-    ) -> None:
-        self.reach, self.store, self.attributes, self.holdings = reach, store, attributes, holdings
-
-    def __call__(self, opted_out: frozenset[str]) -> Customer:
-        reach = self.reach._replace(opted_out=opted_out) if opted_out else self.reach
-        if self.attributes is None:
-            return Customer(reach, store=self.store)
-        return Customer(reach, self.attributes, self.holdings, self.store)
 
 
 def _sqlite_rows(
@@ -87,7 +69,7 @@ def _sqlite_rows(
     since: dt.datetime,
     until: dt.datetime,
     fields: tuple[str, str, str],
-) -> Iterator[tuple[Event, _Person | None]]:
+) -> Iterator[tuple[Event, Customer | None]]:
     """The joined read on SQLite's own cursor (``bench/journeys.py``: a third of SQLAlchemy's).
 
     Loops over every trigger event: longer on purpose (``bench/journeys.py``).
@@ -99,11 +81,11 @@ def _sqlite_rows(
         (zone, zone, consent, store, store, kind.value, sqlite_utc(since), sqlite_utc(until)),
     )
     seen: set[str] = set()
-    utc, parse = dt.UTC, dt.datetime.fromisoformat
+    parse = dt.datetime.fromisoformat  # stored as naive UTC text: read back aware
     while rows := cursor.fetchmany(_CHUNK):
         for r in rows:
             customer_id = r[1]
-            event = Event(r[0], customer_id, kind, parse(r[2]).replace(tzinfo=utc), *r[3:6])
+            event = Event(r[0], customer_id, kind, parse(r[2] + "+00:00"), *r[3:6])
             if customer_id in seen:
                 yield event, None
                 continue
@@ -121,7 +103,7 @@ def _sqlite_rows(
                 r[12],
                 r[13],
             )
-            yield event, _Person(reach, r[15])
+            yield event, Customer(reach, store=r[15])
     cursor.close()
 
 
@@ -149,7 +131,7 @@ def _generic_rows(
     fields: tuple[str, str, str],
     *,
     full_profile: bool,
-) -> Iterator[tuple[Event, _Person | None]]:
+) -> Iterator[tuple[Event, Customer | None]]:
     """The joined read through SQLAlchemy: the profile read raw and parsed once per customer."""
     e, c = journey_events.c, customers.c
     dnc = select(do_not_call.c.phone).where(do_not_call.c.phone == c.phone).exists()
@@ -187,7 +169,7 @@ def _generic_rows(
         yield event, _person(r, fields, full_profile=full_profile)
 
 
-def _person(r: Any, fields: tuple[str, str, str], *, full_profile: bool) -> _Person:
+def _person(r: Any, fields: tuple[str, str, str], *, full_profile: bool) -> Customer:
     attributes = _profile(r.attributes)
     zone, consent, store = (attributes.get(name) for name in fields)
     reach = Reach(
@@ -205,9 +187,9 @@ def _person(r: Any, fields: tuple[str, str, str], *, full_profile: bool) -> _Per
     )
     shop = store if isinstance(store, str) else None
     if not full_profile:
-        return _Person(reach, shop)
+        return Customer(reach, store=shop)
     holdings = r.holdings if isinstance(r.holdings, list) else json.loads(r.holdings or "[]")
-    return _Person(reach, shop, attributes, frozenset(holdings))
+    return Customer(reach, attributes, frozenset(holdings), shop)
 
 
 def _profile(value: Any) -> dict[str, Any]:
