@@ -75,10 +75,11 @@ def _sqlite_rows(
     Loops over every trigger event: longer on purpose (``bench/journeys.py``).
     """
     zone, consent, store = (f'$."{name}"' for name in fields)
+    window = (kind.value, sqlite_utc(since), sqlite_utc(until))
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     cursor.execute(
-        _SQLITE_READ,
-        (zone, zone, consent, store, store, kind.value, sqlite_utc(since), sqlite_utc(until)),
+        _sqlite_read(_customers_first(cursor, window)),
+        (zone, zone, consent, store, store, *window),
     )
     seen: set[str] = set()
     parse = dt.datetime.fromisoformat  # stored as naive UTC text: read back aware
@@ -110,6 +111,32 @@ def _sqlite_rows(
 _CONSENT = {"true": True, "false": False}
 """SQLite's ``json_type`` of the consent field as the boolean it stands for (else ``None``)."""
 
+def _customers_first(cursor: Any, window: tuple[str, str | None, str | None]) -> bool:
+    """Whether the window's events reach at least half the customers.
+
+    Then scanning the customers in order and looking each one's events up is about twice
+    as fast as looking each event's customer up (``bench/journeys.py``); otherwise, with
+    few events among many customers, only the events' customers are read.
+    """
+    cursor.execute(_COUNT_EVENTS, window)
+    events = cursor.fetchone()[0]
+    cursor.execute("SELECT max(rowid) FROM customers")
+    customers = cursor.fetchone()[0] or 0
+    return bool(events) and 2 * events >= customers
+
+
+def _sqlite_read(customers_first: bool) -> str:
+    """The joined read in either join order; rows come in event time order either way."""
+    tables = (
+        "customers c CROSS JOIN journey_events e ON c.id = e.customer_id"
+        if customers_first
+        else "journey_events e JOIN customers c ON c.id = e.customer_id"
+    )
+    return _SQLITE_READ.format(tables=tables)
+
+
+_COUNT_EVENTS = "SELECT count(*) FROM journey_events WHERE kind = ? AND at >= ? AND at <= ?"
+
 _SQLITE_READ = """
 SELECT e.id, e.customer_id, e.at, e.product, e.amount, e.points,
        c.do_not_market, c.blacklisted, c.vip, c.open_complaint, c.phone, c.email,
@@ -118,9 +145,11 @@ SELECT e.id, e.customer_id, e.at, e.product, e.amount, e.points,
        json_type(c.attributes, ?),
        CASE WHEN json_type(c.attributes, ?) = 'text' THEN json_extract(c.attributes, ?) END,
        EXISTS (SELECT 1 FROM do_not_call d WHERE d.phone = c.phone)
-FROM journey_events e JOIN customers c ON c.id = e.customer_id
+FROM {tables}
 WHERE e.kind = ? AND e.at >= ? AND e.at <= ?
+ORDER BY e.at, e.rowid
 """
+"""The order is the kind-and-time index's: what the planner has always seen (task ids)."""
 
 
 def _generic_rows(
