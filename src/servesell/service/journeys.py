@@ -10,7 +10,9 @@ the digital steps that are due to the outbox. Running it twice creates nothing t
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -45,7 +47,7 @@ from servesell.store.tables import customers
 from servesell.store.triggers import trigger_rows
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Iterator, Mapping
     from pathlib import Path
 
     from sqlalchemy import Connection
@@ -127,7 +129,7 @@ def run_journeys(
     limits = limits or OutboundLimits()
     profile = profile or Profile()
     report = RunReport(as_of)
-    with write_transaction(db) as conn:
+    with _collector_paused(), write_transaction(db) as conn:
         lock_planning(conn)
         report.closed_stale = close_stale(conn, as_of)
         for journey in list_journeys(conn):
@@ -141,6 +143,23 @@ def run_journeys(
                 queue_due_messages(conn, as_of, base_url=links.base_url, tz=links.tz)
             )
     return report
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for one run (back on after, if it was on).
+
+    A run builds a few objects per event, none in cycles; with the collector on, its full
+    passes over them are a quarter of the run at 100,000 customers and grow faster than
+    the run (``bench/journeys.py``).
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _run_journey(
