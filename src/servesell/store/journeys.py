@@ -318,7 +318,7 @@ def lock_planning(conn: Connection) -> None:
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(1101)"))
     elif conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("PRAGMA cache_size=-65536")
+        conn.exec_driver_sql("PRAGMA cache_size=-1048576")
 
 
 def _task(row: Any) -> Task:

@@ -111,6 +111,7 @@ def _sqlite_rows(
 _CONSENT = {"true": True, "false": False}
 """SQLite's ``json_type`` of the consent field as the boolean it stands for (else ``None``)."""
 
+
 def _customers_first(cursor: Any, window: tuple[str, str | None, str | None]) -> bool:
     """Whether the window's events reach at least half the customers.
 
