@@ -38,7 +38,7 @@ from servesell.store.journeys import (
     insert_tasks,
     list_bursts,
     list_journeys,
-    lock_planning,
+    planning_lock,
     save_journeys,
     stored_keys,
 )
@@ -129,8 +129,7 @@ def run_journeys(
     limits = limits or OutboundLimits()
     profile = profile or Profile()
     report = RunReport(as_of)
-    with _collector_paused(), write_transaction(db) as conn:
-        lock_planning(conn)
+    with _collector_paused(), write_transaction(db) as conn, planning_lock(conn):
         report.closed_stale = close_stale(conn, as_of)
         for journey in list_journeys(conn):
             _run_journey(conn, journey, report, limits=limits, lookahead=lookahead, profile=profile)
