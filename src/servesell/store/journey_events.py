@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, select
 
-from servesell.journeys.contactability import Reach
 from servesell.journeys.schedule import Customer, Event, Exits
 from servesell.journeys.spec import EventKind
 from servesell.store.bulk import append_rows
@@ -25,6 +24,7 @@ from servesell.store.tables import (
     journey_events,
     purchases,
 )
+from servesell.store.triggers import REACH_COLUMNS, reach_of
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -109,37 +109,18 @@ def planning_customers(
         opted.setdefault(row.customer_id, set()).add(row.channel)
     out: dict[str, Customer] = {}
     c = customers.c
-    columns = (
-        c.id,
-        c.attributes,
-        c.holdings,
-        c.do_not_market,
-        c.blacklisted,
-        c.vip,
-        c.open_complaint,
-        c.phone,
-        c.email,
-        c.wechat_openid,
-    )
+    columns = (c.id, c.attributes, c.holdings, *REACH_COLUMNS)
     for start in range(0, len(wanted), 30000):
         chunk = wanted[start : start + 30000]
         for r in conn.execute(select(*columns).where(c.id.in_(chunk))):
             attributes: dict[str, Any] = r.attributes or {}
-            zone = attributes.get(zone_field)
-            consent = attributes.get(consent_field)
-            reach = Reach(
+            reach = reach_of(
+                r,
                 r.id,
-                r.blacklisted,
-                r.do_not_market,
-                bool(r.phone and r.phone in dnc),
-                consent if isinstance(consent, bool) else None,
-                r.vip,
-                r.open_complaint,
-                r.phone,
-                r.email,
-                r.wechat_openid,
-                zone if isinstance(zone, str) else None,
-                frozenset(opted.get(r.id, ())),
+                attributes,
+                (zone_field, consent_field),
+                do_not_call=bool(r.phone and r.phone in dnc),
+                opted_out=frozenset(opted.get(r.id, ())),
             )
             out[r.id] = Customer(reach, attributes, frozenset(r.holdings or ()))
     return out

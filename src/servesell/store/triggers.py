@@ -21,13 +21,23 @@ from servesell.store.bulk import sqlite_utc
 from servesell.store.tables import channel_opt_outs, customers, do_not_call, journey_events
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Mapping
 
     from sqlalchemy import Connection
 
     from servesell.journeys.spec import EventKind
 
 _CHUNK = 20_000
+REACH_COLUMNS = (
+    customers.c.do_not_market,
+    customers.c.blacklisted,
+    customers.c.vip,
+    customers.c.open_complaint,
+    customers.c.phone,
+    customers.c.email,
+    customers.c.wechat_openid,
+)
+"""The customer's columns contactability reads (beside the profile's zone and consent)."""
 
 
 def trigger_rows(
@@ -172,13 +182,7 @@ def _generic_rows(
         e.product,
         e.amount,
         e.points,
-        c.do_not_market,
-        c.blacklisted,
-        c.vip,
-        c.open_complaint,
-        c.phone,
-        c.email,
-        c.wechat_openid,
+        *REACH_COLUMNS,
         type_coerce(c.attributes, String).label("attributes"),
         dnc.label("dnc"),
     ]
@@ -201,25 +205,44 @@ def _generic_rows(
 
 def _person(r: Any, fields: tuple[str, str, str], *, full_profile: bool) -> Customer:
     attributes = _profile(r.attributes)
-    zone, consent, store = (attributes.get(name) for name in fields)
-    reach = Reach(
-        r.customer_id,
-        r.blacklisted,
-        r.do_not_market,
-        bool(r.dnc),
-        consent if isinstance(consent, bool) else None,
-        r.vip,
-        r.open_complaint,
-        r.phone,
-        r.email,
-        r.wechat_openid,
-        zone if isinstance(zone, str) else None,
-    )
+    reach = reach_of(r, r.customer_id, attributes, fields[:2], do_not_call=bool(r.dnc))
+    store = attributes.get(fields[2])
     shop = store if isinstance(store, str) else None
     if not full_profile:
         return Customer(reach, store=shop)
     holdings = r.holdings if isinstance(r.holdings, list) else json.loads(r.holdings or "[]")
     return Customer(reach, attributes, frozenset(holdings), shop)
+
+
+def reach_of(
+    row: Any,
+    customer_id: str,
+    profile: Mapping[str, Any],
+    fields: tuple[str, str],
+    *,
+    do_not_call: bool,
+    opted_out: frozenset[str] = frozenset(),
+) -> Reach:
+    """Contactability from a row with :data:`REACH_COLUMNS` and the profile's zone and consent.
+
+    ``fields`` names the zone and consent fields; a zone that is not text and a consent
+    that is not a boolean count as missing.
+    """
+    zone, consent = (profile.get(name) for name in fields)
+    return Reach(
+        customer_id,
+        row.blacklisted,
+        row.do_not_market,
+        do_not_call,
+        consent if isinstance(consent, bool) else None,
+        row.vip,
+        row.open_complaint,
+        row.phone,
+        row.email,
+        row.wechat_openid,
+        zone if isinstance(zone, str) else None,
+        opted_out,
+    )
 
 
 def _profile(value: Any) -> dict[str, Any]:
