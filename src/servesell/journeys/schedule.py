@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, NamedTuple
 
 from servesell.journeys.contactability import Reach, Skip, who_blocks, zone_of
-from servesell.journeys.spec import EventKind, ExitOn, Reentry
+from servesell.journeys.spec import EventKind, ExitOn, Reentry, StepChannel
 from servesell.journeys.windows import step_span
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ class TaskStatus(StrEnum):
 
 
 LIVE = (TaskStatus.OPEN,)
+_SKIPPED = TaskStatus.SKIPPED
 
 
 class Event(NamedTuple):
@@ -116,7 +117,7 @@ def plan(
     for event in events:
         if event.kind is journey.trigger.event:
             by_customer.setdefault(event.customer_id, []).append(event)
-    horizon = as_of + lookahead
+    slots = _Slots(journey, as_of, as_of + lookahead)
     out: list[Planned] = []
     exits = exits or {}
     channels = {st.channel for st in journey.steps}
@@ -124,30 +125,117 @@ def plan(
         customer = customers.get(customer_id)
         if customer is None:
             continue
-        mine.sort(key=lambda e: (e.at, e.id))
+        if len(mine) > 1:
+            mine.sort(key=lambda e: (e.at, e.id))
         entries = _entries(journey, mine, customer, rule)
         blocks = {
             ch: who_blocks(customer.reach, ch, vip_allowed=journey.vip_allowed) for ch in channels
         }
         skip_all = _customer_skip(blocks[journey.steps[0].channel], customer, held_out)
+        zone = zone_of(customer.reach.zone) or dt.UTC  # an unknown zone is skipped (blocks)
         for index, (event, entry_skip) in enumerate(entries):
-            later = next((e.at for e, s in entries[index + 1 :] if s is None), None)
-            for step in journey.steps:
-                if event.at + DAY * (step.day - 1) > horizon:
-                    continue  # cannot open by the horizon in any time zone
-                planned = _plan_step(
-                    journey,
-                    step,
-                    event,
-                    customer,
-                    as_of,
-                    skip_all or entry_skip,
-                    later,
-                    exits.get(customer_id),
-                    blocks[step.channel],
-                )
-                if planned.due_from <= horizon:
-                    out.append(planned)
+            later = _later(entries, index)
+            out += _event_steps(
+                journey,
+                event,
+                slots.of(zone, event.at),
+                skip_all or entry_skip,
+                _Context(later, exits.get(customer_id), blocks),
+            )
+    return out
+
+
+def _later(entries: list[tuple[Event, Skip | None]], index: int) -> dt.datetime | None:
+    """When the next entering event after ``entries[index]`` happened (``None``: none)."""
+    if index + 1 == len(entries):
+        return None
+    return next((e.at for e, s in entries[index + 1 :] if s is None), None)
+
+
+class _Slot(NamedTuple):
+    """One step's opening and validity for events of one local date in one zone."""
+
+    name: str
+    channel: StepChannel
+    last_event: dt.datetime
+    """Events after this cannot open the step by the horizon in any time zone."""
+    due: dt.datetime
+    valid_until: dt.datetime
+    status: TaskStatus
+    """The step's status when nothing skips it: open, or stale when its validity passed."""
+    reason: str | None
+    in_horizon: bool
+
+
+class _Slots:
+    """Each step's slot per (zone, event's local date), worked out once (``bench/journeys.py``)."""
+
+    def __init__(self, journey: Journey, as_of: dt.datetime, horizon: dt.datetime) -> None:
+        self.steps, self.as_of, self.horizon = journey.steps, as_of, horizon
+        self.known: dict[tuple[dt.tzinfo, dt.date], tuple[_Slot, ...]] = {}
+
+    def of(self, zone: dt.tzinfo, event_at: dt.datetime) -> tuple[_Slot, ...]:
+        """The slots of every step for an event at ``event_at`` of a customer in ``zone``."""
+        key = (zone, event_at.astimezone(zone).date())
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = tuple(self._slot(step, *key) for step in self.steps)
+        return found
+
+    def _slot(self, step: Step, zone: dt.tzinfo, day0: dt.date) -> _Slot:
+        due, valid_until = step_span(day0, zone, step.day, step.windows, step.valid_days)
+        stale = valid_until <= self.as_of
+        return _Slot(
+            step.name,
+            step.channel,
+            self.horizon - DAY * (step.day - 1),
+            due,
+            valid_until,
+            TaskStatus.STALE if stale else TaskStatus.OPEN,
+            str(Skip.STALE) if stale else None,
+            due <= self.horizon,
+        )
+
+
+class _Context(NamedTuple):
+    """What else decides one event's steps: a later entry, the customer's exits and blocks."""
+
+    later: dt.datetime | None
+    exits: Exits | None
+    blocks: Mapping[StepChannel, Skip | None]
+
+
+def _event_steps(
+    journey: Journey,
+    event: Event,
+    slots: tuple[_Slot, ...],
+    skip: Skip | None,
+    context: _Context,
+) -> list[Planned]:
+    """The steps of one entering event that open by the horizon, with their status."""
+    out: list[Planned] = []
+    plain = context.later is None and context.exits is None
+    for slot in slots:
+        if event.at > slot.last_event or not slot.in_horizon:
+            continue
+        reason = skip
+        if reason is None and not plain:
+            reason = _exit(journey, event, slot.due, context.later, context.exits)
+        if reason is None:
+            reason = context.blocks[slot.channel]
+        status, why = (slot.status, slot.reason) if reason is None else (_SKIPPED, str(reason))
+        out.append(
+            Planned(
+                journey.id,
+                slot.name,
+                event.id,
+                event.customer_id,
+                slot.due,
+                slot.valid_until,
+                status,
+                why,
+            )
+        )
     return out
 
 
@@ -158,6 +246,8 @@ def _entries(
     rule: Callable[[Mapping[str, object], frozenset[str], dt.date], bool | None] | None,
 ) -> list[tuple[Event, Skip | None]]:
     """The events that enter the journey (rule true), with a re-entry skip where it applies."""
+    if rule is None and len(events) == 1:  # most customers (bench/journeys.py)
+        return [(events[0], None)]
     out: list[tuple[Event, Skip | None]] = []
     active_until: dt.datetime | None = None
     span = dt.timedelta(days=max(s.day for s in journey.steps) + 1)
@@ -186,41 +276,6 @@ def _customer_skip(
     if held_out is not None and held_out(customer.reach.customer_id):
         return Skip.HOLDOUT
     return None
-
-
-def _plan_step(  # noqa: PLR0917 - one positional call per step in the planner's hot loop (bench/journeys.py)
-    journey: Journey,
-    step: Step,
-    event: Event,
-    customer: Customer,
-    as_of: dt.datetime,
-    skip: Skip | None,
-    later: dt.datetime | None,
-    exits: Exits | None,
-    blocked: Skip | None,
-) -> Planned:
-    zone = zone_of(customer.reach.zone) or dt.UTC  # an unknown zone is skipped below
-    day0 = event.at.astimezone(zone).date()
-    due, valid_until = step_span(day0, zone, step.day, step.windows, step.valid_days)
-    reason = skip or _exit(journey, event, due, later, exits)
-    if reason is None:
-        reason = blocked
-    if reason is not None:
-        status = TaskStatus.SKIPPED
-    elif valid_until <= as_of:
-        status, reason = TaskStatus.STALE, Skip.STALE
-    else:
-        status = TaskStatus.OPEN
-    return Planned(
-        journey.id,
-        step.name,
-        event.id,
-        event.customer_id,
-        due,
-        valid_until,
-        status,
-        None if reason is None else str(reason),
-    )
 
 
 def _exit(

@@ -10,7 +10,9 @@ the digital steps that are due to the outbox. Running it twice creates nothing t
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -28,7 +30,7 @@ from servesell.service.journey_messages import queue_due_messages
 from servesell.service.outbox import LinkBase
 from servesell.store.campaigns import get_campaign
 from servesell.store.db import write_transaction
-from servesell.store.journey_events import exits_of, planning_customers, trigger_rows
+from servesell.store.journey_events import exits_of, planning_customers
 from servesell.store.journeys import (
     burst_keys,
     close_stale,
@@ -36,17 +38,17 @@ from servesell.store.journeys import (
     insert_tasks,
     list_bursts,
     list_journeys,
-    lock_planning,
+    planning_lock,
     save_journeys,
     stored_keys,
 )
 from servesell.store.profile import load_schema
 from servesell.store.tables import customers
+from servesell.store.triggers import trigger_rows
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Iterator, Mapping
     from pathlib import Path
-    from zoneinfo import ZoneInfo
 
     from sqlalchemy import Connection
     from sqlalchemy import Engine as Database
@@ -127,8 +129,7 @@ def run_journeys(
     limits = limits or OutboundLimits()
     profile = profile or Profile()
     report = RunReport(as_of)
-    with write_transaction(db) as conn:
-        lock_planning(conn)
+    with _collector_paused(), write_transaction(db) as conn, planning_lock(conn):
         report.closed_stale = close_stale(conn, as_of)
         for journey in list_journeys(conn):
             _run_journey(conn, journey, report, limits=limits, lookahead=lookahead, profile=profile)
@@ -141,6 +142,23 @@ def run_journeys(
                 queue_due_messages(conn, as_of, base_url=links.base_url, tz=links.tz)
             )
     return report
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for one run (back on after, if it was on).
+
+    A run builds a few objects per event, none in cycles; with the collector on, its full
+    passes over them are a quarter of the run at 100,000 customers and grow faster than
+    the run (``bench/journeys.py``).
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _run_journey(
@@ -157,15 +175,15 @@ def _run_journey(
     planned, people = _plan_journey(conn, journey, as_of, lookahead, profile)
     since = as_of - dt.timedelta(days=journey.horizon_days)
     stored = stored_keys(conn, journey.id, since, as_of + lookahead)
-    planned = [p for p in planned if (p.step, p.event_id) not in stored]
-    zones = {cid: zone_of(c.reach.zone) for cid, c in people.items()}
-    planned = _apply_caps(conn, planned, zones, limits=limits, as_of=as_of, lookahead=lookahead)
+    if stored:
+        planned = [p for p in planned if (p.step, p.event_id) not in stored]
+    planned = _apply_caps(conn, planned, people, limits=limits, as_of=as_of, lookahead=lookahead)
     channels = {(journey.id, s.name): s.channel.value for s in journey.steps}
     teams = None
     if journey.assign == "store":
         teams = {cid: journey.team_for(c.store) for cid, c in people.items()}
     insert_tasks(conn, planned, channels=channels, team=journey.team, now=as_of, teams=teams)
-    report.planned.update(p.reason or p.status.value for p in planned)
+    _count(report, planned)
 
 
 def _run_burst(conn: Connection, burst: Burst, report: RunReport, *, profile: Profile) -> None:
@@ -175,7 +193,13 @@ def _run_burst(conn: Connection, burst: Burst, report: RunReport, *, profile: Pr
     planned = [p for p in planned if (p.step, p.event_id) not in stored]
     channels = {(burst.id, STEP): burst.channel.value}
     insert_tasks(conn, planned, channels=channels, team=burst.team, now=report.as_of)
-    report.planned.update(p.reason or p.status.value for p in planned)
+    _count(report, planned)
+
+
+def _count(report: RunReport, planned: list[Planned]) -> None:
+    """Add ``planned`` to the report by reason, or status when there is none."""
+    counts = Counter(p.reason or p.status for p in planned)  # a status counts as its text
+    report.planned.update({str(key): n for key, n in counts.items()})
 
 
 def _plan_journey(
@@ -236,7 +260,7 @@ def _plan_burst(
 def _apply_caps(
     conn: Connection,
     planned: list[Planned],
-    zones: dict[str, ZoneInfo | None],
+    people: Mapping[str, Customer],
     *,
     limits: OutboundLimits,
     as_of: dt.datetime,
@@ -260,7 +284,8 @@ def _apply_caps(
             out.append(p)
             continue
         mine = known.setdefault(p.customer_id, [])
-        skip = _cap_skip(p.due_from, mine, zones.get(p.customer_id) or dt.UTC, limits)
+        zone = zone_of(people[p.customer_id].reach.zone) if p.customer_id in people else None
+        skip = _cap_skip(p.due_from, mine, zone or dt.UTC, limits)
         if skip is None:
             mine.append(p.due_from)
             out.append(p)

@@ -27,23 +27,38 @@ def append_rows(
     rows: Sequence[Sequence[Any]],
     *,
     skip_existing: bool = False,
+    bound: bool = False,
 ) -> None:
     """Insert ``rows`` (values in ``columns`` order) into ``table`` in one round trip.
 
     ``skip_existing`` keeps rows whose unique key is already taken (``ON CONFLICT DO
     NOTHING``, SQLite and PostgreSQL alike): re-running an idempotent batch adds nothing.
+    ``bound``: the rows are tuples whose values already went through :func:`bind_processor`.
     """
     if not rows:
         return
     sql, processors = _prepared(table, tuple(columns), conn.dialect)
     if skip_existing:
         sql += " ON CONFLICT DO NOTHING"
-    if processors:
+    if processors and not bound:
         rows = [_processed(row, processors) for row in rows]
     if len(rows) == 1:
         conn.exec_driver_sql(sql, tuple(rows[0]))
     else:
-        conn.exec_driver_sql(sql, [tuple(row) for row in rows])
+        conn.exec_driver_sql(sql, rows if bound else [tuple(row) for row in rows])
+
+
+def bind_processor(conn: Connection, table: Table, column: str) -> Processor:
+    """What :func:`append_rows` does to a value of ``table.column`` before the driver sees it.
+
+    For a caller that converts values once for many rows (rows with ``bound=True``).
+    """
+    found = _processor(table.c[column].type, conn.dialect)
+    return found if found is not None else _same
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def _processed(row: Sequence[Any], processors: tuple[tuple[int, Processor], ...]) -> list[Any]:
@@ -71,18 +86,19 @@ def _processor(kind: Any, dialect: Dialect) -> Processor | None:
     """The column's bind processor; for ``UtcDateTime`` on SQLite a faster equal one.
 
     SQLAlchemy's SQLite ``DATETIME`` writes ``YYYY-MM-DD HH:MM:SS.ffffff``; so does
-    :func:`_sqlite_utc`, at a fifth of the cost (``bench/journeys.py`` writes millions).
+    :func:`sqlite_utc`, at a fifth of the cost (``bench/journeys.py`` writes millions).
     """
     from servesell.store.tables import UtcDateTime
 
     if isinstance(kind, UtcDateTime) and dialect.name == "sqlite":
-        return _sqlite_utc
+        return sqlite_utc
     processor: Processor | None = kind.dialect_impl(dialect).bind_processor(dialect)
     return processor
 
 
 @lru_cache(maxsize=8192)  # planned steps share few distinct times (bench/journeys.py)
-def _sqlite_utc(value: dt.datetime | None) -> str | None:
+def sqlite_utc(value: dt.datetime | None) -> str | None:
+    """``value`` as SQLite stores a ``UtcDateTime`` (naive UTC text); naive input refused."""
     if value is None:
         return None
     if value.tzinfo is None:

@@ -2,20 +2,18 @@
 
 Events are kept once per event id; a purchase event seen for the first time is also
 appended to ``purchases`` (what campaign evaluation counts), so the two never disagree
-and a re-import adds nothing to either. The planner reads a journey's trigger events
-joined with what contactability needs of their customers in one query.
+and a re-import adds nothing to either. The planner's joined read of a journey's trigger
+events is in :mod:`servesell.store.triggers`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import String, func, insert, select, type_coerce
+from sqlalchemy import func, insert, select
 
-from servesell.journeys.contactability import Reach
 from servesell.journeys.schedule import Customer, Event, Exits
 from servesell.journeys.spec import EventKind
 from servesell.store.bulk import append_rows
@@ -26,6 +24,7 @@ from servesell.store.tables import (
     journey_events,
     purchases,
 )
+from servesell.store.triggers import REACH_COLUMNS, reach_of
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -99,108 +98,6 @@ def events_between(
     ]
 
 
-def trigger_rows(
-    conn: Connection,
-    kind: EventKind,
-    since: dt.datetime,
-    until: dt.datetime,
-    *,
-    zone_field: str,
-    consent_field: str,
-    full_profile: bool,
-    store_field: str = "store",
-) -> tuple[list[Event], dict[str, Customer]]:
-    """Events of ``kind`` in ``[since, until]`` and their customers, in one joined read.
-
-    The planner's bulk read (``bench/journeys.py``): the profile JSON is read as text and
-    parsed once per customer (cheaper than three ``json_extract`` calls); it is kept whole
-    only when a trigger rule needs it (``full_profile``).
-    """
-    e, c = journey_events.c, customers.c
-    dnc = select(do_not_call.c.phone).where(do_not_call.c.phone == c.phone).exists()
-    columns = [
-        e.id,
-        e.customer_id,
-        type_coerce(e.at, String).label("at"),
-        e.product,
-        e.amount,
-        e.points,
-        c.do_not_market,
-        c.blacklisted,
-        c.vip,
-        c.open_complaint,
-        c.phone,
-        c.email,
-        c.wechat_openid,
-        type_coerce(c.attributes, String).label("attributes"),
-        dnc.label("dnc"),
-    ]
-    if full_profile:
-        columns += [c.holdings]
-    query = (
-        select(*columns)
-        .join_from(journey_events, customers, customers.c.id == e.customer_id)
-        .where(e.kind == kind.value, e.at >= since, e.at <= until)
-    )
-    opted = _opted_out(conn)
-    events: list[Event] = []
-    people: dict[str, Customer] = {}
-    for r in conn.execute(query):
-        events.append(Event(r.id, r.customer_id, kind, _utc(r.at), r.product, r.amount, r.points))
-        if r.customer_id in people:
-            continue
-        attributes = _profile(r.attributes)
-        zone, consent, store = (
-            attributes.get(zone_field),
-            attributes.get(consent_field),
-            attributes.get(store_field),
-        )
-        reach = Reach(
-            r.customer_id,
-            r.blacklisted,
-            r.do_not_market,
-            bool(r.dnc),
-            consent if isinstance(consent, bool) else None,
-            r.vip,
-            r.open_complaint,
-            r.phone,
-            r.email,
-            r.wechat_openid,
-            zone if isinstance(zone, str) else None,
-            opted.get(r.customer_id, frozenset()),
-        )
-        shop = store if isinstance(store, str) else None
-        if full_profile:
-            holdings = (
-                r.holdings if isinstance(r.holdings, list) else json.loads(r.holdings or "[]")
-            )
-            people[r.customer_id] = Customer(reach, attributes, frozenset(holdings), shop)
-        else:
-            people[r.customer_id] = Customer(reach, store=shop)
-    return events, people
-
-
-def _profile(value: Any) -> dict[str, Any]:
-    """Profile JSON read raw (SQLite: text; PostgreSQL: already a dict)."""
-    if isinstance(value, dict):
-        return value
-    data = json.loads(value) if value else {}
-    return data if isinstance(data, dict) else {}
-
-
-def _utc(value: Any) -> dt.datetime:
-    """A stored UTC time read raw (SQLite: text, PostgreSQL: naive datetime), made aware."""
-    stamp = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
-    return stamp.replace(tzinfo=dt.UTC)
-
-
-def _opted_out(conn: Connection) -> dict[str, frozenset[str]]:
-    opted: dict[str, set[str]] = {}
-    for row in conn.execute(select(channel_opt_outs.c.customer_id, channel_opt_outs.c.channel)):
-        opted.setdefault(row.customer_id, set()).add(row.channel)
-    return {k: frozenset(v) for k, v in opted.items()}
-
-
 def planning_customers(
     conn: Connection, customer_ids: Iterable[str], *, zone_field: str, consent_field: str
 ) -> dict[str, Customer]:
@@ -212,37 +109,18 @@ def planning_customers(
         opted.setdefault(row.customer_id, set()).add(row.channel)
     out: dict[str, Customer] = {}
     c = customers.c
-    columns = (
-        c.id,
-        c.attributes,
-        c.holdings,
-        c.do_not_market,
-        c.blacklisted,
-        c.vip,
-        c.open_complaint,
-        c.phone,
-        c.email,
-        c.wechat_openid,
-    )
+    columns = (c.id, c.attributes, c.holdings, *REACH_COLUMNS)
     for start in range(0, len(wanted), 30000):
         chunk = wanted[start : start + 30000]
         for r in conn.execute(select(*columns).where(c.id.in_(chunk))):
             attributes: dict[str, Any] = r.attributes or {}
-            zone = attributes.get(zone_field)
-            consent = attributes.get(consent_field)
-            reach = Reach(
+            reach = reach_of(
+                r,
                 r.id,
-                r.blacklisted,
-                r.do_not_market,
-                bool(r.phone and r.phone in dnc),
-                consent if isinstance(consent, bool) else None,
-                r.vip,
-                r.open_complaint,
-                r.phone,
-                r.email,
-                r.wechat_openid,
-                zone if isinstance(zone, str) else None,
-                frozenset(opted.get(r.id, ())),
+                attributes,
+                (zone_field, consent_field),
+                do_not_call=bool(r.phone and r.phone in dnc),
+                opted_out=frozenset(opted.get(r.id, ())),
             )
             out[r.id] = Customer(reach, attributes, frozenset(r.holdings or ()))
     return out
