@@ -17,6 +17,7 @@ from servesell.cli.options import JsonOption, SeedOption
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from servesell.decide import ContactPolicy
     from servesell.sim import Cell, FrontierPoint, Scenario, ScenarioSpec, SimResult, World
 
 TUNING_SEEDS = (101, 102)
@@ -98,12 +99,7 @@ def simulate_command(
     from servesell.service.simulation import load_spec
     from servesell.synth.catalog import SCENARIOS
 
-    if channel_choice not in CHANNEL_CHOICES:
-        choices = ", ".join(CHANNEL_CHOICES)
-        raise typer.BadParameter(
-            f"--channel-choice must be one of {choices}, got {channel_choice!r}"
-        )
-    seller = Seller(learn=learn, channel_choice=channel_choice)
+    twin = TwinChoice(learn=learn, policy=_policy(channel_choice))
     if compare:
         specs = [load_spec(name) for name in ([scenario] if scenario else SCENARIOS)]
         _compare(
@@ -114,13 +110,13 @@ def simulate_command(
             out=out,
             as_json=as_json,
             forecast=forecast,
-            seller=seller,
+            twin=twin,
             gate=gate,
         )
         return
     spec = load_spec(scenario or "bank")
     built = _scenario(spec, load, days=days, scale=scale)
-    world = seller.world(spec, seed=seed, scale=scale)
+    world = twin.world(spec, seed=seed, scale=scale)
     if run_sweep:
         _sweep(spec, built, world, load=load, seed=seed, out=out, as_json=as_json)
     else:
@@ -135,24 +131,37 @@ def simulate_command(
         )
 
 
-CHANNEL_CHOICES = ("threshold", "learned")
+def _policy(channel_choice: str) -> ContactPolicy:
+    """The default contact policy with ``channel_choice``, or a clean error naming the choices."""
+    from typing import get_args
+
+    from pydantic import ValidationError
+
+    from servesell.decide import ContactPolicy
+
+    try:
+        return ContactPolicy.model_validate({"channel_choice": channel_choice})
+    except ValidationError:
+        field = ContactPolicy.model_fields["channel_choice"]
+        choices = ", ".join(get_args(field.annotation))
+        raise typer.BadParameter(
+            f"--channel-choice must be one of {choices}, got {channel_choice!r}"
+        ) from None
 
 
 @dataclass(frozen=True, slots=True)
-class Seller:
-    """How the engine in the twin chooses: a learning model or priors, and its channel choice."""
+class TwinChoice:
+    """How the engine in the twin chooses: a learning model or priors, and the contact policy."""
 
-    learn: bool = False
-    channel_choice: str = "threshold"
+    learn: bool
+    policy: ContactPolicy
 
     def world(self, spec: ScenarioSpec, *, seed: int, scale: float) -> World:
-        """The scenario's world (customers scaled) with this model and channel choice."""
-        from servesell.decide import ContactPolicy
+        """The scenario's world (customers scaled) with this model and policy."""
         from servesell.service.simulation import build_world
 
-        policy = ContactPolicy.model_validate({"channel_choice": self.channel_choice})
         people = max(1, round(spec.customers * scale))
-        return build_world(spec, seed=seed, customers=people, policy=policy, learn=self.learn)
+        return build_world(spec, seed=seed, customers=people, policy=self.policy, learn=self.learn)
 
 
 def _scenario(spec: ScenarioSpec, load: str, *, days: int, scale: float) -> Scenario:
@@ -223,7 +232,7 @@ def _compare(
     out: Path,
     as_json: bool,
     forecast: bool = False,
-    seller: Seller,
+    twin: TwinChoice,
     gate: str = LIVE_POLICY,
 ) -> None:
     from servesell.sim import LOADS, compare_cell
@@ -232,7 +241,7 @@ def _compare(
         raise typer.BadParameter(f"--gate must be steered or gated, got {gate!r}")
     cells: list[Cell] = []
     for spec in specs:
-        world = seller.world(spec, seed=seed, scale=scale)
+        world = twin.world(spec, seed=seed, scale=scale)
         for load in LOADS:
             built = _scenario(spec, load, days=days, scale=scale)
             with console.status(f"{spec.name} at {load} load..."):
