@@ -101,6 +101,7 @@ class DayCatalog(Catalog):
         super().__init__(offers, schema)
         self._dateless = tuple(_reads_no_date(c) for c in self.offers)
         self._known: dict[str, tuple[bool | None, ...]] = {}
+        self._active: tuple[dt.date, tuple[bool, ...]] | None = None
 
     @classmethod
     def of(cls, catalog: Catalog) -> DayCatalog:
@@ -115,10 +116,13 @@ class DayCatalog(Catalog):
                 (c.rule(customer, day) is True) if free else None
                 for c, free in zip(self.offers, self._dateless, strict=True)
             )
+        active = self._active
+        if active is None or active[0] != day:
+            active = self._active = (day, tuple(c.offer.is_active_on(day) for c in self.offers))
         eligible: list[CompiledOffer] = []
         ineligible: list[str] = []
-        for compiled, remembered in zip(self.offers, known, strict=True):
-            if not compiled.offer.is_active_on(day):
+        for compiled, remembered, on in zip(self.offers, known, active[1], strict=True):
+            if not on:
                 continue
             holds = remembered if remembered is not None else compiled.rule(customer, day) is True
             if holds:

@@ -88,10 +88,20 @@ class LatentPropensity:
 
     def __init__(self, base_rate: Mapping[str, float] | None = None) -> None:
         self.base_rate = dict(BASE_RATE if base_rate is None else base_rate)
+        self._features: dict[str, tuple[Customer, dict[str, float]]] = {}
+
+    def features(self, customer: Customer) -> dict[str, float]:
+        """:func:`customer_features`, computed once per customer object (a simulation asks
+        for the same callers' truth many times; a new object with the same id is recomputed).
+        """
+        known = self._features.get(customer.id)
+        if known is None or known[0] is not customer:
+            known = self._features[customer.id] = (customer, customer_features(customer))
+        return known[1]
 
     def probability(self, offer_id: str, customer: Customer, context: CallContext) -> float:
         """True take-up probability; unknown offers take-up at 5% with no effects."""
-        features = customer_features(customer)
+        features = self.features(customer)
         base = self.base_rate.get(offer_id, 0.05)
         logit = math.log(base / (1 - base))
         for name, weight in _EFFECTS.get(offer_id, {}).items():
@@ -112,7 +122,7 @@ class LatentPropensity:
         p = self.probability(offer_id, customer, context)
         if channel == "in_call":
             return p
-        features = customer_features(customer)
+        features = self.features(customer)
         logit = math.log(p / (1 - p)) + math.log(CHANNEL_SHARE.get(channel, 1.0))
         for name, weight in _CHANNEL_EFFECTS.get(channel, {}).items():
             logit += weight * features.get(name, 0.0)
