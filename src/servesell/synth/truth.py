@@ -91,8 +91,10 @@ class LatentPropensity:
         self._features: dict[str, tuple[Customer, dict[str, float]]] = {}
 
     def features(self, customer: Customer) -> dict[str, float]:
-        """:func:`customer_features`, computed once per customer object (a simulation asks
-        for the same callers' truth many times; a new object with the same id is recomputed).
+        """:func:`customer_features`, computed once per customer object.
+
+        A simulation asks for the same callers' truth many times; a new object with the
+        same id is computed afresh.
         """
         known = self._features.get(customer.id)
         if known is None or known[0] is not customer:
