@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from servesell.domain.ports import LoadGate, PropensityModel
     from servesell.domain.queue import QueueState
     from servesell.domain.schema import ProfileSchema
+    from servesell.rules import CompiledRule
     from servesell.sim.arrivals import Calls
 
 
@@ -93,15 +94,16 @@ class DayCatalog(Catalog):
     """A catalog that remembers each customer's rule results (rules are pure functions).
 
     A rule that does not read the date (its SQL is the same for two different days) is
-    evaluated once per customer; one that does, every time; whether an offer is active
-    is checked on every call. The customers do not change during a run.
+    evaluated once per customer; one that does, on every call; the offers active on a
+    day come from the catalog's own per-day look-up. The customers do not change during
+    a run.
     """
 
     def __init__(self, offers: Sequence[Offer], schema: ProfileSchema) -> None:
         super().__init__(offers, schema)
-        self._dateless = tuple(_reads_no_date(c) for c in self.offers)
+        self._dateless = tuple(_reads_no_date(rule) for rule in self._rules)
         self._known: dict[str, tuple[bool | None, ...]] = {}
-        self._active: tuple[dt.date, tuple[bool, ...]] | None = None
+        """Per customer, each distinct rule's result if it cannot depend on the day."""
 
     @classmethod
     def of(cls, catalog: Catalog) -> DayCatalog:
@@ -113,18 +115,16 @@ class DayCatalog(Catalog):
         known = self._known.get(customer.id)
         if known is None:
             known = self._known[customer.id] = tuple(
-                (c.rule(customer, day) is True) if free else None
-                for c, free in zip(self.offers, self._dateless, strict=True)
+                (rule(customer, day) is True) if free else None
+                for rule, free in zip(self._rules, self._dateless, strict=True)
             )
-        active = self._active
-        if active is None or active[0] != day:
-            active = self._active = (day, tuple(c.offer.is_active_on(day) for c in self.offers))
+        active, _ = self._active_on(day)
         eligible: list[CompiledOffer] = []
         ineligible: list[str] = []
-        for compiled, remembered, on in zip(self.offers, known, active[1], strict=True):
-            if not on:
-                continue
-            holds = remembered if remembered is not None else compiled.rule(customer, day) is True
+        for compiled, i in active:
+            holds = known[i]
+            if holds is None:
+                holds = self._rules[i](customer, day) is True
             if holds:
                 eligible.append(compiled)
             else:
@@ -132,9 +132,8 @@ class DayCatalog(Catalog):
         return eligible, ineligible
 
 
-def _reads_no_date(compiled: CompiledOffer) -> bool:
+def _reads_no_date(rule: CompiledRule) -> bool:
     """Whether the rule's result cannot depend on the day (same SQL for two days)."""
-    rule = compiled.rule
     return rule.sql(today=dt.date(2000, 1, 1)) == rule.sql(today=dt.date(2001, 2, 2))
 
 
