@@ -54,6 +54,7 @@ class SteeredThresholdGate(GatePolicy):
         unknown_waiting: int = 2,
         forecast: DayForecast | None = None,
         offer_seconds: float = 60.0,
+        guard: float | None = None,
         **options: Any,
     ) -> None:
         super().__init__(**options)
@@ -61,6 +62,8 @@ class SteeredThresholdGate(GatePolicy):
             raise ValueError(f"buffer must keep the aim in (0, 1), got {buffer!r}")
         if not step > 0:
             raise ValueError(f"step must be > 0, got {step!r}")
+        if guard is not None and not -self.target.level < guard < 1 - self.target.level:
+            raise ValueError(f"guard must keep its level in (0, 1), got {guard!r}")
         if not least_waiting <= most_waiting:
             raise ValueError(f"least_waiting {least_waiting!r} > most_waiting {most_waiting!r}")
         self.buffer = float(buffer)
@@ -69,6 +72,16 @@ class SteeredThresholdGate(GatePolicy):
         self.most_waiting = int(most_waiting)
         self.unknown_waiting = int(unknown_waiting)
         self.forecast = forecast
+        self.guard = guard
+        self._guard = (
+            None
+            if guard is None
+            else HeadroomGate(
+                offer_seconds=offer_seconds,
+                target=self.target,
+                patience_seconds=self.patience_seconds,
+            )
+        )
         self._planner = (
             None
             if forecast is None
@@ -108,12 +121,22 @@ class SteeredThresholdGate(GatePolicy):
 
     def _budget(self, state: QueueState) -> float:
         queue = state.calls_waiting - state.agents_available
-        if queue <= self.max_waiting(state.service_level_today, self.aim(state)):
-            return self.budget_seconds
-        return 0.0
+        if queue > self.max_waiting(state.service_level_today, self.aim(state)):
+            return 0.0
+        if self._guard is not None and self._in_danger(state.service_level_today):
+            return self._guard.allowed_extra_seconds(state)
+        return self.budget_seconds
+
+    def _in_danger(self, service_level_today: float | None) -> bool:
+        """With a ``guard``: the day runs below target + guard, so ``gated`` must agree too."""
+        if self.guard is None or service_level_today is None:
+            return False
+        return service_level_today < self.target.level + self.guard
 
     def reset(self) -> None:
         """Forget the mode, hysteresis and the day's plan (start of a new simulation run)."""
         super().reset()
         if self._planner is not None:
             self._planner.reset()
+        if self._guard is not None:
+            self._guard.reset()
