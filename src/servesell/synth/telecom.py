@@ -21,6 +21,7 @@ source, not a measurement.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -76,7 +77,10 @@ def _columns(rng: np.random.Generator, n: int, as_of: dt.date) -> Columns:
         "family_lines": np.clip(rng.poisson(0.8, size=n), 0, 4),
         "has_broadband": rng.random(n) < 0.35,
         "last_app_login_on": np.array(
-            [as_of - dt.timedelta(days=int(d)) if a else None for d, a in zip(login_days, app)],
+            [
+                as_of - dt.timedelta(days=int(d)) if a else None
+                for d, a in zip(login_days, app, strict=True)
+            ],
             dtype=object,
         ),
     }
@@ -91,7 +95,7 @@ def _boosts(cols: Columns) -> dict[str, np.ndarray]:
     }
 
 
-def _bundle_has_broadband(cols: Columns, held: dict[str, np.ndarray]) -> None:
+def _bundle_has_broadband(cols: Columns, held: Mapping[str, np.ndarray]) -> None:
     """A family bundle includes home broadband."""
     cols["has_broadband"] = cols["has_broadband"] | held["family_bundle"]
 

@@ -10,15 +10,12 @@ take up (:class:`~servesell.synth.truth.Tastes`). A scenario names its world
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 from servesell.synth.catalog import DATA
 from servesell.synth.customers import BANK_PORTFOLIO, Portfolio
 from servesell.synth.telecom import TELECOM_PORTFOLIO, TELECOM_TASTES
 from servesell.synth.truth import BANK_TASTES, Tastes
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,15 +29,11 @@ class SyntheticWorld:
     @property
     def schema_path(self) -> Path:
         """Path of the world's profile-schema YAML (``<name>_schema.yaml``)."""
-        from pathlib import Path
-
         return Path(str(DATA / f"{self.name}_schema.yaml"))
 
     @property
     def catalog_path(self) -> Path:
         """Path of the world's offer-catalog YAML (``<name>_catalog.yaml``)."""
-        from pathlib import Path
-
         return Path(str(DATA / f"{self.name}_catalog.yaml"))
 
 
