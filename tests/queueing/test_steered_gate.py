@@ -59,3 +59,38 @@ def test_without_the_days_level_it_is_the_configured_threshold() -> None:
 def test_the_steered_gate_is_selectable_and_the_live_default_stays_erlang_a() -> None:
     assert GateSettings(kind="steered").build().spec == "steered"
     assert GateSettings().build().spec == "gated"
+
+
+def guarded_state(today: float, calls_today: int) -> QueueState:
+    """A queue the threshold would sell on (nobody waiting, one idle) but Erlang A would not."""
+    return QueueState(
+        at=T0,
+        calls_waiting=0,
+        agents_staffed=10,
+        agents_available=1,
+        service_level_today=today,
+        calls_today=calls_today,
+        arrival_rate_per_hour=400.0,
+        aht_seconds=90.0,
+    )
+
+
+def test_the_guard_asks_gated_too_when_the_day_runs_below_target_and_only_then() -> None:
+    plain = SteeredThresholdGate(buffer=0.0, step=0.01)
+    guarded = SteeredThresholdGate(buffer=0.0, step=0.01, guard=0.0)
+    assert plain.allowed_extra_seconds(guarded_state(0.79, 100)) > 0
+    assert guarded.allowed_extra_seconds(guarded_state(0.79, 100)) == 0.0
+    assert guarded.allowed_extra_seconds(guarded_state(0.81, 100)) > 0
+
+
+def test_a_load_guard_acts_only_on_a_day_busier_than_forecast() -> None:
+    from servesell.queueing.forecast import DayForecast
+
+    forecast = DayForecast(calls_per_hour=(100.0,) * 48, agents=(10,) * 48, aht_seconds=90.0)
+    gate = SteeredThresholdGate(
+        buffer=0.0, step=0.01, guard=0.0, guard_load=1.05, forecast=forecast
+    )
+    as_planned = 1000  # 10 hours of 100 calls an hour by 10:00
+    assert gate.allowed_extra_seconds(guarded_state(0.79, as_planned)) > 0
+    gate.reset()
+    assert gate.allowed_extra_seconds(guarded_state(0.79, 2 * as_planned)) == 0.0

@@ -1,8 +1,10 @@
 """The digital twin at the edge: scenario files and the world read here, runs done in ``sim/``.
 
 A scenario is a shipped name (``bank``, ``telecom``, ``brand400``) or a YAML file; the
-world is the synthetic bank's catalog and schema (the shipped YAML), the production
-contact policy's defaults, and synthetic customers with their latent propensities.
+world is the scenario's synthetic business (``world:``, the bank's by default; the
+telecom line sells the mobile operator's): its catalog and schema (the shipped YAML),
+the production contact policy's defaults, and synthetic customers with their latent
+propensities.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from servesell.ingest.schema import read_schema_file
 from servesell.ingest.yamlfile import read_yaml
 from servesell.sim import ScenarioSpec, World
 from servesell.sim.engine import EPOCH
-from servesell.synth import LatentPropensity, bank_catalog_path, bank_schema_path
+from servesell.synth import LatentPropensity
 from servesell.synth import generate_customers as _customers
 from servesell.synth.catalog import SCENARIOS, scenario_path
+from servesell.synth.worlds import WORLDS
 
 if TYPE_CHECKING:
     from servesell.domain.ports import PropensityModel
@@ -50,15 +53,17 @@ def build_world(
     model: PropensityModel | None = None,
     learn: bool = False,
 ) -> World:
-    """The bank catalog, the policy and ``customers`` (default: the spec's) synthetic callers.
+    """The spec's world: its catalog, the policy and ``customers`` (default: the spec's) callers.
 
     ``learn`` gives the twin the service's adaptive model, knowing nothing yet (number
     bins fitted to the first callers, as ``servesell model`` does on the store), so
     every run learns from its own answers; otherwise ``model`` (default: offer priors).
     """
-    schema = read_schema_file(bank_schema_path())
-    offers = read_catalog(bank_catalog_path(), schema).offers
-    people = _customers(customers or spec.customers, seed=seed, as_of=EPOCH.date())
+    world = WORLDS[spec.world]
+    schema = read_schema_file(world.schema_path)
+    offers = read_catalog(world.catalog_path, schema).offers
+    n = customers or spec.customers
+    people = _customers(n, seed=seed, as_of=EPOCH.date(), portfolio=world.portfolio)
     if learn:
         from servesell.learn.adaptive import AdaptivePropensity
         from servesell.service.learning import SAMPLE
@@ -68,7 +73,7 @@ def build_world(
     return World(
         Catalog(offers, schema),
         people,
-        LatentPropensity(),
+        LatentPropensity(tastes=world.tastes),
         policy or ContactPolicy(),
         model or PriorPropensity(),
     )

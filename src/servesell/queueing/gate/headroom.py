@@ -174,12 +174,11 @@ class HeadroomGate(GatePolicy):
         forecast, calls = self.forecast, state.calls_today
         if forecast is None or calls is None or state.service_level_today is None:
             return None
-        now = _seconds_of_day(state)
+        now = seconds_of_day(state)
         if now >= forecast.end_seconds:
             return None
         aht = aht_seconds or state.aht_seconds or forecast.aht_seconds
-        factor = (calls + _PRIOR_CALLS) / (forecast.calls_by(now) + _PRIOR_CALLS)
-        factor = min(_FACTOR_BOUNDS[1], max(_FACTOR_BOUNDS[0], factor))
+        factor = load_factor(forecast, calls, now)
         end = self.target.level + self.safety
         surplus = 0.0
         width = forecast.interval_seconds
@@ -238,7 +237,13 @@ class HeadroomGate(GatePolicy):
         return -float(behind[-1]) if behind.size else 0.0
 
 
-def _seconds_of_day(state: QueueState) -> float:
+def load_factor(forecast: DayForecast, calls_today: float, seconds_of_day: float) -> float:
+    """The day's calls so far over the forecast's (smoothed, bounded): above 1, a busy day."""
+    factor = (calls_today + _PRIOR_CALLS) / (forecast.calls_by(seconds_of_day) + _PRIOR_CALLS)
+    return min(_FACTOR_BOUNDS[1], max(_FACTOR_BOUNDS[0], factor))
+
+
+def seconds_of_day(state: QueueState) -> float:
     """Seconds since midnight of the state's clock (in its own time zone)."""
     at = state.at
     return at.hour * 3600.0 + at.minute * 60.0 + at.second + at.microsecond / 1e6
