@@ -15,6 +15,7 @@ import pytest
 from tests.support.learning import AT, SCHEMA, make_customers, make_offer
 
 from servesell.domain import CallContext, Channel, Customer
+from servesell.learn import encoder
 from servesell.learn.adaptive import AdaptivePropensity
 from servesell.learn.bayes_probit import BayesProbit
 from servesell.learn.features import FeatureSpace, SparseRow
@@ -37,6 +38,34 @@ def test_compiled_encoder_gives_the_reference_rows_on_odd_values() -> None:
         customer = Customer(f"C{i}", attrs, holdings=held)
         context = CallContext(at=AT, reason=rng.choice(["billing", "other", ""]))
         assert space.encode(customer, context) == space.encode_reference(customer, context)
+
+
+def test_a_customer_seen_again_is_encoded_anew_when_the_profile_or_day_changed() -> None:
+    space = FeatureSpace(SCHEMA, edges={"age": [30, 50], "income": [1e4, 1e5]})
+    rng = random.Random(5)
+    seen: dict[str, Customer] = {}
+    for _ in range(2000):
+        customer_id = f"C{rng.randint(0, 9)}"
+        customer = seen.get(customer_id)
+        if customer is None or rng.random() < 0.3:  # a new profile for the same id
+            attrs = {name: rng.choice(values) for name, values in ODD_VALUES.items()}
+            held = frozenset(rng.sample(["card", "loan", "deposit"], rng.randint(0, 2)))
+            customer = seen[customer_id] = Customer(customer_id, attrs, holdings=held)
+        elif rng.random() < 0.3:  # an equal profile in a new object (a replayed event)
+            customer = Customer(customer_id, dict(customer.attributes), customer.holdings)
+        at = AT + dt.timedelta(days=rng.choice([0, 0, 1, 400]))
+        context = CallContext(at=at, reason=rng.choice(["billing", "other"]))
+        assert space.encode(customer, context) == space.encode_reference(customer, context)
+
+
+def test_the_customer_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(encoder, "CUSTOMER_MEMO_LIMIT", 50)
+    space = FeatureSpace(SCHEMA)
+    context = CallContext(at=AT)
+    for customer in make_customers(120, seed=2):
+        assert space.encode(customer, context) == space.encode_reference(customer, context)
+    memo = space._encode.__globals__["customers"]
+    assert 0 < len(memo) <= 50
 
 
 def test_compiled_encoder_survives_a_state_round_trip(customers: list[Customer]) -> None:

@@ -12,9 +12,11 @@ the offer's declared prior, with ``bias_variance`` saying how firmly that prior 
 the other weights start at 0 with ``prior_variance``. ``decay`` (0 = stationary) pulls
 every touched weight back toward its prior a little on each update, so the model keeps
 adapting when take-up drifts. ``sample_scale`` narrows posterior draws (tempered Thompson
-sampling): 1 draws from the full posterior; the default 0.5 explores less and earned
-more in the synthetic bank (``bench/learn.py``), where full-width draws kept trying
-high-value, low-take-up offers.
+sampling): a draw samples that share of the score's spread and averages over the rest,
+so its expectation is the posterior predictive take-up whatever the scale (1 draws from
+the full posterior, above 1 counts as 1). Narrowing the draw over ``β`` alone, as first
+written, put a rare offer's draws below its predictive take-up and under-explored the
+high-value, low-take-up offers (``bench/learn.py``, see ``docs/learning.md``).
 
 >>> learner = BayesProbit()
 >>> learner.cold_start(0.12, norm2=4.0)
@@ -133,9 +135,13 @@ class BayesProbit(Learner):
         return _cdf(m / math.sqrt(self.beta * self.beta + v))
 
     def _sample_one(self, row: SparseRow, rng: random.Random) -> float:
+        # Draw the share sample_scale of the score's spread and average over the rest, so
+        # the draw's expectation is the posterior predictive Φ(m / sqrt(β² + v)) for any
+        # scale (a narrowed draw over β alone sat below it for a rare offer: bench/learn.py).
         m, v = self._score(row)
-        spread = self.sample_scale * math.sqrt(v)
-        return _cdf((m + spread * rng.gauss(0.0, 1.0)) / self.beta)
+        s = self.sample_scale if self.sample_scale < 1.0 else 1.0
+        rest = self.beta * self.beta + (1.0 - s * s) * v
+        return _cdf((m + s * math.sqrt(v) * rng.gauss(0.0, 1.0)) / math.sqrt(rest))
 
     def _learn_one(self, row: SparseRow, accepted: bool) -> None:
         self._update(row, accepted, (0.0, 0.0))

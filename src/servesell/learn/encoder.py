@@ -39,12 +39,40 @@ REASON = "<reason>"
 """The key of the call reason's reference encoder (no profile field can be named so)."""
 MEMO_LIMIT = 4096
 """Most values (or held-product sets) one memo keeps; past it, values are encoded anew."""
+CUSTOMER_MEMO_LIMIT = 32_768
+"""Most customers whose profile part of the row is kept; when full, the memo starts afresh."""
 
 
 def compile_encoder(space: FeatureSpace) -> Encoder:
     """The encoder of ``space`` as one generated function (same rows as the reference)."""
     names: dict[str, Any] = {"bisect_right": bisect_right, "date": dt.date, "LIMIT": MEMO_LIMIT}
-    lines = ["def encode(customer, context):", "    get = customer.attributes.get"]
+    names["customers"] = {}
+    names["CUSTOMER_LIMIT"] = CUSTOMER_MEMO_LIMIT
+    lines = [
+        "def encode(customer, context):",
+        "    day = context.at.toordinal()",
+        "    attributes = customer.attributes",
+        "    h = customer.holdings",
+        "    seen = customers.get(customer.id)",
+        "    if seen is not None and seen[3] == day and (",
+        "        seen[0] is customer or (seen[1] == attributes and seen[2] == h)",
+        "    ):",
+        "        ids, values = seen[4], seen[5]",
+        "    else:",
+        "        ids, values = profile(customer, context, attributes, h)",
+        "        if len(customers) >= CUSTOMER_LIMIT:",
+        "            customers.clear()",
+        "        customers[customer.id] = (customer, attributes, h, day, ids, values)",
+        "    r = reasons.get(context.reason)",
+        "    if r is None:",
+        "        r = reason(context.reason, None)",
+        "        if len(reasons) < LIMIT:",
+        "            reasons[context.reason] = r",
+        "    return [*ids, r], [*values, 1.0]",
+        "",
+        "def profile(customer, context, attributes, h):",
+        "    get = attributes.get",
+    ]
     outs = []
     for k, spec in enumerate(space.schema.fields):
         names[f"slow{k}"] = space.field_encoder(spec.name)
@@ -57,15 +85,9 @@ def compile_encoder(space: FeatureSpace) -> Encoder:
     names["reason"] = space.field_encoder(REASON)
     names["reasons"] = {}
     lines += [
-        "    h = customer.holdings",
         "    found = held_memo.get(h)",
         "    held, scales = holdings(h) if found is None else found",
-        "    r = reasons.get(context.reason)",
-        "    if r is None:",
-        "        r = reason(context.reason, None)",
-        "        if len(reasons) < LIMIT:",
-        "            reasons[context.reason] = r",
-        f"    return [0, {', '.join(outs)}, *held, r], [{'1.0, ' * (len(outs) + 1)}*scales, 1.0]",
+        f"    return (0, {', '.join(outs)}, *held), ({'1.0, ' * (len(outs) + 1)}*scales)",
     ]
     exec("\n".join(lines), names)  # the source names fields only as validated literals
     encode: Encoder = names["encode"]
