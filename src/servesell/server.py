@@ -7,6 +7,7 @@ source, call desk, token cache) once and mounts :mod:`servesell.api` and
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None, *, seed: int | None = None) -> 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         warm(desk)
+        settle_heap()
         engines.start_learning(desk.db)
         stop = start_outbox(desk, settings) if settings.outbox_worker else None
         yield
@@ -87,6 +89,17 @@ def warm(desk: CallDesk) -> None:
             desk.engines.get(conn)
     except (SQLAlchemyError, ServesellError) as exc:
         logger.warning("decision engine not built at start (%s); built on first call", exc)
+
+
+def settle_heap() -> None:
+    """Move what start-up built (modules, the engine) out of the cycle collector's view.
+
+    A worker holds a few hundred thousand long-lived objects; every full collection
+    walked them all, a pause taken inside some request (``bench/api.py``'s p99). Frozen
+    objects are never collected nor freed; what requests allocate is collected as before.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def start_outbox(desk: CallDesk, settings: Settings) -> Callable[[], None]:

@@ -14,6 +14,12 @@ from servesell.domain.center import Role
 HEALTHCHECK_SECONDS = 5
 """How long uvicorn's supervisor waits for a worker to answer (its own default)."""
 
+MALLOC_ARENAS = 2
+"""glibc malloc arenas per worker. By default each thread of a worker's pool may get its
+own arena (up to 8 per core), each keeping freed memory: the resident size grew with the
+threads the database waits kept busy (``bench/api.py``'s ``worker_rss_mb``). Python
+holds the GIL, so the threads rarely contend for an arena."""
+
 users_app = typer.Typer(help="Users of the API and the web app.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 
@@ -40,6 +46,8 @@ def serve(
     os.environ["SERVESELL_DB_URL"] = url
     if outbox:
         os.environ["SERVESELL_OUTBOX_WORKER"] = "1"
+    # The workers (spawned processes) inherit it; an operator's own value is kept.
+    os.environ.setdefault("MALLOC_ARENA_MAX", str(MALLOC_ARENAS))
     console.print(f"servesell on http://{host}:{port} ({workers} worker(s)), database {url}")
     from servesell.config import get_settings
 

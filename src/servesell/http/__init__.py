@@ -5,6 +5,8 @@
 
 from servesell.http.deps import (
     AdminDep,
+    AgentCall,
+    AgentCallDep,
     AgentDep,
     ConnDep,
     DbDep,
@@ -24,6 +26,8 @@ from servesell.http.masking import AccessLog, mask_id, mask_text
 __all__ = [
     "AccessLog",
     "AdminDep",
+    "AgentCall",
+    "AgentCallDep",
     "AgentDep",
     "ConnDep",
     "DbDep",
