@@ -182,8 +182,10 @@ def add_task(conn: Connection, row: dict[str, Any]) -> bool:
 def stored_keys(
     conn: Connection, journey_id: str, since: dt.datetime, until: dt.datetime
 ) -> set[tuple[str, str]]:
-    """``(step, event_id)`` of the tasks and missed steps of ``journey_id`` whose event fell
-    in ``[since, until]``."""
+    """``(step, event_id)`` of ``journey_id``'s tasks and missed steps, events in the window.
+
+    The window is ``[since, until]`` on the event's time.
+    """
     out: set[tuple[str, str]] = set()
     for table in (journey_tasks, journey_missed):
         t, e = table.c, journey_events.c
@@ -197,8 +199,10 @@ def stored_keys(
 
 
 def burst_keys(conn: Connection, burst_id: str) -> set[tuple[str, str]]:
-    """``(step, customer)`` of every task and missed step the burst already has (its tasks
-    are keyed by customer, not by event)."""
+    """``(step, customer)`` of every task and missed step the burst already has.
+
+    A burst's tasks are keyed by customer, not by event.
+    """
     out: set[tuple[str, str]] = set()
     for table in (journey_tasks, journey_missed):
         query = select(table.c.step, table.c.event_id).where(table.c.journey_id == burst_id)
