@@ -1,11 +1,15 @@
-"""The fast planning path writes exactly the task rows the first implementation wrote.
+"""The fast planning path stores exactly what the first implementation stored.
 
 A seeded population (zones with and without daylight saving around the March changes,
 unknown, unreadable and non-text zones, consent given as a JSON ``true``, ``false`` or
 ``1``, do-not-call, opt-outs, complaints, repurchases, flags, stores) runs three journeys
-on two days. The rows (ids included: the call list breaks ties by task id) are pinned by
-:data:`GOLDEN`, the digest the first implementation (main at 97b60f4) produced; on SQLite
-with both join orders of the planner's read, and on PostgreSQL through the generic read.
+on two days. The rows, tasks and missed steps alike (a missed step read as the task row
+``stale`` it was stored as before), are pinned by :data:`GOLDEN_WITHOUT_IDS`, the digest
+the first implementation (main at 97b60f4) produced; the tasks in id order (the call list
+breaks ties by task id) by :data:`GOLDEN_TASK_ORDER` (main at 58e6575, its stale-at-first-
+sight rows left out); what a supervisor sees, for every day, by :data:`GOLDEN_OVERVIEW`.
+On SQLite with both join orders of the planner's read, and on PostgreSQL through the
+generic read.
 """
 
 from __future__ import annotations
@@ -20,10 +24,17 @@ import pytest
 from sqlalchemy import select
 
 from servesell.journeys import Journey
+from servesell.service.journey_overview import overview
 from servesell.service.journeys import run_journeys
 from servesell.store.bulk import append_rows
 from servesell.store.journeys import save_journeys
-from servesell.store.tables import channel_opt_outs, customers, do_not_call, journey_events
+from servesell.store.tables import (
+    channel_opt_outs,
+    customers,
+    do_not_call,
+    journey_events,
+    journey_missed,
+)
 from servesell.store.tables import journey_tasks as tasks
 
 if TYPE_CHECKING:
@@ -40,8 +51,9 @@ ZONES = (
     "Mars/Base",
     7,
 )
-GOLDEN = "de72888200ee031fc4e34125897ab3eddf1063d7ebea037cdd599a3f5ece9567"
+GOLDEN_TASK_ORDER = "f5e89b8aa34b6c4bf473332851cc3a1327aa5187f1b5c30b7cbf94fc7b8ddb8a"
 GOLDEN_WITHOUT_IDS = "f305cad92071831c508059d0ac4265f6fb7ed35e48e0daee0dada01e4832ab76"
+GOLDEN_OVERVIEW = "7e5f8a957416bf0d73f7068891c3bdb287972a07310938fbd8c7df99eaafbb3a"
 STATUSES = {
     "blacklisted": 107, "cap_day": 13, "do_not_call": 137, "do_not_market": 109,
     "exit_complaint": 27, "exit_opt_out": 60, "exit_repurchase": 553, "no_address": 83,
@@ -115,35 +127,61 @@ def journeys() -> list[Journey]:
     ]
 
 
-def scenario(db: Engine, *, idle: int, ids: bool = True) -> tuple[str, Counter[str]]:
-    """Populate, run on two days, and return the rows' digest and their statuses."""
+def scenario(db: Engine, *, idle: int) -> tuple[str, str, Counter[str]]:
+    """Populate and run on two days: the digest of every row (tasks and missed steps, by
+    key, without ids), that of the tasks in id order (without ids), and the statuses."""
     with db.begin() as conn:
         populate(conn, n=1500, idle=idle, seed=17)
         save_journeys(conn, journeys())
     run_journeys(db, as_of=AS_OF - dt.timedelta(days=4))
     run_journeys(db, as_of=AS_OF)
-    left_out = {"created_at", "updated_at"} | (set() if ids else {"id"})
-    columns = [c for c in tasks.c if c.name not in left_out]
+    columns = [c for c in tasks.c if c.name not in {"id", "created_at", "updated_at"}]
     with db.connect() as conn:
-        rows = conn.execute(select(*columns).order_by(*columns[:4])).all()
+        stored = [tuple(r) for r in conn.execute(select(*columns).order_by(tasks.c.id))]
+        missed = [_as_task(tuple(r)) for r in conn.execute(select(journey_missed))]
+    rows = sorted([*stored, *missed], key=lambda row: row[:4])
+    statuses = Counter(row[10] or row[9] for row in rows)  # reason, else status
+    return _digest(rows), _digest(stored), statuses
+
+
+def _as_task(missed: tuple[object, ...]) -> tuple[object, ...]:
+    """A missed step as the task row it was stored as before (no owner, closed ``stale``)."""
+    return (*missed[:6], None, *missed[6:8], "stale", "stale", 0, None, None, None)
+
+
+def _digest(rows: list[tuple[object, ...]]) -> str:
     text = "\n".join(repr(tuple(_plain(v) for v in row)) for row in rows)
-    statuses = Counter(row.reason or row.status for row in rows)
-    return hashlib.sha256(text.encode()).hexdigest(), statuses
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _plain(value: object) -> object:
     return value.isoformat() if isinstance(value, dt.datetime) else value
 
 
+def supervisor_view(db: Engine) -> str:
+    """What ``/supervisor/journeys`` counts from each day of the 45 before :data:`AS_OF` on."""
+    lines = []
+    with db.connect() as conn:
+        for days in range(46):
+            since = AS_OF - dt.timedelta(days=days)
+            for row in sorted(overview(conn, since=since), key=lambda r: (r.journey_id, r.step)):
+                counts = sorted(row.by_status.items()), sorted(row.reasons.items())
+                lines.append(f"{days} {row.journey_id} {row.step} {counts}")
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
 @pytest.mark.parametrize("idle", [0, 6000], ids=["customers-first", "events-first"])
 def test_sqlite_plans_the_rows_the_first_implementation_planned(db: Engine, idle: int) -> None:
-    digest, statuses = scenario(db, idle=idle)
+    digest, order, statuses = scenario(db, idle=idle)
     assert statuses == STATUSES
-    assert digest == GOLDEN
+    assert digest == GOLDEN_WITHOUT_IDS
+    assert order == GOLDEN_TASK_ORDER
+    assert supervisor_view(db) == GOLDEN_OVERVIEW
 
 
 def test_postgresql_plans_the_same_rows(both_db: Engine) -> None:
     # PostgreSQL returns the events in no set order, so task ids may differ there.
-    digest, statuses = scenario(both_db, idle=0, ids=False)
+    digest, _, statuses = scenario(both_db, idle=0)
     assert statuses == STATUSES
     assert digest == GOLDEN_WITHOUT_IDS
+    assert supervisor_view(both_db) == GOLDEN_OVERVIEW

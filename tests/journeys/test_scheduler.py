@@ -15,13 +15,14 @@ from servesell.journeys.contactability import OutboundLimits
 from servesell.journeys.schedule import Event
 from servesell.service.call_list_export import write_vicidial
 from servesell.service.call_lists import call_list
+from servesell.service.journey_overview import overview
 from servesell.service.journeys import run_journeys
 from servesell.store import contact_history
 from servesell.store.db import write_transaction
 from servesell.store.dispositions import record_disposition
 from servesell.store.journey_events import save_events
 from servesell.store.journeys import save_journeys, tasks_where
-from servesell.store.tables import do_not_call, journey_tasks, purchases
+from servesell.store.tables import do_not_call, journey_missed, journey_tasks, purchases
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -107,6 +108,20 @@ def test_a_step_first_seen_after_its_validity_is_stored_stale(db: Engine) -> Non
     report = run_journeys(db, as_of=T0 + dt.timedelta(days=20))
     assert report.planned["stale"] == 4  # day 3 and day 15 of c1 and c2
     assert report.planned["open"] == 0
+
+
+def test_a_step_missed_before_it_was_planned_is_no_task_but_counts_as_stale(db: Engine) -> None:
+    _setup(db, [_journey()])
+    as_of = T0 + dt.timedelta(days=20)
+    run_journeys(db, as_of=as_of)
+    again = run_journeys(db, as_of=as_of + dt.timedelta(days=1))
+    assert sum(again.planned.values()) == 0  # a rerun stores nothing twice
+    assert _count(db, journey_tasks.c.status == "stale") == 0  # never a task to call
+    with db.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(journey_missed)).scalar_one() == 4
+        rows = {r.step: r for r in overview(conn, since=T0)}
+    assert (rows["day3"].by_status["stale"], rows["day3"].reasons["stale"]) == (2, 2)
+    assert rows["day15"].by_status["stale"] == 2
 
 
 def test_caps_shared_by_three_journeys_scheduled_concurrently(both_db: Engine) -> None:

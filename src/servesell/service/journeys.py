@@ -278,8 +278,9 @@ def _apply_caps(
     earliest = min(p.due_from for p in fresh) - dt.timedelta(days=8)
     wanted = {p.customer_id for p in fresh}
     known = contacts_by_customer(conn, wanted, earliest, as_of + lookahead + dt.timedelta(days=8))
-    out: list[Planned] = []
-    for p in sorted(planned, key=_DUE_ORDER):
+    stale = TaskStatus.STALE  # missed steps get no task id: their order does not matter
+    out = [p for p in planned if p.status is stale]
+    for p in sorted((p for p in planned if p.status is not stale), key=_DUE_ORDER):
         if p.status is not TaskStatus.OPEN:
             out.append(p)
             continue

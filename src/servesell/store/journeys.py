@@ -7,6 +7,7 @@ Events and the planning read are in :mod:`servesell.store.journey_events`.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from servesell.store.bulk import append_rows, bind_processor
 from servesell.store.tables import (
     do_not_call,
     journey_events,
+    journey_missed,
     journey_tasks,
     journeys,
     task_attempts,
@@ -28,27 +30,21 @@ from servesell.store.tables import (
 from servesell.store.upsert import upsert
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
+    from sqlalchemy import Connection, Table
 
 _BATCH = 50_000
-_TASK_COLUMNS = (
+_MISSED_COLUMNS = (
     "journey_id",
     "step",
     "event_id",
     "customer_id",
     "channel",
     "team",
-    "owner_agent",
     "due_from",
     "valid_until",
-    "status",
-    "reason",
-    "attempts",
-    "next_attempt_at",
-    "grace_until",
-    "created_at",
-    "updated_at",
 )
+_TASK_COLUMNS = (*_MISSED_COLUMNS, "status", "reason", "attempts", "created_at", "updated_at")
+"""A new task's columns (owner, next attempt and grace start empty)."""
 LIVE = (TaskStatus.OPEN.value, TaskStatus.QUEUED.value, TaskStatus.DONE.value)
 """Statuses of tasks that are, or were, real contacts: what shared caps count."""
 
@@ -128,35 +124,41 @@ def insert_tasks(
 ) -> None:
     """Store ``planned`` steps not stored yet; ``channels`` maps (journey, step) to channel.
 
-    ``teams`` gives a customer's own team (their store), overriding ``team``.
+    A step already stale when planned is stored as missed (``journey_missed``), not as a
+    task. ``teams`` gives a customer's own team (their store), overriding ``team``.
+    Loops over every planned step: longer on purpose (``bench/journeys.py``).
     """
     teams = teams or {}
     when = bind_processor(conn, journey_tasks, "due_from")  # every time column: UtcDateTime
-    stamp, status = when(now), _STATUS
-    rows = [
-        (
+    stamp, status, stale = when(now), _STATUS, TaskStatus.STALE
+    tasks: list[tuple[Any, ...]] = []
+    missed: list[tuple[Any, ...]] = []
+    for p in planned:
+        row = (
             p.journey_id,
             p.step,
             p.event_id,
             p.customer_id,
             channels[p.journey_id, p.step],
             teams.get(p.customer_id, team),
-            None,
             when(p.due_from),
             when(p.valid_until),
-            status[p.status],
-            p.reason,
-            0,
-            None,
-            None,
-            stamp,
-            stamp,
         )
-        for p in planned
-    ]
+        if p.status is stale:
+            missed.append(row)
+        else:
+            tasks.append((*row, status[p.status], p.reason, 0, stamp, stamp))
+    _append_batches(conn, journey_tasks, _TASK_COLUMNS, tasks)
+    _append_batches(conn, journey_missed, _MISSED_COLUMNS, missed)
+
+
+def _append_batches(
+    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """Bound ``rows`` new by their key, :data:`_BATCH` at a time (the driver's lists stay small)."""
     for start in range(0, len(rows), _BATCH):
         batch = rows[start : start + _BATCH]
-        append_rows(conn, journey_tasks, _TASK_COLUMNS, batch, skip_existing=True, bound=True)
+        append_rows(conn, table, columns, batch, skip_existing=True, bound=True)
 
 
 _STATUS = {s: s.value for s in TaskStatus}
@@ -180,24 +182,32 @@ def add_task(conn: Connection, row: dict[str, Any]) -> bool:
 def stored_keys(
     conn: Connection, journey_id: str, since: dt.datetime, until: dt.datetime
 ) -> set[tuple[str, str]]:
-    """``(step, event_id)`` of the tasks of ``journey_id`` whose event fell in ``[since, until]``.
+    """``(step, event_id)`` of ``journey_id``'s tasks and missed steps, events in the window.
 
-    For a burst (its tasks are keyed by customer, not by event) every task of the burst.
+    The window is ``[since, until]`` on the event's time.
     """
-    t, e = journey_tasks.c, journey_events.c
-    joined = (
-        select(t.step, t.event_id)
-        .join_from(journey_tasks, journey_events, e.id == t.event_id)
-        .where(t.journey_id == journey_id, e.at >= since, e.at <= until)
-    )
-    return {(r.step, r.event_id) for r in conn.execute(joined)}
+    out: set[tuple[str, str]] = set()
+    for table in (journey_tasks, journey_missed):
+        t, e = table.c, journey_events.c
+        joined = (
+            select(t.step, t.event_id)
+            .join_from(table, journey_events, e.id == t.event_id)
+            .where(t.journey_id == journey_id, e.at >= since, e.at <= until)
+        )
+        out.update((r.step, r.event_id) for r in conn.execute(joined))
+    return out
 
 
 def burst_keys(conn: Connection, burst_id: str) -> set[tuple[str, str]]:
-    """``(step, customer)`` of every task the burst already has."""
-    t = journey_tasks.c
-    query = select(t.step, t.event_id).where(t.journey_id == burst_id)
-    return {(r.step, r.event_id) for r in conn.execute(query)}
+    """``(step, customer)`` of every task and missed step the burst already has.
+
+    A burst's tasks are keyed by customer, not by event.
+    """
+    out: set[tuple[str, str]] = set()
+    for table in (journey_tasks, journey_missed):
+        query = select(table.c.step, table.c.event_id).where(table.c.journey_id == burst_id)
+        out.update((r.step, r.event_id) for r in conn.execute(query))
+    return out
 
 
 def close_stale(conn: Connection, as_of: dt.datetime) -> int:
@@ -357,11 +367,24 @@ def _task(row: Any) -> Task:
 
 
 def task_counts(conn: Connection, since: dt.datetime) -> list[tuple[str, str, str, str, int]]:
-    """``(journey, step, status, reason, n)`` of tasks due since ``since``: the overview."""
-    t = journey_tasks.c
+    """``(journey, step, status, reason, n)`` of tasks due since ``since``: the overview.
+
+    Missed steps count as tasks closed ``stale`` (what they were stored as before
+    ``journey_missed``), so a supervisor sees the same figures.
+    """
+    t, m = journey_tasks.c, journey_missed.c
+    reason = func.coalesce(t.reason, "")
     query = (
-        select(t.journey_id, t.step, t.status, func.coalesce(t.reason, ""), func.count())
+        select(t.journey_id, t.step, t.status, reason, func.count())
         .where(t.due_from >= since)
-        .group_by(t.journey_id, t.step, t.status, func.coalesce(t.reason, ""))
+        .group_by(t.journey_id, t.step, t.status, reason)
     )
-    return [(r[0], r[1], r[2], r[3], int(r[4])) for r in conn.execute(query)]
+    missed = (
+        select(m.journey_id, m.step, func.count())
+        .where(m.due_from >= since)
+        .group_by(m.journey_id, m.step)
+    )
+    counts = Counter({(r[0], r[1], r[2], r[3]): int(r[4]) for r in conn.execute(query)})
+    stale = TaskStatus.STALE.value
+    counts.update({(r[0], r[1], stale, stale): int(r[2]) for r in conn.execute(missed)})
+    return [(*key, n) for key, n in counts.items()]

@@ -548,6 +548,24 @@ journey_tasks = Table(
 (``(journey_id, step, event_id)``); ``id`` is the VICIdial vendor lead code. Callbacks are
 tasks of the journey ``callback`` (``owner_agent`` until ``grace_until``)."""
 
+journey_missed = Table(
+    "journey_missed",
+    metadata,
+    Column("journey_id", ID, primary_key=True),
+    Column("step", ID, primary_key=True),
+    Column("event_id", ID, primary_key=True),
+    Column("customer_id", ID, nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("team", ID),
+    Column("due_from", UtcDateTime, nullable=False),
+    Column("valid_until", UtcDateTime, nullable=False),
+    sqlite_with_rowid=False,
+)
+"""A step whose validity had passed when it was first planned: never a task, never called,
+counted as missed (status and reason ``stale``) beside the tasks. Its key is the task's
+(``(journey_id, step, event_id)``), so planning twice stores nothing twice; one index, not
+the tasks' four (``bench/journeys.py``: most of a million customers' steps)."""
+
 task_attempts = Table(
     "task_attempts",
     metadata,
