@@ -11,10 +11,11 @@ import uuid
 import pytest
 from sqlalchemy import Engine
 
-from servesell.channels import OutboundMessage, Result, parse_templates
+from servesell.channels import OutboundMessage, Result
 from servesell.channels.adapters.aliyun import AliyunSms
 from servesell.channels.sinks import provider as fake
 from servesell.channels.sinks.provider import running_provider
+from servesell.channels.template_check import parse_templates
 from servesell.domain import Channel, OutcomeResult, ProfileSchema
 from servesell.errors import TemplateError
 from servesell.service.links import LinkError, LinkProblem, answer, open_link

@@ -4,7 +4,8 @@ The pure parts of the outbox (no database, no environment): what a message's sta
 become (:mod:`~servesell.channels.status`), when to retry (:class:`RetryPolicy`), whether a
 message may go now in the customer's time zone (:func:`gate`), how many SMS segments a
 text costs (:func:`sms_length`), sandboxed templates checked with line numbers
-(:func:`parse_templates`), opt-out keywords (:func:`is_opt_out`), and the adapters that
+(``channels.template_check``, imported where templates are loaded: Jinja is not
+needed on the decision path), opt-out keywords (:func:`is_opt_out`), and the adapters that
 talk to providers (``channels.adapters``). The outbox tables are in ``store``, the worker
 and the decision-path hooks in ``service``.
 """
@@ -19,7 +20,6 @@ from servesell.channels.message import Lookup, OutboundMessage, Result, SendResu
 from servesell.channels.optout import is_opt_out
 from servesell.channels.segments import SmsLength, sms_length
 from servesell.channels.status import Status, after_receipt
-from servesell.channels.template_check import parse_templates
 from servesell.channels.templates import Rendered, TemplateFile, TemplateSet, TemplateSpec
 from servesell.channels.timing import Action, Hold, Recipient, Verdict, gate
 
@@ -47,6 +47,5 @@ __all__ = [
     "after_receipt",
     "gate",
     "is_opt_out",
-    "parse_templates",
     "sms_length",
 ]

@@ -27,13 +27,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field
 
 from servesell.domain.offer import Channel
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
 
 BUILTINS = ("link", "masked_name", "offer_name", "sign_name", "valid_until")
 """Variables every template can use besides the declared profile fields."""
@@ -116,6 +117,9 @@ def mask_name(name: object) -> str:
 @lru_cache(maxsize=1)
 def sandbox() -> SandboxedEnvironment:
     """The Jinja2 environment templates are compiled in (sandboxed, strict, no autoescape)."""
+    from jinja2 import StrictUndefined  # Jinja loads on first render, off the decision path
+    from jinja2.sandbox import SandboxedEnvironment
+
     env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
     env.filters["money"] = money
     return env

@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
-
-import numpy as np
 
 from servesell.learn.beta_bernoulli import BetaBernoulli
 from servesell.learn.ope import LoggedChoice, evaluate_policy
@@ -34,14 +33,23 @@ if TYPE_CHECKING:
     import random
     from collections.abc import Sequence
 
+    import numpy as np
+
     from servesell.learn.ope import TargetPolicy
 
 FLOOR = 0.05
 """Least share of calls a live variant keeps (bounds the importance weights at 1/floor)."""
 PRIOR_STRENGTH = 2.0
 """The offer's prior take-up is worth this many outcomes in every variant's posterior."""
-_GRID = np.linspace(0.0, 1.0, 2001)[1:-1]
-_LOG_X, _LOG_1X = np.log(_GRID), np.log1p(-_GRID)
+
+
+@cache
+def _grid() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The quadrature grid on (0, 1) with its logs, built on first use (numpy is lazy)."""
+    import numpy as np  # ~0.2 s to import: a decision that allocates no variant never pays it
+
+    grid = np.linspace(0.0, 1.0, 2001)[1:-1]
+    return grid, np.log(grid), np.log1p(-grid)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,19 +83,21 @@ def thompson_probabilities(
 
 def prob_best(arms: Sequence[Arm], *, prior: float = 0.5) -> list[float]:
     """``P(arm i has the highest take-up)`` under the posteriors, by quadrature on a grid."""
-    from scipy.special import betainc, betaln
-
     if len(arms) == 1:
         return [1.0]
+    import numpy as np
+    from scipy.special import betainc, betaln
+
+    grid, log_x, log_1x = _grid()
     learners = [a.posterior(prior) for a in arms]
     a = np.array([[b.alpha] for b in learners])
     b = np.array([[b.beta] for b in learners])
-    pdfs = np.exp((a - 1) * _LOG_X + (b - 1) * _LOG_1X - betaln(a, b))
-    cdfs = betainc(a, b, _GRID)
+    pdfs = np.exp((a - 1) * log_x + (b - 1) * log_1x - betaln(a, b))
+    cdfs = betainc(a, b, grid)
     out = []
     for i in range(len(arms)):
         others = np.prod(np.delete(cdfs, i, axis=0), axis=0)
-        out.append(float(np.trapezoid(pdfs[i] * others, _GRID)))
+        out.append(float(np.trapezoid(pdfs[i] * others, grid)))
     total = sum(out)
     return [p / total for p in out]
 

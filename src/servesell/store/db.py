@@ -219,13 +219,13 @@ def upgrade(engine: Engine) -> None:
     A database already at the head is recognised without loading Alembic (a CLI command
     or a worker start pays ~0.2 s for it): see :func:`_shipped_head`.
     """
-    from alembic import command
-
     current = current_revision(engine)
     if current is not None and current == _shipped_head():
         return
     if current == head_revision():
         return
+    from alembic import command
+
     try:
         with engine.begin() as conn:
             if conn.dialect.name == "postgresql":
