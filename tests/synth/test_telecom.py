@@ -22,17 +22,6 @@ def subscribers(n: int, seed: int = 1) -> list:  # type: ignore[type-arg]
     return generate_customers(n, seed=seed, as_of=DAY, portfolio=TELECOM_PORTFOLIO)
 
 
-def test_subscribers_fit_the_declared_telecom_schema_and_repeat_with_the_seed() -> None:
-    schema = read_schema_file(TELECOM.schema_path)
-    people = subscribers(300)
-    assert people == subscribers(300)
-    assert people != subscribers(300, seed=2)
-    for customer in people:
-        assert set(customer.attributes) == set(schema.names)
-        for name, value in customer.attributes.items():
-            assert schema.parse(name, value) == value
-
-
 def test_subscriber_flags_and_profile_are_realistic() -> None:
     people = subscribers(20_000, seed=7)
     share = lambda test: sum(map(test, people)) / len(people)  # noqa: E731

@@ -48,7 +48,7 @@ class ScenarioSpec(BaseModel):
     reasons: dict[str, float] = Field(default_factory=lambda: {"other": 1.0})
     customers: int = Field(default=20_000, ge=1)
     divert_take_up: float = Field(default=0.0, ge=0, le=1)
-    world: Literal["bank", "telecom"] = "bank"
+    world: Literal["bank", "telecom", "brand"] = "bank"
     """What the center sells, to whom: the synthetic world's catalog, customers and truth."""
 
     @field_validator("hourly_shape")

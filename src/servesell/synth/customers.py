@@ -159,6 +159,17 @@ def _profile_columns(rng: np.random.Generator, n: int, as_of: dt.date) -> dict[s
     }
 
 
+def dates_before(as_of: dt.date, days_ago: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """``as_of`` minus each of ``days_ago``, missing (``None``) where not ``present``."""
+    return np.array(
+        [
+            as_of - dt.timedelta(days=int(d)) if seen else None
+            for d, seen in zip(days_ago, present, strict=True)
+        ],
+        dtype=object,
+    )
+
+
 def lognormal(
     rng: np.random.Generator, median: np.ndarray, sigma: float, round_to: int = 1
 ) -> np.ndarray:

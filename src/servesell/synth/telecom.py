@@ -25,7 +25,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from servesell.synth.customers import Columns, Portfolio, lognormal
+from servesell.synth.customers import Columns, Portfolio, dates_before, lognormal
 from servesell.synth.truth import Feature, Tastes, log_z, num
 
 SEGMENTS = ("prepaid", "mass", "youth", "business", "premium")
@@ -76,13 +76,7 @@ def _columns(rng: np.random.Generator, n: int, as_of: dt.date) -> Columns:
         "intl_trips_12m": trips,
         "family_lines": np.clip(rng.poisson(0.8, size=n), 0, 4),
         "has_broadband": rng.random(n) < 0.35,
-        "last_app_login_on": np.array(
-            [
-                as_of - dt.timedelta(days=int(d)) if a else None
-                for d, a in zip(login_days, app, strict=True)
-            ],
-            dtype=object,
-        ),
+        "last_app_login_on": dates_before(as_of, login_days, app),
     }
 
 

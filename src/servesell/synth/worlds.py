@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from servesell.synth.brand_hotline import BRAND_PORTFOLIO, BRAND_TASTES
 from servesell.synth.catalog import DATA
 from servesell.synth.customers import BANK_PORTFOLIO, Portfolio
 from servesell.synth.telecom import TELECOM_PORTFOLIO, TELECOM_TASTES
@@ -40,5 +41,6 @@ class SyntheticWorld:
 WORLDS = {
     "bank": SyntheticWorld("bank", BANK_PORTFOLIO, BANK_TASTES),
     "telecom": SyntheticWorld("telecom", TELECOM_PORTFOLIO, TELECOM_TASTES),
+    "brand": SyntheticWorld("brand", BRAND_PORTFOLIO, BRAND_TASTES),
 }
 """The shipped worlds by name (a scenario's ``world``)."""
