@@ -24,6 +24,7 @@ from servesell.decide.channel import (
     choose_by_net_value,
     choose_channel,
     net_options,
+    priced_out,
 )
 from servesell.decide.control import in_control_group
 from servesell.decide.policy import (
@@ -38,7 +39,7 @@ from servesell.decide.prior import PriorPropensity
 from servesell.decide.reasons import Selection, Suppression
 from servesell.domain.decision import Candidate, Decision, Fate, Mode, Scores
 from servesell.domain.offer import Channel
-from servesell.domain.ports import Affinity, PricedGate
+from servesell.domain.ports import Affinity, PricedGate, ValuedGate
 from servesell.queueing.gate import AlwaysGate
 
 if TYPE_CHECKING:
@@ -215,10 +216,31 @@ class Engine:
                 digital.append((compiled, channel, reason))
         if budget <= 0:
             in_call = busy_to_digital(work.customer, in_call, digital)
+        elif isinstance(self.gate, ValuedGate):
+            in_call = self._priced(work, in_call, digital, queue_state)
         shown, explored = self._arbitrate_in_call(work, in_call, budget)
         _spill(work, spares, digital)
         self._route_digital(work, digital, work.contacts_left - shown)
         return explored
+
+    def _priced(
+        self,
+        work: _Work,
+        in_call: list[CompiledOffer],
+        digital: list[tuple[CompiledOffer, Channel, str]],
+        queue_state: QueueState | None,
+    ) -> list[CompiledOffer]:
+        """In-call offers whose value per talk second the gate admits; the rest go digital.
+
+        An offer the gate prices out of the call goes to its first digital channel, or is
+        not selected (``below_talk_price``) when none reaches the customer.
+        """
+        gate = self.gate
+        assert isinstance(gate, ValuedGate)
+        admitted, out = priced_out(in_call, work.scores, queue_state, gate.admits)
+        for compiled in busy_to_digital(work.customer, out, digital, Selection.DIGITAL_PRICE):
+            work.fate(compiled.offer.id, Fate.NOT_SELECTED, Selection.BELOW_PRICE)
+        return admitted
 
     def _by_net_value(
         self,
