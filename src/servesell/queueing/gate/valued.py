@@ -38,24 +38,15 @@ import math
 from typing import Any
 
 from servesell.domain.queue import QueueState
+from servesell.queueing.gate.base import GatePolicy
+from servesell.queueing.gate.headroom import HeadroomGate
 from servesell.queueing.gate.steered import SteeredThresholdGate
 
 
-class ValuedThresholdGate(SteeredThresholdGate):
-    """Admit an in-call offer when its value per talk second beats the steered price."""
+class _TalkPrice(GatePolicy):
+    """The price logic shared by the valued gates; subclasses say where the threshold N is."""
 
-    name = "valued"
-
-    def __init__(
-        self,
-        *,
-        slope: float = 1.0,
-        spread: float = 2.0,
-        stop_late: bool = False,
-        frugal_below: bool = False,
-        **options: Any,
-    ) -> None:
-        super().__init__(**options)
+    def _init_price(self, slope: float, spread: float, stop_late: bool, frugal: bool) -> None:
         if not slope > 0:
             raise ValueError(f"slope must be > 0, got {slope!r}")
         if not spread >= 0:
@@ -63,7 +54,7 @@ class ValuedThresholdGate(SteeredThresholdGate):
         self.slope = float(slope)
         self.spread = float(spread)
         self.stop_late = bool(stop_late)
-        self.frugal_below = bool(frugal_below)
+        self.frugal_below = bool(frugal)
         self._log_sum = 0.0
         self._asked = 0
 
@@ -96,24 +87,84 @@ class ValuedThresholdGate(SteeredThresholdGate):
             return True
         lift = (math.log(value_per_second) - self._log_sum / self._asked) / self.slope
         most = self.spread
-        if self.frugal_below and self._threshold(queue_state) < 0:
+        if self.frugal_below and self._below_aim(queue_state):
             most = 0.0
         return self._above(queue_state) <= min(most, max(-self.spread, lift))
 
     def _above(self, state: QueueState) -> float:
-        """How far the queue is past the steered threshold N (half a call past at N)."""
+        """How far the queue is past the threshold N (half a call past at N)."""
         if self.stop_late and self.diverts(state):
             return math.inf
         return state.calls_waiting - state.agents_available - self._threshold(state) - 0.5
 
-    def _threshold(self, state: QueueState) -> int:
-        """The steered threshold N now (negative: idle agents wanted)."""
-        return self.max_waiting(state.service_level_today, self.aim(state))
+    def _threshold(self, state: QueueState) -> float:
+        """The threshold N on calls waiting − idle agents for a typical offer now."""
+        raise NotImplementedError
+
+    def _below_aim(self, state: QueueState) -> bool:
+        """Whether the day runs below the level the gate aims at."""
+        return self._threshold(state) < 0
 
     def _budget(self, state: QueueState) -> float:
         return self.budget_seconds if self._above(state) <= self.spread else 0.0
 
+    def _forget_price(self) -> None:
+        self._log_sum, self._asked = 0.0, 0
+
+
+class ValuedThresholdGate(_TalkPrice, SteeredThresholdGate):
+    """Admit an in-call offer when its value per talk second beats the steered price."""
+
+    name = "valued"
+
+    def __init__(
+        self,
+        *,
+        slope: float = 0.25,
+        spread: float = 3.0,
+        buffer: float = 0.01,
+        stop_late: bool = False,
+        frugal_below: bool = False,
+        **options: Any,
+    ) -> None:
+        SteeredThresholdGate.__init__(self, buffer=buffer, **options)
+        self._init_price(slope, spread, stop_late, frugal_below)
+
+    def _threshold(self, state: QueueState) -> float:
+        return self.max_waiting(state.service_level_today, self.aim(state))
+
     def reset(self) -> None:
         """Forget the mode, hysteresis, the day's plan and its typical offer."""
-        super().reset()
-        self._log_sum, self._asked = 0.0, 0
+        SteeredThresholdGate.reset(self)
+        self._forget_price()
+
+
+class ValuedHeadroomGate(_TalkPrice, HeadroomGate):
+    """The same price with ``gated``'s Erlang A reserve as the threshold (N = −reserve)."""
+
+    name = "valued_gated"
+
+    def __init__(
+        self,
+        *,
+        slope: float = 0.25,
+        spread: float = 3.0,
+        stop_late: bool = False,
+        frugal_below: bool = False,
+        **options: Any,
+    ) -> None:
+        HeadroomGate.__init__(self, **options)
+        self._init_price(slope, spread, stop_late, frugal_below)
+
+    def _threshold(self, state: QueueState) -> float:
+        reserve = self.slack_reserve(state)
+        return -1.0 if reserve is None else -reserve
+
+    def _below_aim(self, state: QueueState) -> bool:
+        level = state.service_level_today
+        return level is not None and level < self.target.level + self.buffer
+
+    def reset(self) -> None:
+        """Forget the mode, hysteresis, the day's plan and its typical offer."""
+        HeadroomGate.reset(self)
+        self._forget_price()
