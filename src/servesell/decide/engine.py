@@ -39,11 +39,11 @@ from servesell.decide.prior import PriorPropensity
 from servesell.decide.reasons import Selection, Suppression
 from servesell.domain.decision import Candidate, Decision, Fate, Mode, Scores
 from servesell.domain.offer import Channel
-from servesell.domain.ports import Affinity, PricedGate, ValuedGate
+from servesell.domain.ports import Affinity, PricedGate
 from servesell.queueing.gate import AlwaysGate
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from zoneinfo import ZoneInfo
 
     from servesell.decide.catalog import Catalog, CompiledOffer
@@ -216,8 +216,8 @@ class Engine:
                 digital.append((compiled, channel, reason))
         if budget <= 0:
             in_call = busy_to_digital(work.customer, in_call, digital)
-        elif isinstance(self.gate, ValuedGate):
-            in_call = self._priced(work, in_call, digital, queue_state)
+        elif (admits := getattr(self.gate, "admits", None)) is not None:
+            in_call = self._priced(work, in_call, digital, queue_state, admits)
         shown, explored = self._arbitrate_in_call(work, in_call, budget)
         _spill(work, spares, digital)
         self._route_digital(work, digital, work.contacts_left - shown)
@@ -229,15 +229,16 @@ class Engine:
         in_call: list[CompiledOffer],
         digital: list[tuple[CompiledOffer, Channel, str]],
         queue_state: QueueState | None,
+        admits: Callable[[QueueState | None, float], bool],
     ) -> list[CompiledOffer]:
         """In-call offers whose value per talk second the gate admits; the rest go digital.
 
-        An offer the gate prices out of the call goes to its first digital channel, or is
-        not selected (``below_talk_price``) when none reaches the customer.
+        ``admits`` is a priced gate's verdict (:class:`~servesell.domain.ValuedGate`; looked
+        up by name, a plain attribute read on the hot path). An offer the gate prices out
+        of the call goes to its first digital channel, or is not selected
+        (``below_talk_price``) when none reaches the customer.
         """
-        gate = self.gate
-        assert isinstance(gate, ValuedGate)
-        admitted, out = priced_out(in_call, work.scores, queue_state, gate.admits)
+        admitted, out = priced_out(in_call, work.scores, queue_state, admits)
         for compiled in busy_to_digital(work.customer, out, digital, Selection.DIGITAL_PRICE):
             work.fate(compiled.offer.id, Fate.NOT_SELECTED, Selection.BELOW_PRICE)
         return admitted

@@ -18,7 +18,7 @@ from servesell.queueing.forecast import DayForecast
 from servesell.queueing.gate import GatePolicy, make_gate
 from servesell.queueing.load import Target
 
-GateKind = Literal["threshold", "steered", "valued", "gated", "always", "never"]
+GateKind = Literal["threshold", "steered", "valued", "valued_gated", "gated", "always", "never"]
 
 
 class GateSettings(BaseModel):

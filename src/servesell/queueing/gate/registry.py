@@ -3,7 +3,7 @@
 >>> make_gate("threshold:2").spec
 'threshold:2'
 >>> sorted(POLICIES)
-['always', 'gated', 'never', 'steered', 'threshold', 'valued']
+['always', 'gated', 'never', 'steered', 'threshold', 'valued', 'valued_gated']
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from servesell.queueing.gate.headroom import HeadroomGate
 from servesell.queueing.gate.never import NeverGate
 from servesell.queueing.gate.steered import SteeredThresholdGate
 from servesell.queueing.gate.threshold import ThresholdGate
-from servesell.queueing.gate.valued import ValuedThresholdGate
+from servesell.queueing.gate.valued import ValuedHeadroomGate, ValuedThresholdGate
 
 POLICIES: dict[str, type[GatePolicy]] = {
     "always": AlwaysGate,
@@ -25,6 +25,7 @@ POLICIES: dict[str, type[GatePolicy]] = {
     "steered": SteeredThresholdGate,
     "threshold": ThresholdGate,
     "valued": ValuedThresholdGate,
+    "valued_gated": ValuedHeadroomGate,
 }
 """Every gate policy by name (the contract tests run over all of them)."""
 
@@ -37,7 +38,7 @@ def make_gate(spec: str, **options: Any) -> GatePolicy:
     name, _, argument = spec.strip().partition(":")
     cls = POLICIES.get(name)
     if cls is None or (argument and cls is not ThresholdGate):
-        known = "always, gated, never, steered, valued, threshold:N"
+        known = "always, gated, never, steered, valued, valued_gated, threshold:N"
         raise ValueError(f"unknown gate policy {spec!r} (known: {known})")
     foreign = set().union(*(names for owner, names in _OWN_OPTIONS.items() if owner is not cls))
     foreign -= _OWN_OPTIONS.get(cls, frozenset())
@@ -60,11 +61,14 @@ _STEERED_OPTIONS = frozenset(
         "offer_seconds",
     }
 )
+_HEADROOM_OPTIONS = frozenset(
+    {"offer_seconds", "margin", "gain", "buffer", "forecast", "safety", "replan_seconds"}
+)
+_PRICE_OPTIONS = frozenset({"slope", "spread", "stop_late", "frugal_below"})
 _OWN_OPTIONS: dict[type[GatePolicy], frozenset[str]] = {
-    HeadroomGate: frozenset(
-        {"offer_seconds", "margin", "gain", "buffer", "forecast", "safety", "replan_seconds"}
-    ),
+    HeadroomGate: _HEADROOM_OPTIONS,
     SteeredThresholdGate: _STEERED_OPTIONS,
-    ValuedThresholdGate: _STEERED_OPTIONS | {"slope", "spread", "stop_late"},
+    ValuedThresholdGate: _STEERED_OPTIONS | _PRICE_OPTIONS,
+    ValuedHeadroomGate: _HEADROOM_OPTIONS | _PRICE_OPTIONS,
 }
 """Options only some gates take; the others are built without them."""

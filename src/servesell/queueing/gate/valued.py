@@ -149,11 +149,12 @@ class ValuedHeadroomGate(_TalkPrice, HeadroomGate):
         *,
         slope: float = 0.25,
         spread: float = 3.0,
+        buffer: float = -0.005,
         stop_late: bool = False,
         frugal_below: bool = False,
         **options: Any,
     ) -> None:
-        HeadroomGate.__init__(self, **options)
+        HeadroomGate.__init__(self, buffer=buffer, **options)
         self._init_price(slope, spread, stop_late, frugal_below)
 
     def _threshold(self, state: QueueState) -> float:
