@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import pytest
+
 from servesell.domain import QueueState, ValuedGate
-from servesell.queueing import GateSettings, SteeredThresholdGate, ValuedThresholdGate
+from servesell.queueing import GateSettings, HeadroomGate, SteeredThresholdGate, ValuedThresholdGate
+from servesell.queueing.gate import ValuedHeadroomGate
 
 T0 = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
 
@@ -81,3 +84,33 @@ def test_the_valued_gate_is_selectable_and_priced() -> None:
     gate = GateSettings(kind="valued").build()
     assert gate.spec == "valued"
     assert isinstance(gate, ValuedGate)
+
+
+def test_valued_gated_prices_around_the_erlang_a_reserve() -> None:
+    gate = GateSettings(kind="valued_gated").build()
+    assert isinstance(gate, ValuedHeadroomGate)
+    plain = HeadroomGate(offer_seconds=60.0, buffer=-0.005)  # the valued_gated defaults
+    typical(gate)
+    for waiting, available in [(0, 6), (0, 2), (0, 0), (2, 0), (6, 0)]:
+        now = QueueState(
+            at=T0,
+            calls_waiting=waiting,
+            agents_staffed=40,
+            agents_available=available,
+            arrival_rate_per_hour=700.0,
+            aht_seconds=180.0,
+            service_level_today=0.81,
+        )
+        reserve = gate.slack_reserve(now)
+        assert reserve == plain.slack_reserve(now)
+        if reserve is not None and available - waiting >= reserve + gate.spread:
+            assert gate.admits(now, math.exp(-10))  # far above the reserve: any offer
+        if reserve is not None and available - waiting < reserve - gate.spread:
+            assert not gate.admits(now, 1e9)  # far below it: none
+
+
+def test_a_price_needs_a_positive_slope() -> None:
+    with pytest.raises(ValueError, match="slope"):
+        ValuedThresholdGate(slope=0)
+    with pytest.raises(ValueError, match="spread"):
+        ValuedHeadroomGate(spread=-1)
