@@ -6,7 +6,7 @@ import pytest
 
 from servesell.decide import ContactPolicy, Selection, why_not
 from servesell.domain import Channel, Fate, Mode
-from servesell.queueing.gate import NeverGate
+from servesell.queueing.gate import AlwaysGate, NeverGate
 from support.decide import context, customer, make_engine, offer
 
 
@@ -117,3 +117,21 @@ def test_caps_limit_how_many_offers_one_call_makes() -> None:
     offers = [offer(f"o{i}", value=100 + i, extra_handle_seconds=30) for i in range(3)]
     decision = make_engine(offers, policy=policy).decide(customer(), context())
     assert len(decision.shown) == 1
+
+
+def test_a_priced_gate_sends_offers_below_its_talk_price_to_a_digital_channel() -> None:
+    class Priced(AlwaysGate):
+        def admits(self, queue_state: object, value_per_second: float) -> bool:
+            return value_per_second >= 1.0
+
+    offers = [
+        offer("rich", value=1000),  # 0.1 x 1000 / 60 s = 1.67 a second
+        offer("poor", value=300),  # 0.5 a second: digital
+        offer("poor_call_only", value=300, channels=["in_call"]),
+    ]
+    decision = make_engine(offers, gate=Priced(budget_seconds=600)).decide(customer(), context())
+    assert [c.offer_id for c in decision.shown] == ["rich"]
+    poor = decision.candidate("poor")
+    assert (poor.fate, poor.reason) == (Fate.DIGITAL, Selection.DIGITAL_PRICE)
+    left = decision.candidate("poor_call_only")
+    assert (left.fate, left.reason) == (Fate.NOT_SELECTED, Selection.BELOW_PRICE)

@@ -10,7 +10,16 @@ import pytest
 from servesell.domain import LoadGate, Mode, QueueState
 from servesell.queueing import POLICIES, GatePolicy, HeadroomGate, make_gate
 
-SPECS = ["never", "always", "threshold:0", "threshold:3", "gated", "steered"]
+SPECS = [
+    "never",
+    "always",
+    "threshold:0",
+    "threshold:3",
+    "gated",
+    "steered",
+    "valued",
+    "valued_gated",
+]
 T0 = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
 
 

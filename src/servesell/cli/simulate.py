@@ -35,7 +35,10 @@ PolicyOption = Annotated[
     str, typer.Option(help="gated (the live default), steered, always, never or threshold:N.")
 ]
 GateOption = Annotated[
-    str, typer.Option(help="--compare: the adaptive gate held to the acceptance (gated, steered).")
+    str,
+    typer.Option(
+        help="--compare: the adaptive gate held to the acceptance (gated, steered, valued...)."
+    ),
 ]
 HoldOption = Annotated[float, typer.Option(help="Hysteresis hold before selling again.")]
 DaysOption = Annotated[int, typer.Option(min=1, help="Days to simulate.")]
@@ -237,8 +240,9 @@ def _compare(
 ) -> None:
     from servesell.sim import LOADS, compare_cell
 
-    if gate not in ("steered", "gated"):
-        raise typer.BadParameter(f"--gate must be steered or gated, got {gate!r}")
+    if gate not in ("steered", "valued", "valued_gated", "gated"):
+        known = "steered, valued, valued_gated or gated"
+        raise typer.BadParameter(f"--gate must be {known}, got {gate!r}")
     cells: list[Cell] = []
     for spec in specs:
         world = twin.world(spec, seed=seed, scale=scale)

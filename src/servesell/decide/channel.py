@@ -16,7 +16,7 @@ Two ways, chosen by ``ContactPolicy.channel_choice``:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from servesell.domain.decision import Scores
     from servesell.domain.offer import Offer
     from servesell.domain.ports import PropensityModel
+    from servesell.domain.queue import QueueState
 
 
 def _default_messages() -> dict[Channel, float]:
@@ -178,6 +179,7 @@ def busy_to_digital(
     customer: Customer,
     in_call: list[CompiledOffer],
     digital: list[tuple[CompiledOffer, Channel, str]],
+    reason: str = Selection.DIGITAL_BUSY,
 ) -> list[CompiledOffer]:
     """Busy: in-call offers that reach the customer digitally go there; the rest stay.
 
@@ -190,5 +192,24 @@ def busy_to_digital(
         if channel is None:
             kept.append(compiled)
         else:
-            digital.append((compiled, channel, Selection.DIGITAL_BUSY))
+            digital.append((compiled, channel, reason))
     return kept
+
+
+def priced_out(
+    in_call: list[CompiledOffer],
+    scores: Mapping[str, Scores],
+    queue_state: QueueState | None,
+    admits: Callable[[QueueState | None, float], bool],
+) -> tuple[list[CompiledOffer], list[CompiledOffer]]:
+    """The in-call offers a priced gate admits now, and those it prices out of the call.
+
+    ``admits`` is the gate's verdict on an offer's expected margin per extra talk second
+    (:func:`value_per_second`); the gate, not a fixed policy threshold, sets the price.
+    """
+    admitted: list[CompiledOffer] = []
+    out: list[CompiledOffer] = []
+    for compiled in in_call:
+        value = value_per_second(scores[compiled.offer.id].priority, compiled.offer)
+        (admitted if admits(queue_state, value) else out).append(compiled)
+    return admitted, out

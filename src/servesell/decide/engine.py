@@ -24,6 +24,7 @@ from servesell.decide.channel import (
     choose_by_net_value,
     choose_channel,
     net_options,
+    priced_out,
 )
 from servesell.decide.control import in_control_group
 from servesell.decide.policy import (
@@ -42,7 +43,7 @@ from servesell.domain.ports import Affinity, PricedGate
 from servesell.queueing.gate import AlwaysGate
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from zoneinfo import ZoneInfo
 
     from servesell.decide.catalog import Catalog, CompiledOffer
@@ -215,10 +216,32 @@ class Engine:
                 digital.append((compiled, channel, reason))
         if budget <= 0:
             in_call = busy_to_digital(work.customer, in_call, digital)
+        elif (admits := getattr(self.gate, "admits", None)) is not None:
+            in_call = self._priced(work, in_call, digital, queue_state, admits)
         shown, explored = self._arbitrate_in_call(work, in_call, budget)
         _spill(work, spares, digital)
         self._route_digital(work, digital, work.contacts_left - shown)
         return explored
+
+    def _priced(
+        self,
+        work: _Work,
+        in_call: list[CompiledOffer],
+        digital: list[tuple[CompiledOffer, Channel, str]],
+        queue_state: QueueState | None,
+        admits: Callable[[QueueState | None, float], bool],
+    ) -> list[CompiledOffer]:
+        """In-call offers whose value per talk second the gate admits; the rest go digital.
+
+        ``admits`` is a priced gate's verdict (:class:`~servesell.domain.ValuedGate`; looked
+        up by name, a plain attribute read on the hot path). An offer the gate prices out
+        of the call goes to its first digital channel, or is not selected
+        (``below_talk_price``) when none reaches the customer.
+        """
+        admitted, out = priced_out(in_call, work.scores, queue_state, admits)
+        for compiled in busy_to_digital(work.customer, out, digital, Selection.DIGITAL_PRICE):
+            work.fate(compiled.offer.id, Fate.NOT_SELECTED, Selection.BELOW_PRICE)
+        return admitted
 
     def _by_net_value(
         self,

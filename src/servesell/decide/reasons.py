@@ -47,6 +47,8 @@ class Selection(StrEnum):
     NET_DIGITAL = "best_net_value_digital"
     NO_NET_VALUE = "no_channel_pays"
     NET_SPILL = "digital_when_outranked"
+    DIGITAL_PRICE = "digital_below_talk_price"
+    BELOW_PRICE = "below_talk_price"
 
 
 DESCRIPTIONS: dict[str, str] = {
@@ -79,6 +81,8 @@ DESCRIPTIONS: dict[str, str] = {
     Selection.NET_DIGITAL: "a message earns more net of its price than talk time now",
     Selection.NO_NET_VALUE: "no channel earns more than it costs for this customer now",
     Selection.NET_SPILL: "the call's time went to a better offer; a message still earns its cost",
+    Selection.DIGITAL_PRICE: "below the queue's price of talk time now: sent by a digital channel",
+    Selection.BELOW_PRICE: "below the queue's price of talk time now, and no digital channel",
 }
 
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         LoadGate,
         PricedGate,
         PropensityModel,
+        ValuedGate,
     )
     from servesell.domain.queue import QueueState
     from servesell.domain.schema import FieldSpec, FieldType, ProfileSchema, Value
@@ -64,6 +65,7 @@ _HOME = {
     "Outcome": "decision",
     "OutcomeResult": "decision",
     "PricedGate": "ports",
+    "ValuedGate": "ports",
     "ProfileSchema": "schema",
     "PropensityModel": "ports",
     "QueueState": "queue",
@@ -111,6 +113,7 @@ __all__ = [
     "Targets",
     "Team",
     "Value",
+    "ValuedGate",
     "text_in",
 ]
 

@@ -102,6 +102,15 @@ class PricedGate(Protocol):
 
 
 @runtime_checkable
+class ValuedGate(Protocol):
+    """A load gate that prices talk time per offer: in the call only if it pays enough."""
+
+    def admits(self, queue_state: QueueState | None, value_per_second: float) -> bool:
+        """Whether an offer earning ``value_per_second`` (expected margin) may be made now."""
+        ...
+
+
+@runtime_checkable
 class Affinity(Protocol):
     """A source of context weights from what the customer already holds (associations)."""
 

@@ -16,6 +16,7 @@ from servesell.queueing.gate import (
     NeverGate,
     SteeredThresholdGate,
     ThresholdGate,
+    ValuedThresholdGate,
     make_gate,
 )
 from servesell.queueing.load import Load, Target
@@ -38,6 +39,7 @@ __all__ = [
     "SteeredThresholdGate",
     "Target",
     "ThresholdGate",
+    "ValuedThresholdGate",
     "agents_required",
     "erlang_a",
     "erlang_b",

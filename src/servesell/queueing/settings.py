@@ -18,7 +18,7 @@ from servesell.queueing.forecast import DayForecast
 from servesell.queueing.gate import GatePolicy, make_gate
 from servesell.queueing.load import Target
 
-GateKind = Literal["threshold", "steered", "gated", "always", "never"]
+GateKind = Literal["threshold", "steered", "valued", "valued_gated", "gated", "always", "never"]
 
 
 class GateSettings(BaseModel):
@@ -29,7 +29,9 @@ class GateSettings(BaseModel):
     static thresholds on held-out days); ``steered`` sells while at most N calls wait, N
     moved by the day's running service level against the target (``max_waiting`` until
     the ACD reports that level; opt-in: on held-out days it earned more than ``gated``
-    but missed the target twice); ``threshold`` sells
+    but missed the target twice); ``valued`` / ``valued_gated`` add a price on talk time
+    per offer to ``steered`` / ``gated`` (opt-in: more held-out revenue, but days below
+    target); ``threshold`` sells
     while at most ``max_waiting`` calls wait; ``always`` / ``never`` are the two ends.
     ``hold_seconds`` is the hysteresis (sell again only after that long with room). With
     no queue feed at all the gate sells when ``sell_when_unknown`` (a center that has not

@@ -17,6 +17,7 @@ _MARKERS = (
     ("threshold", "o"),
     ("gated", "*"),
     ("steered", "P"),
+    ("valued", "X"),
     ("always", "s"),
     ("never", "D"),
 )
@@ -36,7 +37,7 @@ def frontier_png(points: Sequence[FrontierPoint], *, target_level: float, title:
             [p.service_level for p in chosen],
             [p.revenue + p.digital_revenue for p in chosen],
             marker=marker,
-            s=160 if family in ("gated", "steered") else 40,
+            s=160 if family in ("gated", "steered", "valued") else 40,
             label=family,
         )
     ax.axvline(target_level, color="grey", linestyle="--", label=f"target {target_level:.0%}")

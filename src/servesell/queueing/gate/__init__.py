@@ -7,6 +7,7 @@ from servesell.queueing.gate.never import NeverGate
 from servesell.queueing.gate.registry import POLICIES, make_gate
 from servesell.queueing.gate.steered import SteeredThresholdGate
 from servesell.queueing.gate.threshold import ThresholdGate
+from servesell.queueing.gate.valued import ValuedHeadroomGate, ValuedThresholdGate
 
 __all__ = [
     "POLICIES",
@@ -17,5 +18,7 @@ __all__ = [
     "NeverGate",
     "SteeredThresholdGate",
     "ThresholdGate",
+    "ValuedHeadroomGate",
+    "ValuedThresholdGate",
     "make_gate",
 ]

@@ -149,16 +149,24 @@ class HeadroomGate(GatePolicy):
         return low
 
     def _budget(self, state: QueueState) -> float:
+        reserve = self.slack_reserve(state)
+        if reserve is None:
+            return self.budget_seconds if state.agents_available > 0 else 0.0
+        slack = state.agents_available - state.calls_waiting
+        return self.budget_seconds if slack >= reserve else 0.0
+
+    def slack_reserve(self, state: QueueState) -> float | None:
+        """The reserve on the slack (idle agents − calls waiting) the state asks for now.
+
+        ``None`` when the state lacks a rate or handle time, or has no agents.
+        """
         rate, aht = state.arrival_rate_per_hour, state.aht_seconds
         if rate is None or aht is None or state.agents_staffed == 0:
-            return self.budget_seconds if state.agents_available > 0 else 0.0
+            return None
         if state.calls_waiting > 0 and state.agents_available == 0:
             rate = max(rate, state.agents_staffed * 3600.0 / aht)  # a queue: arrivals >= capacity
-        slack = state.agents_available - state.calls_waiting
         goal = self.goal(state.service_level_today, self.planned_aim(state, aht))
-        if slack >= self.reserve(state.agents_staffed, rate, aht, goal):
-            return self.budget_seconds
-        return 0.0
+        return self.reserve(state.agents_staffed, rate, aht, goal)
 
     def reset(self) -> None:
         """Forget the mode, hysteresis and the day's plan (start of a new simulation run)."""

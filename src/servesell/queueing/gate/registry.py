@@ -1,9 +1,9 @@
-"""Build a gate from its spec: ``never``, ``always``, ``threshold:N``, ``steered`` or ``gated``.
+"""Build a gate from its spec: ``never``, ``always``, ``threshold:N`` or an adaptive one.
 
 >>> make_gate("threshold:2").spec
 'threshold:2'
 >>> sorted(POLICIES)
-['always', 'gated', 'never', 'steered', 'threshold']
+['always', 'gated', 'never', 'steered', 'threshold', 'valued', 'valued_gated']
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from servesell.queueing.gate.headroom import HeadroomGate
 from servesell.queueing.gate.never import NeverGate
 from servesell.queueing.gate.steered import SteeredThresholdGate
 from servesell.queueing.gate.threshold import ThresholdGate
+from servesell.queueing.gate.valued import ValuedHeadroomGate, ValuedThresholdGate
 
 POLICIES: dict[str, type[GatePolicy]] = {
     "always": AlwaysGate,
@@ -23,6 +24,8 @@ POLICIES: dict[str, type[GatePolicy]] = {
     "never": NeverGate,
     "steered": SteeredThresholdGate,
     "threshold": ThresholdGate,
+    "valued": ValuedThresholdGate,
+    "valued_gated": ValuedHeadroomGate,
 }
 """Every gate policy by name (the contract tests run over all of them)."""
 
@@ -35,7 +38,7 @@ def make_gate(spec: str, **options: Any) -> GatePolicy:
     name, _, argument = spec.strip().partition(":")
     cls = POLICIES.get(name)
     if cls is None or (argument and cls is not ThresholdGate):
-        known = "always, gated, never, steered, threshold:N"
+        known = "always, gated, never, steered, valued, valued_gated, threshold:N"
         raise ValueError(f"unknown gate policy {spec!r} (known: {known})")
     foreign = set().union(*(names for owner, names in _OWN_OPTIONS.items() if owner is not cls))
     foreign -= _OWN_OPTIONS.get(cls, frozenset())
@@ -47,20 +50,25 @@ def make_gate(spec: str, **options: Any) -> GatePolicy:
     return cls(**options)
 
 
+_STEERED_OPTIONS = frozenset(
+    {
+        "buffer",
+        "step",
+        "least_waiting",
+        "most_waiting",
+        "unknown_waiting",
+        "forecast",
+        "offer_seconds",
+    }
+)
+_HEADROOM_OPTIONS = frozenset(
+    {"offer_seconds", "margin", "gain", "buffer", "forecast", "safety", "replan_seconds"}
+)
+_PRICE_OPTIONS = frozenset({"slope", "spread", "stop_late", "frugal_below"})
 _OWN_OPTIONS: dict[type[GatePolicy], frozenset[str]] = {
-    HeadroomGate: frozenset(
-        {"offer_seconds", "margin", "gain", "buffer", "forecast", "safety", "replan_seconds"}
-    ),
-    SteeredThresholdGate: frozenset(
-        {
-            "buffer",
-            "step",
-            "least_waiting",
-            "most_waiting",
-            "unknown_waiting",
-            "forecast",
-            "offer_seconds",
-        }
-    ),
+    HeadroomGate: _HEADROOM_OPTIONS,
+    SteeredThresholdGate: _STEERED_OPTIONS,
+    ValuedThresholdGate: _STEERED_OPTIONS | _PRICE_OPTIONS,
+    ValuedHeadroomGate: _HEADROOM_OPTIONS | _PRICE_OPTIONS,
 }
 """Options only some gates take; the others are built without them."""

@@ -1,0 +1,174 @@
+"""A price on talk time, steered by the day's running service level (``valued``, ``valued_gated``).
+
+A static ``threshold:N`` makes *any* offer while at most N callers wait. This gate
+prices a second of offer talk instead (a Lagrangian shadow price on the service
+target) and lets an offer into the call only when its expected margin per extra talk
+second beats the price; offers that lose in the call go digital as when busy. The price
+is steered like the :class:`SteeredThresholdGate`'s N (the day's running service level
+against an aim lowered by the forecast's surplus) and rises with the queue::
+
+    log λ = m + slope × (calls_waiting − agents_available − N − ½)
+
+with ``m`` the mean log value per talk second of the offers the engine has asked about
+today (the day's typical offer, so the price needs no currency). An offer's value per
+second ``v`` is admitted when ``v ≥ λ``, i.e. its own threshold is ``N`` moved by
+``log(v) − m`` over ``slope`` calls waiting (at most ``spread`` either way): the
+best-paying offers may still be made with a caller or two more waiting, the poorest
+only when the queue is shorter. With ``slope → ∞`` it is ``steered`` exactly. With
+``stop_late`` the price is infinite while the head of the queue has already waited past
+the target's seconds (the gate :meth:`~GatePolicy.diverts`).
+
+:class:`ValuedHeadroomGate` (``valued_gated``) is the same price with N minus the
+``gated`` gate's Erlang A slack reserve. The defaults were chosen on the twin's tuning
+days only; on held-out days both earned more than ``gated`` (7.9% and 4.1%) but ended 3
+and 1 of 18 days below target, so both are opt-in (``docs/simulation.md``).
+
+>>> import datetime as dt
+>>> from servesell.domain import QueueState
+>>> at = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
+>>> gate = ValuedThresholdGate(buffer=0.0, slope=1.0)
+>>> for _ in range(10):  # the day's typical offer so far: 1 CNY a talk second
+...     _ = gate.admits(None, 1.0)
+>>> busy = QueueState(at=at, calls_waiting=3, agents_staffed=20, agents_available=0,
+...                   service_level_today=0.81)
+>>> gate.max_waiting(0.81), gate.admits(busy, 1.0), gate.admits(busy, 3.0)
+(2, False, True)
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from servesell.domain.queue import QueueState
+from servesell.queueing.gate.base import GatePolicy
+from servesell.queueing.gate.headroom import HeadroomGate
+from servesell.queueing.gate.steered import SteeredThresholdGate
+
+
+class _TalkPrice(GatePolicy):
+    """The price logic shared by the valued gates; subclasses say where the threshold N is."""
+
+    def _init_price(self, slope: float, spread: float, stop_late: bool, frugal: bool) -> None:
+        if not slope > 0:
+            raise ValueError(f"slope must be > 0, got {slope!r}")
+        if not spread >= 0:
+            raise ValueError(f"spread must be >= 0, got {spread!r}")
+        self.slope = float(slope)
+        self.spread = float(spread)
+        self.stop_late = bool(stop_late)
+        self.frugal_below = bool(frugal)
+        self._log_sum = 0.0
+        self._asked = 0
+
+    def talk_price(self, queue_state: QueueState | None) -> float:
+        """The least expected margin per extra talk second an in-call offer must earn now.
+
+        0 without a queue state, before any offer was asked about, or when even the
+        poorest offer may be made; ``inf`` when even the best may not (or, with
+        ``stop_late``, the head of the queue already misses the target).
+        """
+        if queue_state is None or self._asked == 0:
+            return 0.0
+        above = self._above(queue_state)
+        if above > self.spread:
+            return math.inf
+        if above < -self.spread:
+            return 0.0
+        return math.exp(self._log_sum / self._asked + self.slope * above)
+
+    def admits(self, queue_state: QueueState | None, value_per_second: float) -> bool:
+        """Whether an offer earning ``value_per_second`` may be made in this call now.
+
+        Every positive value asked about enters the day's typical offer (``m``) first.
+        """
+        if value_per_second <= 0:
+            return False
+        self._log_sum += math.log(value_per_second)
+        self._asked += 1
+        if queue_state is None:
+            return True
+        lift = (math.log(value_per_second) - self._log_sum / self._asked) / self.slope
+        most = self.spread
+        if self.frugal_below and self._below_aim(queue_state):
+            most = 0.0
+        return self._above(queue_state) <= min(most, max(-self.spread, lift))
+
+    def _above(self, state: QueueState) -> float:
+        """How far the queue is past the threshold N (half a call past at N)."""
+        if self.stop_late and self.diverts(state):
+            return math.inf
+        return state.calls_waiting - state.agents_available - self._threshold(state) - 0.5
+
+    def _threshold(self, state: QueueState) -> float:
+        """The threshold N on calls waiting − idle agents for a typical offer now."""
+        raise NotImplementedError
+
+    def _below_aim(self, state: QueueState) -> bool:
+        """Whether the day runs below the level the gate aims at."""
+        return self._threshold(state) < 0
+
+    def _budget(self, state: QueueState) -> float:
+        return self.budget_seconds if self._above(state) <= self.spread else 0.0
+
+    def _forget_price(self) -> None:
+        self._log_sum, self._asked = 0.0, 0
+
+
+class ValuedThresholdGate(_TalkPrice, SteeredThresholdGate):
+    """Admit an in-call offer when its value per talk second beats the steered price."""
+
+    name = "valued"
+
+    def __init__(
+        self,
+        *,
+        slope: float = 0.25,
+        spread: float = 3.0,
+        buffer: float = 0.01,
+        stop_late: bool = False,
+        frugal_below: bool = False,
+        **options: Any,
+    ) -> None:
+        SteeredThresholdGate.__init__(self, buffer=buffer, **options)
+        self._init_price(slope, spread, stop_late, frugal_below)
+
+    def _threshold(self, state: QueueState) -> float:
+        return self.max_waiting(state.service_level_today, self.aim(state))
+
+    def reset(self) -> None:
+        """Forget the mode, hysteresis, the day's plan and its typical offer."""
+        SteeredThresholdGate.reset(self)
+        self._forget_price()
+
+
+class ValuedHeadroomGate(_TalkPrice, HeadroomGate):
+    """The same price with ``gated``'s Erlang A reserve as the threshold (N = −reserve)."""
+
+    name = "valued_gated"
+
+    def __init__(
+        self,
+        *,
+        slope: float = 0.25,
+        spread: float = 3.0,
+        buffer: float = -0.005,
+        stop_late: bool = False,
+        frugal_below: bool = False,
+        **options: Any,
+    ) -> None:
+        HeadroomGate.__init__(self, buffer=buffer, **options)
+        self._init_price(slope, spread, stop_late, frugal_below)
+
+    def _threshold(self, state: QueueState) -> float:
+        reserve = self.slack_reserve(state)
+        return -1.0 if reserve is None else -reserve
+
+    def _below_aim(self, state: QueueState) -> bool:
+        level = state.service_level_today
+        return level is not None and level < self.target.level + self.buffer
+
+    def reset(self) -> None:
+        """Forget the mode, hysteresis, the day's plan and its typical offer."""
+        HeadroomGate.reset(self)
+        self._forget_price()

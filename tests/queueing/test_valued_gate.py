@@ -1,0 +1,116 @@
+"""The ``valued`` gate: a price on talk time steered like the ``steered`` threshold."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+
+from servesell.domain import QueueState, ValuedGate
+from servesell.queueing import GateSettings, HeadroomGate, SteeredThresholdGate, ValuedThresholdGate
+from servesell.queueing.gate import ValuedHeadroomGate
+
+T0 = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
+
+
+def state(
+    waiting: int, available: int, today: float | None = 0.81, late: float = 0.0
+) -> QueueState:
+    return QueueState(
+        at=T0,
+        calls_waiting=waiting,
+        agents_staffed=40,
+        agents_available=available,
+        longest_wait_seconds=late,
+        service_level_today=today,
+    )
+
+
+def typical(gate: ValuedThresholdGate, value: float = 1.0, times: int = 50) -> None:
+    """Let the gate see ``times`` offers of ``value`` per talk second (the day's typical)."""
+    for _ in range(times):
+        gate.admits(None, value)
+
+
+def test_an_offer_as_good_as_the_days_typical_one_gets_the_steered_threshold() -> None:
+    gate = ValuedThresholdGate(buffer=0.0, step=0.005)
+    steered = SteeredThresholdGate(buffer=0.0, step=0.005)
+    typical(gate)
+    for waiting in range(6):
+        open_steered = steered.allowed_extra_seconds(state(waiting, 0)) > 0
+        assert gate.admits(state(waiting, 0), 1.0) is open_steered
+
+
+def test_better_paying_offers_may_be_made_with_more_callers_waiting() -> None:
+    gate = ValuedThresholdGate(buffer=0.0, step=0.005, slope=1.0, spread=2.0)
+    typical(gate)
+    assert gate.max_waiting(0.81) == 2
+    busy = state(3, 0)  # one call past the threshold
+    assert not gate.admits(busy, 1.0)
+    assert gate.admits(busy, math.e**2)
+    assert not gate.admits(state(1, 0), math.exp(-2))  # poor offers need a shorter queue
+    assert gate.admits(state(0, 1), math.exp(-2))
+    assert not gate.admits(state(5, 0), 1e6)  # past the spread nothing is made
+    assert gate.allowed_extra_seconds(state(5, 0)) == 0.0
+
+
+def test_the_price_rises_with_the_queue_and_falls_with_the_days_level() -> None:
+    gate = ValuedThresholdGate(buffer=0.0, step=0.005, spread=3.0)
+    typical(gate)
+    by_queue = [gate.talk_price(state(w, 0)) for w in range(5)]
+    assert by_queue == sorted(by_queue)
+    assert gate.talk_price(state(2, 0, today=0.83)) < gate.talk_price(state(2, 0, today=0.80))
+
+
+def test_stop_late_prices_talk_out_while_the_head_of_the_queue_misses_the_target() -> None:
+    gate = ValuedThresholdGate(stop_late=True)
+    typical(gate)
+    late = state(1, 0, today=0.95, late=25.0)
+    assert math.isinf(gate.talk_price(late))
+    assert gate.allowed_extra_seconds(late) == 0.0
+    assert gate.admits(state(1, 0, today=0.95, late=5.0), 1.0)
+
+
+def test_reset_forgets_the_days_typical_offer() -> None:
+    gate = ValuedThresholdGate()
+    typical(gate)
+    assert gate.talk_price(state(2, 0)) > 0
+    gate.reset()
+    assert gate.talk_price(state(2, 0)) == 0.0
+
+
+def test_the_valued_gate_is_selectable_and_priced() -> None:
+    gate = GateSettings(kind="valued").build()
+    assert gate.spec == "valued"
+    assert isinstance(gate, ValuedGate)
+
+
+def test_valued_gated_prices_around_the_erlang_a_reserve() -> None:
+    gate = GateSettings(kind="valued_gated").build()
+    assert isinstance(gate, ValuedHeadroomGate)
+    plain = HeadroomGate(offer_seconds=60.0, buffer=-0.005)  # the valued_gated defaults
+    typical(gate)
+    for waiting, available in [(0, 6), (0, 2), (0, 0), (2, 0), (6, 0)]:
+        now = QueueState(
+            at=T0,
+            calls_waiting=waiting,
+            agents_staffed=40,
+            agents_available=available,
+            arrival_rate_per_hour=700.0,
+            aht_seconds=180.0,
+            service_level_today=0.81,
+        )
+        reserve = gate.slack_reserve(now)
+        assert reserve == plain.slack_reserve(now)
+        if reserve is not None and available - waiting >= reserve + gate.spread:
+            assert gate.admits(now, math.exp(-10))  # far above the reserve: any offer
+        if reserve is not None and available - waiting < reserve - gate.spread:
+            assert not gate.admits(now, 1e9)  # far below it: none
+
+
+def test_a_price_needs_a_positive_slope() -> None:
+    with pytest.raises(ValueError, match="slope"):
+        ValuedThresholdGate(slope=0)
+    with pytest.raises(ValueError, match="spread"):
+        ValuedHeadroomGate(spread=-1)
