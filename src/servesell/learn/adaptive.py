@@ -184,15 +184,15 @@ class AdaptivePropensity:
                 learner = self.learners.get(offer.id)  # _learner's common case, inline
                 if learner is None or not (learner.n or learner.prior == offer.prior_propensity):
                     learner = self._learner(offer)
-                learner.learn_one(row, accepted)
+                learner.learn_one(row, accepted, self.space.unit_prefix)
                 return
             shift = self._shift(channel)
             if shift is None:
-                self._learner(offer, channel).learn_one(row, accepted)
+                self._learner(offer, channel).learn_one(row, accepted, self.space.unit_prefix)
                 return
             base = self._learner(offer)
             assert isinstance(base, BayesProbit)
-            shift.learn_with(row, accepted, base.score(row))
+            shift.learn_with(row, accepted, base.score(row), self.space.unit_prefix)
 
     def observe(
         self, offer: Offer, customer: Customer, context: CallContext, outcome: Outcome

@@ -105,9 +105,11 @@ class BayesProbit(Learner):
         p = _cdf((offset[0] + m) / math.sqrt(self.beta * self.beta + offset[1] + v))
         return min(max(p, 1e-6), 1.0 - 1e-6)
 
-    def learn_with(self, row: SparseRow, accepted: bool, offset: tuple[float, float]) -> None:
+    def learn_with(
+        self, row: SparseRow, accepted: bool, offset: tuple[float, float], ones: int = 0
+    ) -> None:
         """Update on one answer whose score is ``offset`` plus this learner's (offset fixed)."""
-        self._update(row, accepted, offset)
+        self._update(row, accepted, offset, ones)
         self.n += 1
         self.positives += bool(accepted)
 
@@ -144,20 +146,25 @@ class BayesProbit(Learner):
         return _cdf((m + s * math.sqrt(v) * rng.gauss(0.0, 1.0)) / math.sqrt(rest))
 
     def _learn_one(self, row: SparseRow, accepted: bool) -> None:
-        self._update(row, accepted, (0.0, 0.0))
+        self._update(row, accepted, (0.0, 0.0), 0)
 
-    def learn_one(self, row: SparseRow, accepted: bool) -> None:
+    def learn_one(self, row: SparseRow, accepted: bool, ones: int = 0) -> None:
         """Update on one outcome (the base class's, without its extra call: a hot path)."""
-        self._update(row, accepted, (0.0, 0.0))
+        self._update(row, accepted, (0.0, 0.0), ones)
         self.n += 1
         self.positives += accepted is True or bool(accepted)
 
-    def _update(self, row: SparseRow, accepted: bool, offset: tuple[float, float]) -> None:
+    def _update(
+        self, row: SparseRow, accepted: bool, offset: tuple[float, float], ones: int
+    ) -> None:
         # One assumed-density-filtering step, written out on purpose: it bounds the
-        # online update rate that bench/learn.py (updates_per_s) measures. Most values
-        # are 1.0, so their branch skips the multiplications by x (the same floats:
-        # multiplying by 1.0 is exact). A new feature id raises IndexError in the first
-        # loop, which grows the weights and starts again (cheaper than a max() each time).
+        # online update rate that bench/learn.py (updates_per_s) measures. The first
+        # `ones` values are 1.0 (the bias and the profile fields, FeatureSpace.unit_prefix):
+        # their loops read only ids. Later values of 1.0 take a branch that skips the
+        # multiplications by x too. Both give the same floats in the same order as the
+        # general formula (multiplying by 1.0 is exact). A new feature id raises
+        # IndexError in the first loop, which grows the weights and starts again
+        # (cheaper than a max() each time).
         ids, values = row
         mean, var = self.mean, self.var
         if self.decay:
@@ -165,8 +172,12 @@ class BayesProbit(Learner):
                 self._grow(max(ids) + 1)
             self._forget(ids)
         m, v = offset
+        head, rest, scales = ids[:ones], ids[ones:], values[ones:]
         try:
-            for i, x in zip(ids, values):  # noqa: B905 - rows are built in pairs
+            for i in head:
+                m += mean[i]
+                v += var[i]
+            for i, x in zip(rest, scales):  # noqa: B905 - rows are built in pairs
                 if x == 1.0:
                     m += mean[i]
                     v += var[i]
@@ -175,7 +186,7 @@ class BayesProbit(Learner):
                     v += var[i] * x * x
         except IndexError:
             self._grow(max(ids) + 1)
-            self._update(row, accepted, offset)
+            self._update(row, accepted, offset, ones)
             return
         s2 = self.beta * self.beta + v
         s = math.sqrt(s2)
@@ -187,7 +198,12 @@ class BayesProbit(Learner):
             g = _INV_SQRT_2PI * math.exp(-0.5 * t * t) / (0.5 * math.erfc(-t / _SQRT2))
         step = g / s if accepted else -g / s
         shrink = g * (g + t) / s2
-        for i, x in zip(ids, values):  # noqa: B905
+        for i in head:
+            vi = var[i]
+            mean[i] += step * vi
+            vi *= 1.0 - shrink * vi
+            var[i] = vi if vi > 1e-6 else 1e-6
+        for i, x in zip(rest, scales):  # noqa: B905
             vi = var[i]
             if x == 1.0:
                 mean[i] += step * vi
