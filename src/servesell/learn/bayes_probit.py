@@ -53,6 +53,7 @@ class BayesProbit(Learner):
         beta: float = 1.0,
         decay: float = 0.0,
         sample_scale: float = 0.5,
+        draw_inflation: float = 1.0,
     ) -> None:
         for name, value in (("prior_variance", prior_variance), ("bias_variance", bias_variance)):
             if not value > 0:
@@ -61,6 +62,8 @@ class BayesProbit(Learner):
             raise ValueError(f"beta must be positive, got {beta}")
         if not sample_scale > 0:
             raise ValueError(f"sample_scale must be positive, got {sample_scale}")
+        if not draw_inflation >= 1.0:
+            raise ValueError(f"draw_inflation must be at least 1, got {draw_inflation}")
         if not 0.0 <= decay < 1.0:
             raise ValueError(f"decay must be in [0, 1), got {decay}")
         super().__init__()
@@ -69,6 +72,7 @@ class BayesProbit(Learner):
         self.beta = float(beta)
         self.decay = float(decay)
         self.sample_scale = float(sample_scale)
+        self.draw_inflation = float(draw_inflation)
         self.mean: list[float] = [0.0]
         self.var: list[float] = [self.bias_variance]
         self.bias_mean = 0.0
@@ -81,6 +85,7 @@ class BayesProbit(Learner):
             "beta": self.beta,
             "decay": self.decay,
             "sample_scale": self.sample_scale,
+            "draw_inflation": self.draw_inflation,
         }
 
     def uncertainty_one(self, row: SparseRow) -> float:
@@ -138,9 +143,11 @@ class BayesProbit(Learner):
 
     def _sample_one(self, row: SparseRow, rng: random.Random) -> float:
         # Draw the share sample_scale of the score's spread and average over the rest, so
-        # the draw's expectation is the posterior predictive Φ(m / sqrt(β² + v)) for any
-        # scale (a narrowed draw over β alone sat below it for a rare offer: bench/learn.py).
+        # the draw's expectation is the posterior predictive Φ(m / sqrt(β² + k·v)) for any
+        # scale (a narrowed draw over β alone sat below it for a rare offer: bench/learn.py),
+        # where k = draw_inflation widens the diagonal posterior, which is over-confident.
         m, v = self._score(row)
+        v *= self.draw_inflation
         s = self.sample_scale if self.sample_scale < 1.0 else 1.0
         rest = self.beta * self.beta + (1.0 - s * s) * v
         return _cdf((m + s * math.sqrt(v) * rng.gauss(0.0, 1.0)) / math.sqrt(rest))
