@@ -53,6 +53,7 @@ class BayesProbit(Learner):
         beta: float = 1.0,
         decay: float = 0.0,
         sample_scale: float = 0.5,
+        *,
         draw_inflation: float = 1.0,
     ) -> None:
         for name, value in (("prior_variance", prior_variance), ("bias_variance", bias_variance)):
@@ -167,23 +168,22 @@ class BayesProbit(Learner):
         # One assumed-density-filtering step, written out on purpose: it bounds the
         # online update rate that bench/learn.py (updates_per_s) measures. The first
         # `ones` values are 1.0 (the bias and the profile fields, FeatureSpace.unit_prefix):
-        # their loops read only ids. Later values of 1.0 take a branch that skips the
-        # multiplications by x too. Both give the same floats in the same order as the
-        # general formula (multiplying by 1.0 is exact). A new feature id raises
-        # IndexError in the first loop, which grows the weights and starts again
-        # (cheaper than a max() each time).
+        # their score is summed in C (sum over map) and their update loop reads only ids.
+        # Later values of 1.0 take a branch that skips the multiplications by x too.
+        # Multiplying by 1.0 is exact and, on CPython 3.11, sum() adds floats in order
+        # like the loop, so the posterior is the general formula's bit for bit (3.12's
+        # sum() compensates rounding: the last bits differ from 3.11's, the same in every
+        # worker of one interpreter). A new feature id raises IndexError in the first
+        # pass, which grows the weights and starts again (cheaper than a max() each time).
         ids, values = row
         mean, var = self.mean, self.var
         if self.decay:
-            if len(mean) <= max(ids):
-                self._grow(max(ids) + 1)
             self._forget(ids)
         m, v = offset
         head, rest, scales = ids[:ones], ids[ones:], values[ones:]
         try:
-            for i in head:
-                m += mean[i]
-                v += var[i]
+            m = sum(map(mean.__getitem__, head), m)
+            v = sum(map(var.__getitem__, head), v)
             for i, x in zip(rest, scales):  # noqa: B905 - rows are built in pairs
                 if x == 1.0:
                     m += mean[i]
@@ -227,6 +227,8 @@ class BayesProbit(Learner):
             self.var.extend([self.prior_variance] * missing)
 
     def _forget(self, ids: list[int]) -> None:
+        if len(self.mean) <= max(ids):
+            self._grow(max(ids) + 1)
         eps = self.decay
         for i in ids:
             prior_var = self.bias_variance if i == 0 else self.prior_variance
