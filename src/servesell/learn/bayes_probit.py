@@ -168,13 +168,11 @@ class BayesProbit(Learner):
         # One assumed-density-filtering step, written out on purpose: it bounds the
         # online update rate that bench/learn.py (updates_per_s) measures. The first
         # `ones` values are 1.0 (the bias and the profile fields, FeatureSpace.unit_prefix):
-        # their score is summed in C (sum over map) and their update loop reads only ids.
-        # Later values of 1.0 take a branch that skips the multiplications by x too.
-        # Multiplying by 1.0 is exact and, on CPython 3.11, sum() adds floats in order
-        # like the loop, so the posterior is the general formula's bit for bit (3.12's
-        # sum() compensates rounding: the last bits differ from 3.11's, the same in every
-        # worker of one interpreter). A new feature id raises IndexError in the first
-        # pass, which grows the weights and starts again (cheaper than a max() each time).
+        # their loops read only ids (a sum() over map() costs more instructions than this
+        # loop on CPython 3.11). Later values of 1.0 take a branch that skips the
+        # multiplications by x too. Both give the general formula's floats in its order
+        # (multiplying by 1.0 is exact). A new feature id raises IndexError in the first
+        # loop, which grows the weights and starts again (cheaper than a max() each time).
         ids, values = row
         mean, var = self.mean, self.var
         if self.decay:
@@ -182,8 +180,9 @@ class BayesProbit(Learner):
         m, v = offset
         head, rest, scales = ids[:ones], ids[ones:], values[ones:]
         try:
-            m = sum(map(mean.__getitem__, head), m)
-            v = sum(map(var.__getitem__, head), v)
+            for i in head:
+                m += mean[i]
+                v += var[i]
             for i, x in zip(rest, scales):  # noqa: B905 - rows are built in pairs
                 if x == 1.0:
                     m += mean[i]
