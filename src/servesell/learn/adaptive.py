@@ -70,11 +70,10 @@ def learner_key(offer_id: str, channel: Channel = Channel.IN_CALL) -> str:
 def default_learner() -> BayesProbit:
     """The learner a model starts every offer with unless told otherwise.
 
-    Near-greedy draws on a widened posterior: the diagonal posterior is over-confident
-    (it ignores how a field's bins and the bias trade off), and drawing from three times
-    its variance with a tenth of the spread explores the rare, valuable offers enough
-    while wasting few calls on noise. Chosen on ``bench/learn.py`` seeds 2-4
-    (``docs/learning.md``).
+    Near-greedy draws on a widened posterior: three times the diagonal posterior's
+    variance, a tenth of its spread sampled, so rare, valuable offers look as good as they
+    might be while few calls go to noise. Chosen on ``bench/learn.py`` seeds 2-4 (the
+    figures and what was tried are in ``docs/learning.md``).
     """
     return BayesProbit(prior_variance=0.025, sample_scale=0.1, draw_inflation=3.0)
 
