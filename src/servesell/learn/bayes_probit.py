@@ -17,6 +17,8 @@ so its expectation is the posterior predictive take-up whatever the scale (1 dra
 the full posterior, above 1 counts as 1). Narrowing the draw over ``β`` alone, as first
 written, put a rare offer's draws below its predictive take-up and under-explored the
 high-value, low-take-up offers (``bench/learn.py``, see ``docs/learning.md``).
+``draw_inflation`` (default 1) has draws come from a posterior that many times as wide:
+optimism for offers under 50%, the adaptive model's default (``docs/learning.md``).
 
 >>> learner = BayesProbit()
 >>> learner.cold_start(0.12, norm2=4.0)
