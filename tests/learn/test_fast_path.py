@@ -106,6 +106,20 @@ def test_online_updates_give_the_reference_posterior(decay: float) -> None:
         assert learner.var == pytest.approx(var, rel=1e-9, abs=1e-12)
 
 
+def test_the_unit_prefix_changes_no_bit_of_the_posterior(customers: list[Customer]) -> None:
+    space = FeatureSpace.fit(SCHEMA, customers[:300], at=AT.date())
+    told, plain = BayesProbit(), BayesProbit()
+    for learner in (told, plain):
+        learner.cold_start(0.1, space.norm2)
+    rng = random.Random(4)
+    for customer in customers[:300]:
+        row = space.encode(customer, CallContext(at=AT, reason=rng.choice(["a", "b"])))
+        accepted = rng.random() < 0.2
+        told.learn_one(row, accepted, space.unit_prefix)
+        plain.learn_one(row, accepted)
+    assert (told.mean, told.var) == (plain.mean, plain.var)
+
+
 def test_a_message_answer_still_teaches_the_channel_shift(customers: list[Customer]) -> None:
     model = AdaptivePropensity.for_customers(SCHEMA, customers[:300], at=AT.date())
     offer, context = make_offer(), CallContext(at=AT)

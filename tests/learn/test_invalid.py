@@ -36,6 +36,7 @@ def _frame(target: list[str | None], n_features: int = 1) -> pd.DataFrame:
         ({"bias_variance": -1}, "bias_variance must be positive, got -1"),
         ({"beta": 0}, "beta must be positive, got 0"),
         ({"decay": 1.0}, r"decay must be in \[0, 1\), got 1.0"),
+        ({"draw_inflation": 0.5}, "draw_inflation must be at least 1, got 0.5"),
     ],
 )
 def test_bad_probit_settings_are_refused(kwargs: dict[str, float], message: str) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 import pickle
 import random
+from statistics import NormalDist
 
 import pytest
 
@@ -83,6 +85,17 @@ def test_tempered_draws_of_a_rare_offer_average_to_its_prediction() -> None:
     rng = random.Random(2)
     mean = sum(learner.sample_one(ROWS[1], rng) for _ in range(20_000)) / 20_000
     assert mean == pytest.approx(learner.predict_one(ROWS[1]), rel=0.05)
+
+
+def test_inflated_draws_average_to_the_prediction_of_a_wider_posterior() -> None:
+    learner = BayesProbit(sample_scale=0.1, draw_inflation=3.0)
+    learner.cold_start(0.015, norm2=4.0)
+    m, v = learner.score(ROWS[1])
+    wider = NormalDist().cdf(m / math.sqrt(learner.beta**2 + 3.0 * v))
+    rng = random.Random(3)
+    mean = sum(learner.sample_one(ROWS[1], rng) for _ in range(20_000)) / 20_000
+    assert mean == pytest.approx(wider, rel=0.02)
+    assert wider > learner.predict_one(ROWS[1])  # optimism for a rare offer
 
 
 def test_accepts_raise_and_declines_lower_the_prediction(learner: Learner) -> None:

@@ -67,6 +67,17 @@ def learner_key(offer_id: str, channel: Channel = Channel.IN_CALL) -> str:
     return offer_id if channel is Channel.IN_CALL else f"{offer_id}@{channel.value}"
 
 
+def default_learner() -> BayesProbit:
+    """The learner a model starts every offer with unless told otherwise.
+
+    Near-greedy draws on a widened posterior: three times the diagonal posterior's
+    variance, a tenth of its spread sampled, so rare, valuable offers look as good as they
+    might be while few calls go to noise. Chosen on ``bench/learn.py`` seeds 2-4 (the
+    figures and what was tried are in ``docs/learning.md``).
+    """
+    return BayesProbit(prior_variance=0.025, sample_scale=0.1, draw_inflation=3.0)
+
+
 @dataclass(frozen=True, slots=True)
 class Expectation:
     """What the model believes about one offer for one customer, and on what evidence."""
@@ -100,7 +111,7 @@ class AdaptivePropensity:
         self.space = space
         self.associations = associations
         self.min_evidence = min_evidence
-        self.template = learner or BayesProbit()
+        self.template = learner or default_learner()
         self.seed = seed
         self.rng = random.Random(seed)
         self.digital_prior = dict(DIGITAL_PRIOR if digital_prior is None else digital_prior)
@@ -184,15 +195,15 @@ class AdaptivePropensity:
                 learner = self.learners.get(offer.id)  # _learner's common case, inline
                 if learner is None or not (learner.n or learner.prior == offer.prior_propensity):
                     learner = self._learner(offer)
-                learner.learn_one(row, accepted)
+                learner.learn_one(row, accepted, self.space.unit_prefix)
                 return
             shift = self._shift(channel)
             if shift is None:
-                self._learner(offer, channel).learn_one(row, accepted)
+                self._learner(offer, channel).learn_one(row, accepted, self.space.unit_prefix)
                 return
             base = self._learner(offer)
             assert isinstance(base, BayesProbit)
-            shift.learn_with(row, accepted, base.score(row))
+            shift.learn_with(row, accepted, base.score(row), self.space.unit_prefix)
 
     def observe(
         self, offer: Offer, customer: Customer, context: CallContext, outcome: Outcome

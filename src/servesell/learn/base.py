@@ -47,8 +47,13 @@ class Learner(ABC):
         self.prior = prior
         self._cold_start(prior, norm2)
 
-    def learn_one(self, row: SparseRow, accepted: bool) -> None:
-        """Update on one outcome of an offer made to the customer behind ``row``."""
+    def learn_one(self, row: SparseRow, accepted: bool, ones: int = 0) -> None:
+        """Update on one outcome of an offer made to the customer behind ``row``.
+
+        ``ones`` says that the row's first ``ones`` values are 1.0 (a feature space's
+        :attr:`~servesell.learn.features.FeatureSpace.unit_prefix`); a learner may use it
+        to skip work, with the same result.
+        """
         self._learn_one(row, bool(accepted))
         self.n += 1
         self.positives += bool(accepted)

@@ -17,6 +17,8 @@ so its expectation is the posterior predictive take-up whatever the scale (1 dra
 the full posterior, above 1 counts as 1). Narrowing the draw over ``β`` alone, as first
 written, put a rare offer's draws below its predictive take-up and under-explored the
 high-value, low-take-up offers (``bench/learn.py``, see ``docs/learning.md``).
+``draw_inflation`` (default 1) has draws come from a posterior that many times as wide:
+optimism for offers under 50%, the adaptive model's default (``docs/learning.md``).
 
 >>> learner = BayesProbit()
 >>> learner.cold_start(0.12, norm2=4.0)
@@ -53,6 +55,8 @@ class BayesProbit(Learner):
         beta: float = 1.0,
         decay: float = 0.0,
         sample_scale: float = 0.5,
+        *,
+        draw_inflation: float = 1.0,
     ) -> None:
         for name, value in (("prior_variance", prior_variance), ("bias_variance", bias_variance)):
             if not value > 0:
@@ -61,6 +65,8 @@ class BayesProbit(Learner):
             raise ValueError(f"beta must be positive, got {beta}")
         if not sample_scale > 0:
             raise ValueError(f"sample_scale must be positive, got {sample_scale}")
+        if not draw_inflation >= 1.0:
+            raise ValueError(f"draw_inflation must be at least 1, got {draw_inflation}")
         if not 0.0 <= decay < 1.0:
             raise ValueError(f"decay must be in [0, 1), got {decay}")
         super().__init__()
@@ -69,6 +75,7 @@ class BayesProbit(Learner):
         self.beta = float(beta)
         self.decay = float(decay)
         self.sample_scale = float(sample_scale)
+        self.draw_inflation = float(draw_inflation)
         self.mean: list[float] = [0.0]
         self.var: list[float] = [self.bias_variance]
         self.bias_mean = 0.0
@@ -81,6 +88,7 @@ class BayesProbit(Learner):
             "beta": self.beta,
             "decay": self.decay,
             "sample_scale": self.sample_scale,
+            "draw_inflation": self.draw_inflation,
         }
 
     def uncertainty_one(self, row: SparseRow) -> float:
@@ -105,9 +113,11 @@ class BayesProbit(Learner):
         p = _cdf((offset[0] + m) / math.sqrt(self.beta * self.beta + offset[1] + v))
         return min(max(p, 1e-6), 1.0 - 1e-6)
 
-    def learn_with(self, row: SparseRow, accepted: bool, offset: tuple[float, float]) -> None:
+    def learn_with(
+        self, row: SparseRow, accepted: bool, offset: tuple[float, float], ones: int = 0
+    ) -> None:
         """Update on one answer whose score is ``offset`` plus this learner's (offset fixed)."""
-        self._update(row, accepted, offset)
+        self._update(row, accepted, offset, ones)
         self.n += 1
         self.positives += bool(accepted)
 
@@ -136,37 +146,46 @@ class BayesProbit(Learner):
 
     def _sample_one(self, row: SparseRow, rng: random.Random) -> float:
         # Draw the share sample_scale of the score's spread and average over the rest, so
-        # the draw's expectation is the posterior predictive Φ(m / sqrt(β² + v)) for any
-        # scale (a narrowed draw over β alone sat below it for a rare offer: bench/learn.py).
+        # the draw's expectation is the posterior predictive Φ(m / sqrt(β² + k·v)) for any
+        # scale (a narrowed draw over β alone sat below it for a rare offer: bench/learn.py),
+        # where k = draw_inflation widens the diagonal posterior, which is over-confident.
         m, v = self._score(row)
+        v *= self.draw_inflation
         s = self.sample_scale if self.sample_scale < 1.0 else 1.0
         rest = self.beta * self.beta + (1.0 - s * s) * v
         return _cdf((m + s * math.sqrt(v) * rng.gauss(0.0, 1.0)) / math.sqrt(rest))
 
     def _learn_one(self, row: SparseRow, accepted: bool) -> None:
-        self._update(row, accepted, (0.0, 0.0))
+        self._update(row, accepted, (0.0, 0.0), 0)
 
-    def learn_one(self, row: SparseRow, accepted: bool) -> None:
+    def learn_one(self, row: SparseRow, accepted: bool, ones: int = 0) -> None:
         """Update on one outcome (the base class's, without its extra call: a hot path)."""
-        self._update(row, accepted, (0.0, 0.0))
+        self._update(row, accepted, (0.0, 0.0), ones)
         self.n += 1
         self.positives += accepted is True or bool(accepted)
 
-    def _update(self, row: SparseRow, accepted: bool, offset: tuple[float, float]) -> None:
+    def _update(
+        self, row: SparseRow, accepted: bool, offset: tuple[float, float], ones: int
+    ) -> None:
         # One assumed-density-filtering step, written out on purpose: it bounds the
-        # online update rate that bench/learn.py (updates_per_s) measures. Most values
-        # are 1.0, so their branch skips the multiplications by x (the same floats:
-        # multiplying by 1.0 is exact). A new feature id raises IndexError in the first
+        # online update rate that bench/learn.py (updates_per_s) measures. The first
+        # `ones` values are 1.0 (the bias and the profile fields, FeatureSpace.unit_prefix):
+        # their loops read only ids (a sum() over map() costs more instructions than this
+        # loop on CPython 3.11). Later values of 1.0 take a branch that skips the
+        # multiplications by x too. Both give the general formula's floats in its order
+        # (multiplying by 1.0 is exact). A new feature id raises IndexError in the first
         # loop, which grows the weights and starts again (cheaper than a max() each time).
         ids, values = row
         mean, var = self.mean, self.var
         if self.decay:
-            if len(mean) <= max(ids):
-                self._grow(max(ids) + 1)
             self._forget(ids)
         m, v = offset
+        head, rest, scales = ids[:ones], ids[ones:], values[ones:]
         try:
-            for i, x in zip(ids, values):  # noqa: B905 - rows are built in pairs
+            for i in head:
+                m += mean[i]
+                v += var[i]
+            for i, x in zip(rest, scales):  # noqa: B905 - rows are built in pairs
                 if x == 1.0:
                     m += mean[i]
                     v += var[i]
@@ -175,7 +194,7 @@ class BayesProbit(Learner):
                     v += var[i] * x * x
         except IndexError:
             self._grow(max(ids) + 1)
-            self._update(row, accepted, offset)
+            self._update(row, accepted, offset, ones)
             return
         s2 = self.beta * self.beta + v
         s = math.sqrt(s2)
@@ -187,7 +206,12 @@ class BayesProbit(Learner):
             g = _INV_SQRT_2PI * math.exp(-0.5 * t * t) / (0.5 * math.erfc(-t / _SQRT2))
         step = g / s if accepted else -g / s
         shrink = g * (g + t) / s2
-        for i, x in zip(ids, values):  # noqa: B905
+        for i in head:
+            vi = var[i]
+            mean[i] += step * vi
+            vi *= 1.0 - shrink * vi
+            var[i] = vi if vi > 1e-6 else 1e-6
+        for i, x in zip(rest, scales):  # noqa: B905
             vi = var[i]
             if x == 1.0:
                 mean[i] += step * vi
@@ -204,6 +228,8 @@ class BayesProbit(Learner):
             self.var.extend([self.prior_variance] * missing)
 
     def _forget(self, ids: list[int]) -> None:
+        if len(self.mean) <= max(ids):
+            self._grow(max(ids) + 1)
         eps = self.decay
         for i in ids:
             prior_var = self.bias_variance if i == 0 else self.prior_variance

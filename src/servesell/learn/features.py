@@ -81,6 +81,8 @@ class FeatureSpace:
         self._encoders[REASON] = self._categorical("reason")
         self.norm2 = float(len(schema.fields) + 3)
         """Squared norm of every encoded row: bias, fields, holdings group, reason."""
+        self.unit_prefix = len(schema.fields) + 1
+        """How many leading values of every encoded row are 1.0: the bias and the fields."""
         self._encode = compile_encoder(self)
 
     @classmethod

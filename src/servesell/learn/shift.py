@@ -43,6 +43,7 @@ def shift_learner(template: BayesProbit, norm2: float, share: float) -> BayesPro
         beta=template.beta,
         decay=template.decay,
         sample_scale=template.sample_scale,
+        draw_inflation=template.draw_inflation,
     )
     learner.shift_start(probit_shift(template, learner, norm2, share))
     learner.prior = share  # what it starts from: the channel's share of the in-call rate
