@@ -206,6 +206,7 @@ def test_tasks_indexes_built_after_a_bulk_insert_change_nothing(
 
 def _task_indexes(db: Engine) -> list[tuple[str, str]]:
     """Name and SQL of every index on ``journey_tasks``."""
-    query = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'journey_tasks'"
+    query = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
     with db.connect() as conn:
-        return sorted((r[0], r[1] or "") for r in conn.exec_driver_sql(query))
+        rows = conn.exec_driver_sql(query, ("journey_tasks",))
+        return sorted((r[0], r[1] or "") for r in rows)
