@@ -171,6 +171,7 @@ def _in_key_order(rows: Mapping[tuple[str, str], list[tuple[Any, ...]]]) -> list
 
 
 _EVENT = itemgetter(2)
+"""A missed row's event id (its groups share journey and step)."""
 
 
 @contextmanager
@@ -198,6 +199,7 @@ def _small(conn: Connection, adding: int) -> bool:
 
 
 _REBUILD_AT_LEAST = _BATCH
+"""Fewer new tasks than this are inserted into the indexes as they are (a day's run)."""
 _SECONDARY = tuple(sorted(journey_tasks.indexes, key=lambda index: str(index.name)))
 """The tasks' indexes no insert needs (due order for lists, a customer's tasks for caps)."""
 
