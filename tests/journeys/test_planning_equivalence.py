@@ -21,7 +21,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from servesell.journeys import Journey
 from servesell.service.journey_overview import overview
@@ -185,3 +185,28 @@ def test_postgresql_plans_the_same_rows(both_db: Engine) -> None:
     assert statuses == STATUSES
     assert digest == GOLDEN_WITHOUT_IDS
     assert supervisor_view(both_db) == GOLDEN_OVERVIEW
+
+
+def test_tasks_indexes_built_after_a_bulk_insert_change_nothing(
+    db: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A first run into an empty table drops the two secondary indexes and builds them
+    # after the insert (at 1,500 customers only when the threshold is lowered).
+    before = _task_indexes(db)
+    monkeypatch.setattr("servesell.store.journeys._REBUILD_AT_LEAST", 1)
+    statements: list[str] = []
+    event.listen(db, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    digest, order, statuses = scenario(db, idle=0)
+    assert any(s.startswith("DROP INDEX") for s in statements)
+    assert statuses == STATUSES
+    assert (digest, order) == (GOLDEN_WITHOUT_IDS, GOLDEN_TASK_ORDER)
+    assert supervisor_view(db) == GOLDEN_OVERVIEW
+    assert _task_indexes(db) == before
+
+
+def _task_indexes(db: Engine) -> list[tuple[str, str]]:
+    """Name and SQL of every index on ``journey_tasks``."""
+    query = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
+    with db.connect() as conn:
+        rows = conn.exec_driver_sql(query, ("journey_tasks",))
+        return sorted((r[0], r[1] or "") for r in rows)

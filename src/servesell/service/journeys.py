@@ -279,14 +279,17 @@ def _apply_caps(
     wanted = {p.customer_id for p in fresh}
     known = contacts_by_customer(conn, wanted, earliest, as_of + lookahead + dt.timedelta(days=8))
     stale = TaskStatus.STALE  # missed steps get no task id: their order does not matter
+    first_fits = limits.contacts_per_day > 0 and limits.contacts_per_week > 0
     out = [p for p in planned if p.status is stale]
     for p in sorted((p for p in planned if p.status is not stale), key=_DUE_ORDER):
         if p.status is not TaskStatus.OPEN:
             out.append(p)
             continue
         mine = known.setdefault(p.customer_id, [])
-        zone = zone_of(people[p.customer_id].reach.zone) if p.customer_id in people else None
-        skip = _cap_skip(p.due_from, mine, zone or dt.UTC, limits)
+        skip: Skip | None = None
+        if mine or not first_fits:  # a customer's first contact fits any cap of 1 or more
+            zone = zone_of(people[p.customer_id].reach.zone) if p.customer_id in people else None
+            skip = _cap_skip(p.due_from, mine, zone or dt.UTC, limits)
         if skip is None:
             mine.append(p.due_from)
             out.append(p)
