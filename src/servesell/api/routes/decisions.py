@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
 
+from anyio import to_thread
 from fastapi import APIRouter, Path, Query, Response, status
-from fastapi.concurrency import run_in_threadpool
 
 from servesell.api.schemas import AUTHED, DecisionRequest, OutcomeOut, OutcomeRequest, errors
 from servesell.decide import why_not
@@ -52,7 +52,7 @@ async def create_decision(
     """
     answer = _decided_now(body, call, explain) if call.desk.pops_now else None
     if answer is None:
-        answer = await run_in_threadpool(_decided, body, call, explain)
+        answer = await to_thread.run_sync(_decided, body, call, explain, limiter=call.threads)
     return answer
 
 
