@@ -135,3 +135,15 @@ def _fail_after_writing(engine: Engine) -> None:
         assert conn is not None
         conn.execute(text("INSERT INTO t VALUES (2)"))
         raise RuntimeError("rolled back")
+
+
+def test_a_write_does_not_start_now_without_an_idle_pooled_connection(tmp_path: Path) -> None:
+    _table(tmp_path / "w.db").dispose()
+    engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}")  # nothing pooled yet
+    with write_transaction_now(engine) as conn:
+        assert conn is None
+    with write_transaction(engine) as conn:
+        conn.execute(text("INSERT INTO t VALUES (1)"))
+    with write_transaction_now(engine) as conn:  # its connection is back in the pool
+        assert conn is not None
+    engine.dispose()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.pool import QueuePool
 
 from servesell.errors import ConfigError, StoreError
 from servesell.store.checkpoint import BACKSTOP_PAGES, Checkpointer
@@ -210,15 +211,16 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
 def write_transaction_now(engine: Engine) -> Iterator[Connection | None]:
     """:func:`write_transaction` when it starts without waiting, else ``None`` (nothing held).
 
-    Only a SQLite engine tries: when no writer of this process holds or waits for the
-    writers' lock (a newcomer does not overtake them) and ``BEGIN IMMEDIATE`` succeeds at
-    the first try (another process is not writing). The same transaction then, with the
+    Only a SQLite file's engine tries: when no writer of this process holds or waits for
+    the writers' lock (a newcomer does not overtake them), the pool has an idle
+    connection, and ``BEGIN IMMEDIATE`` succeeds at the first try (another process is
+    not writing). The same transaction then, with the
     same locks; what differs is only that nothing in it waits, so a caller may run it on
     an event loop's thread (``POST /v1/decisions``) and fall back to
     :func:`write_transaction` in a worker thread on ``None``.
     """
     writers = _WRITERS.get(engine)
-    if writers is None or not writers.shared or not writers.take_now():
+    if not (writers and writers.shared and _idle_connection(engine) and writers.take_now()):
         yield None
         return
     try:
@@ -231,6 +233,12 @@ def write_transaction_now(engine: Engine) -> Iterator[Connection | None]:
                 yield conn
     finally:
         writers.release()
+
+
+def _idle_connection(engine: Engine) -> bool:
+    """Whether the pool holds an idle connection (taking one then does not wait for it)."""
+    pool = engine.pool
+    return isinstance(pool, QueuePool) and pool.checkedin() > 0
 
 
 def writes_now(engine: Engine) -> bool:
