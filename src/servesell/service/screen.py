@@ -140,9 +140,9 @@ class CallDesk:
         """:meth:`screen_pop` (logged) if its write transaction starts without waiting.
 
         ``None`` when it would wait for a lock (another writer; always when not
-        :attr:`pops_now`): then call :meth:`screen_pop` from a worker thread. Otherwise the same
-        decision, log and locks; nothing here waits for a lock, so an event loop may call
-        it on its own thread and save the hop to a thread.
+        :attr:`pops_now`): then call :meth:`screen_pop` from a worker thread. Otherwise
+        the same decision, log and locks; nothing here waits for a lock, so an event loop
+        may call it on its own thread and save the hop to a thread.
         """
         with write_transaction_now(self.db) as conn:
             if conn is None:

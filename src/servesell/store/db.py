@@ -214,10 +214,10 @@ def write_transaction_now(engine: Engine) -> Iterator[Connection | None]:
     Only a SQLite file's engine tries: when no writer of this process holds or waits for
     the writers' lock (a newcomer does not overtake them), the pool has an idle
     connection, and ``BEGIN IMMEDIATE`` succeeds at the first try (another process is
-    not writing). The same transaction then, with the
-    same locks; what differs is only that nothing in it waits, so a caller may run it on
-    an event loop's thread (``POST /v1/decisions``) and fall back to
-    :func:`write_transaction` in a worker thread on ``None``.
+    not writing). The same transaction then, with the same locks; what differs is only
+    that nothing in it waits, so a caller may run it on an event loop's thread
+    (``POST /v1/decisions``) and fall back to :func:`write_transaction` in a worker
+    thread on ``None``.
     """
     writers = _WRITERS.get(engine)
     if not (writers and writers.shared and _idle_connection(engine) and writers.take_now()):
