@@ -167,7 +167,8 @@ def _hold_the_write_lock(url: str, *, seconds: float, released: list[float]) -> 
         if path is None:
             started.set()
             return
-        other = sqlite3.connect(path, isolation_level=None)
+        # it may wait for the app's own background writes (the model's first checkpoint)
+        other = sqlite3.connect(path, timeout=30, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")
         started.set()
         time.sleep(seconds)
