@@ -136,9 +136,9 @@ def test_a_retried_screen_pop_with_the_same_call_id_returns_the_same_decision(
 def test_a_decision_made_while_another_process_writes_waits_and_is_logged_the_same(
     client: TestClient, tokens, app_url: str
 ) -> None:
-    """A decision that cannot take SQLite's write lock at once is made in a thread.
+    """A decision waits for SQLite's write lock held by another process, then is logged.
 
-    On PostgreSQL every decision is (no lock is held here): the same answer either way.
+    On PostgreSQL no lock is held here: the same answer either way.
     """
     first = decide(client, tokens["agent"], "C0000001", call_id="call-1").json()
     released: list[float] = []

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from servesell.store import db
-from servesell.store.db import make_engine, write_transaction, write_transaction_now, writes_now
+from servesell.store.db import make_engine, write_transaction
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -67,83 +67,4 @@ def test_a_long_held_lock_is_waited_for_in_sqlites_own_way(
     assert late >= 0
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM t")).scalar() == 1
-    engine.dispose()
-
-
-def test_a_write_that_can_start_now_is_one_transaction(tmp_path: Path) -> None:
-    engine = _table(tmp_path / "w.db")
-    assert writes_now(engine)
-    with write_transaction_now(engine) as conn:
-        assert conn is not None
-        conn.execute(text("INSERT INTO t VALUES (1)"))
-    with pytest.raises(RuntimeError):
-        _fail_after_writing(engine)
-    with write_transaction(engine) as conn:  # the pooled connection still begins normally
-        conn.execute(text("INSERT INTO t VALUES (3)"))
-        assert conn.execute(text("SELECT sum(x) FROM t")).scalar() == 4
-    engine.dispose()
-
-
-def test_a_write_does_not_start_now_while_another_process_writes(tmp_path: Path) -> None:
-    engine = _table(tmp_path / "w.db")
-    other = sqlite3.connect(tmp_path / "w.db", isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")
-    with write_transaction_now(engine) as conn:
-        assert conn is None
-    other.execute("COMMIT")
-    other.close()
-    with write_transaction_now(engine) as conn:  # nothing was left held
-        assert conn is not None
-    engine.dispose()
-
-
-def test_a_write_does_not_start_now_before_this_processs_waiting_writers(
-    tmp_path: Path,
-) -> None:
-    engine = _table(tmp_path / "w.db")
-    other = sqlite3.connect(tmp_path / "w.db", isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")
-    writer = threading.Thread(target=_write_one, args=(engine,))
-    writer.start()
-    time.sleep(0.1)  # the thread holds this process's writers' lock, waiting for SQLite's
-    with write_transaction_now(engine) as conn:
-        assert conn is None
-    other.execute("COMMIT")
-    writer.join(timeout=30)
-    other.close()
-    with write_transaction_now(engine) as conn:
-        assert conn is not None
-        assert conn.execute(text("SELECT count(*) FROM t")).scalar() == 1
-    engine.dispose()
-
-
-def test_in_memory_sqlite_never_writes_now() -> None:
-    engine = make_engine("sqlite://")
-    assert not writes_now(engine)
-    with write_transaction_now(engine) as conn:
-        assert conn is None
-    engine.dispose()
-
-
-def _write_one(engine: Engine) -> None:
-    with write_transaction(engine) as conn:
-        conn.execute(text("INSERT INTO t VALUES (1)"))
-
-
-def _fail_after_writing(engine: Engine) -> None:
-    with write_transaction_now(engine) as conn:
-        assert conn is not None
-        conn.execute(text("INSERT INTO t VALUES (2)"))
-        raise RuntimeError("rolled back")
-
-
-def test_a_write_does_not_start_now_without_an_idle_pooled_connection(tmp_path: Path) -> None:
-    _table(tmp_path / "w.db").dispose()
-    engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}")  # nothing pooled yet
-    with write_transaction_now(engine) as conn:
-        assert conn is None
-    with write_transaction(engine) as conn:
-        conn.execute(text("INSERT INTO t VALUES (1)"))
-    with write_transaction_now(engine) as conn:  # its connection is back in the pool
-        assert conn is not None
     engine.dispose()

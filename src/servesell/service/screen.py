@@ -24,7 +24,7 @@ from servesell.store import (
     insert_decision,
     outcomes_of,
 )
-from servesell.store.db import write_transaction, write_transaction_now, writes_now
+from servesell.store.db import write_transaction
 from servesell.store.decisions import decision_for_call
 from servesell.store.follow_ups import FollowUp, follow_ups_of
 from servesell.store.variants import allocations_of
@@ -128,26 +128,6 @@ class CallDesk:
             return self.pop_in(
                 conn, customer_id, context, queue_state=queue_state, reuse=reuse, log=log
             )
-
-    @property
-    def pops_now(self) -> bool:
-        """Whether :meth:`screen_pop_now` may decide at once (a SQLite log; never waits)."""
-        return writes_now(self.db)
-
-    def screen_pop_now(
-        self, customer_id: str, context: CallContext, *, reuse: bool = False
-    ) -> ScreenPop | None:
-        """:meth:`screen_pop` (logged) if its write transaction starts without waiting.
-
-        ``None`` when it would wait for a lock (another writer; always when not
-        :attr:`pops_now`): then call :meth:`screen_pop` from a worker thread. Otherwise
-        the same decision, log and locks; nothing here waits for a lock, so an event loop
-        may call it on its own thread and save the hop to a thread.
-        """
-        with write_transaction_now(self.db) as conn:
-            if conn is None:
-                return None
-            return self.pop_in(conn, customer_id, context, reuse=reuse)
 
     def pop_in(
         self,

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
-from sqlalchemy.pool import QueuePool
 
 from servesell.errors import ConfigError, StoreError
 from servesell.store.checkpoint import BACKSTOP_PAGES, Checkpointer
@@ -73,7 +72,7 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
             raise ConfigError(f"database folder {parent} does not exist")
     engine = create_engine(url, connect_args={"timeout": BUSY_SECONDS})
     checkpointer = _checkpointer(engine, Path(str(database))) if on_file else None
-    _WRITERS[engine] = _Writers(shared=on_file)
+    _WRITERS[engine] = threading.RLock()
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -91,10 +90,7 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        immediate = conn.get_execution_options().get("immediate", False)
-        if immediate == _BEGUN:
-            return  # write_transaction_now ran BEGIN IMMEDIATE itself
-        if immediate:
+        if conn.get_execution_options().get("immediate", False):
             _begin_immediate(conn)
         else:
             _restore_busy_timeout(conn)
@@ -123,36 +119,14 @@ def _begin_immediate(conn: Connection) -> None:
     The connection's busy timeout stays off after this (nothing waits for a lock inside an
     immediate transaction) until a deferred transaction needs it back (:func:`_begin`).
     """
-    dbapi_conn = _busy_timeout_off(conn)
-    if not _quick_begin(dbapi_conn):
-        _restore_busy_timeout(conn)
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-def _begin_now(conn: Connection) -> bool:
-    """Whether ``BEGIN IMMEDIATE`` succeeded at the first try (busy timeout off, as above).
-
-    Any error (the lock taken, or worse) is left to :func:`write_transaction`'s retry.
-    """
-    try:
-        _busy_timeout_off(conn).execute("BEGIN IMMEDIATE")
-    except sqlite3.Error:
-        return False
-    return True
-
-
-def _busy_timeout_off(conn: Connection) -> Any:
-    """The DB-API connection, its busy timeout turned off (marked in the pool's ``info``)."""
     dbapi_conn: Any = conn.connection.dbapi_connection
     info = conn.connection.info
     if not info.get(_QUICK):
         dbapi_conn.execute("PRAGMA busy_timeout=0")
         info[_QUICK] = True
-    return dbapi_conn
-
-
-_BEGUN = "begun"
-"""The ``immediate`` execution option of a transaction already begun by :func:`_begin_now`."""
+    if not _quick_begin(dbapi_conn):
+        _restore_busy_timeout(conn)
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _restore_busy_timeout(conn: Connection) -> None:
@@ -208,49 +182,6 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
 
 
 @contextmanager
-def write_transaction_now(engine: Engine) -> Iterator[Connection | None]:
-    """:func:`write_transaction` when it starts without waiting, else ``None`` (nothing held).
-
-    Only a SQLite file's engine tries: when no writer of this process holds or waits for
-    the writers' lock (a newcomer does not overtake them), the pool has an idle
-    connection, and ``BEGIN IMMEDIATE`` succeeds at the first try (another process is
-    not writing). The same transaction then, with the same locks; what differs is only
-    that nothing in it waits, so a caller may run it on an event loop's thread
-    (``POST /v1/decisions``) and fall back to :func:`write_transaction` in a worker
-    thread on ``None``.
-    """
-    writers = _WRITERS.get(engine)
-    if not (writers and writers.shared and _idle_connection(engine) and writers.take_now()):
-        yield None
-        return
-    try:
-        with engine.connect() as conn:
-            if not _begin_now(conn):
-                yield None
-                return
-            conn.execution_options(immediate=_BEGUN)
-            with conn.begin():
-                yield conn
-    finally:
-        writers.release()
-
-
-def _idle_connection(engine: Engine) -> bool:
-    """Whether the pool holds an idle connection (taking one then does not wait for it)."""
-    pool = engine.pool
-    return isinstance(pool, QueuePool) and pool.checkedin() > 0
-
-
-def writes_now(engine: Engine) -> bool:
-    """Whether :func:`write_transaction_now` may start at once on ``engine`` (a SQLite file).
-
-    Not in-memory SQLite: its pool gives each thread its own connection (and database).
-    """
-    writers = _WRITERS.get(engine)
-    return writers is not None and writers.shared
-
-
-@contextmanager
 def _one_writer(engine: Engine) -> Iterator[None]:
     """One write transaction of this process at a time on a SQLite engine (no-op otherwise).
 
@@ -259,56 +190,16 @@ def _one_writer(engine: Engine) -> Iterator[None]:
     load slowed the writer they waited for). Reentrant, so a nested write transaction waits
     for SQLite's lock as before; after :data:`BUSY_SECONDS` the writer goes on to SQLite.
     """
-    writers = _WRITERS.get(engine)
-    got = writers.take(timeout=BUSY_SECONDS) if writers is not None else False
+    lock = _WRITERS.get(engine)
+    got = lock.acquire(timeout=BUSY_SECONDS) if lock is not None else False
     try:
         yield
     finally:
-        if got and writers is not None:
-            writers.release()
+        if got and lock is not None:
+            lock.release()
 
 
-class _Writers:
-    """The writers' lock of one SQLite engine in this process, and how many want it.
-
-    The count lets :func:`write_transaction_now` start only when no thread of this process
-    holds the lock or waits for it (a waiter woken by a release has not taken it yet);
-    ``shared`` says whether every thread's connection reaches the same database (a file).
-    """
-
-    def __init__(self, *, shared: bool) -> None:
-        self.shared = shared
-        self._lock = threading.RLock()
-        self._count = threading.Lock()
-        self._wanted = 0
-
-    def take(self, *, timeout: float) -> bool:
-        """Wait up to ``timeout`` seconds for the lock; whether it was taken."""
-        self._want(1)
-        got = self._lock.acquire(timeout=timeout)
-        if not got:
-            self._want(-1)
-        return got
-
-    def take_now(self) -> bool:
-        """Take the lock if no thread of this process holds it or waits for it."""
-        with self._count:
-            if self._wanted or not self._lock.acquire(blocking=False):
-                return False
-            self._wanted += 1
-        return True
-
-    def release(self) -> None:
-        """Give the lock back (after :meth:`take` or :meth:`take_now` returned ``True``)."""
-        self._want(-1)
-        self._lock.release()
-
-    def _want(self, step: int) -> None:
-        with self._count:
-            self._wanted += step
-
-
-_WRITERS: weakref.WeakKeyDictionary[Engine, _Writers] = weakref.WeakKeyDictionary()
+_WRITERS: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
 """The writers' lock of each SQLite engine of this process."""
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from anyio import to_thread
 from fastapi import APIRouter, Path, Query, Response, status
@@ -17,9 +17,6 @@ from servesell.service.views import DecisionView
 from servesell.store import get_decision
 from servesell.store.decisions import decision_owner
 from servesell.store.follow_ups import follow_ups_of
-
-if TYPE_CHECKING:
-    from servesell.service.screen import ScreenPop
 
 router = APIRouter(
     prefix="/v1/decisions", tags=["decisions"], responses={**AUTHED, **errors(404, 409)}
@@ -50,37 +47,18 @@ async def create_decision(
     ``at`` follows the server's clock rules (a few minutes of skew; see
     ``docs/design.md``), else 422.
     """
-    answer = _decided_now(body, call, explain) if call.desk.pops_now else None
-    if answer is None:
-        answer = await to_thread.run_sync(_decided, body, call, explain, limiter=call.threads)
-    return answer
-
-
-def _decided_now(body: DecisionRequest, call: AgentCall, explain: bool) -> Response | None:
-    """:func:`_decided` on the event loop's thread, or ``None`` when it would wait.
-
-    When the log's write transaction starts without waiting (a SQLite file, no other
-    writer), the thread hop is saved and the decision runs where the request arrived.
-    """
-    pop = call.desk.screen_pop_now(body.customer_id, _context(body, call), reuse=True)
-    return None if pop is None else _answer(pop, call, explain)
+    return await to_thread.run_sync(_decided, body, call, explain, limiter=call.threads)
 
 
 def _decided(body: DecisionRequest, call: AgentCall, explain: bool) -> Response:
     """The decision's answer, made in one worker thread: decided, logged, committed, JSON.
 
     The hot path of ``bench/api.py``: one thread hop per request (a sync route takes a
-    second one for FastAPI's check of the returned model).
+    second one for FastAPI's check of the returned model), and the JSON is written once
+    from the view, exactly as FastAPI writes a returned :class:`DecisionView`.
     """
-    return _answer(
-        call.desk.screen_pop(body.customer_id, _context(body, call), reuse=True), call, explain
-    )
-
-
-def _context(body: DecisionRequest, call: AgentCall) -> CallContext:
-    """The call as the request describes it, for the agent it may be decided for."""
     agent = acting_agent(call.desk.db, call.user, body.agent_id, known=call.tokens)
-    return CallContext(
+    context = CallContext(
         at=ClientClock.of(call.settings).accept(body.at, field="at"),
         reason=body.reason,
         agent_id=agent,
@@ -88,14 +66,7 @@ def _context(body: DecisionRequest, call: AgentCall) -> CallContext:
         queue=body.queue,
         language=body.language,
     )
-
-
-def _answer(pop: ScreenPop, call: AgentCall, explain: bool) -> Response:
-    """201 with the decision, or 200 with the one already made for this call.
-
-    The JSON is written once from the view, exactly as FastAPI writes a returned
-    :class:`DecisionView`.
-    """
+    pop = call.desk.screen_pop(body.customer_id, context, reuse=True)
     code = status.HTTP_201_CREATED
     if pop.revisited:
         check_own_call(call.user, pop.decision)
