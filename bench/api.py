@@ -8,6 +8,9 @@ scheduled time, so a stalled server cannot hide its queue). Prints one JSON line
 ``max_rps_p99_25ms``, the highest offered rate (a step search, ``--step-seconds`` per
 step) still answered with p99 <= 25 ms and no error, and ``worker_rss_mb``, each worker's
 resident memory after the run (``--min-decisions`` are made first, 10,000 by default).
+``worker_cpu_ms`` and ``load_cpu_ms`` are the CPU time per request of the first run,
+of all the workers together (uvicorn included) and of this load generator: both share
+the machine's cores, so they say whether a rate can fit at all.
 Goals (issue 15): p99 <= 25 ms at 300 decisions/s on this 2-core machine with SQLite and
 2 workers, ``max_rps_p99_25ms`` >= 600, ``worker_rss_mb`` <= 150.
 ``--db postgres`` starts a private PostgreSQL server for the run.
@@ -68,7 +71,12 @@ def main() -> None:
         # process cannot delay the schedule and be counted as the server's latency.
         gc.collect()
         gc.freeze()
+        workers, load_cpu = server_workers(base), time.process_time()
+        worker_cpu = _cpu_seconds(workers)
         result = asyncio.run(_load(base, token, args, args.rate, args.seconds))
+        per_request = 1000 / int(args.rate * args.seconds)
+        result["worker_cpu_ms"] = round((_cpu_seconds(workers) - worker_cpu) * per_request, 3)
+        result["load_cpu_ms"] = round((time.process_time() - load_cpu) * per_request, 3)
         result["max_rps_p99_25ms"] = _step_search(base, token, args)
         result["worker_rss_mb"] = _worker_rss(base, token, args)
     result.update(
@@ -104,6 +112,15 @@ def _worker_rss(base: str, token: str, args: argparse.Namespace) -> list[float]:
     if made < args.min_decisions:  # the rest, at a rate the server surely holds
         asyncio.run(_load(base, token, args, 200.0, (args.min_decisions - made) / 200.0))
     return [round(_rss_mb(pid), 1) for pid in server_workers(base)]
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time the processes ``pids`` used so far (Linux ``/proc``)."""
+    ticks = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _rss_mb(pid: int) -> float:

@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+import sqlite3
+import threading
+import time
+
 from fastapi.testclient import TestClient
 
+from servesell.store.db import sqlite_file
 from support.api import auth, customer_with_offer, decide
 
 
@@ -126,3 +131,52 @@ def test_a_retried_screen_pop_with_the_same_call_id_returns_the_same_decision(
     again = client.post("/v1/decisions", json=body, headers=headers)
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json()["decision_id"] == first.json()["decision_id"]
+
+
+def test_a_decision_made_while_another_process_writes_waits_and_is_logged_the_same(
+    client: TestClient, tokens, app_url: str
+) -> None:
+    """A decision waits for SQLite's write lock held by another process, then is logged.
+
+    On PostgreSQL no lock is held here: the same answer either way.
+    """
+    first = decide(client, tokens["agent"], "C0000001", call_id="call-1").json()
+    released: list[float] = []
+    holder = _hold_the_write_lock(app_url, seconds=0.3, released=released)
+    waited = decide(client, tokens["agent"], "C0000002", call_id="call-2")
+    answered = time.monotonic()
+    holder.join(timeout=30)
+    if sqlite_file(app_url) is not None:
+        assert released[0] <= answered  # it waited for the lock instead of failing
+    again = decide(client, tokens["agent"], "C0000001", call_id="call-1")
+    assert waited.status_code == 201, waited.text
+    assert again.status_code == 200
+    assert again.json()["decision_id"] == first["decision_id"]
+    read = client.get(
+        f"/v1/decisions/{waited.json()['decision_id']}", headers=auth(tokens["supervisor"])
+    )
+    assert read.status_code == 200
+
+
+def _hold_the_write_lock(url: str, *, seconds: float, released: list[float]) -> threading.Thread:
+    """Another connection (as another process would) holds SQLite's write lock a while."""
+    path = sqlite_file(url)
+    started = threading.Event()
+
+    def hold() -> None:
+        if path is None:
+            started.set()
+            return
+        # it may wait for the app's own background writes (the model's first checkpoint)
+        other = sqlite3.connect(path, timeout=30, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        started.set()
+        time.sleep(seconds)
+        released.append(time.monotonic())  # a decision answered after this waited
+        other.execute("COMMIT")
+        other.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    started.wait(timeout=30)
+    return thread

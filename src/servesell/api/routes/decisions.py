@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from anyio import to_thread
 from fastapi import APIRouter, Path, Query, Response, status
-from fastapi.concurrency import run_in_threadpool
 
 from servesell.api.schemas import AUTHED, DecisionRequest, OutcomeOut, OutcomeRequest, errors
 from servesell.decide import why_not
@@ -47,7 +47,7 @@ async def create_decision(
     ``at`` follows the server's clock rules (a few minutes of skew; see
     ``docs/design.md``), else 422.
     """
-    return await run_in_threadpool(_decided, body, call, explain)
+    return await to_thread.run_sync(_decided, body, call, explain, limiter=call.threads)
 
 
 def _decided(body: DecisionRequest, call: AgentCall, explain: bool) -> Response:
