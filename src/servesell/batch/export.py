@@ -7,8 +7,9 @@ row's own time: a decision's ``made_at`` (its candidates follow their decision),
 outcome's ``recorded_at``, a call's ``started_at``, a customer's last update. What:
 
 * ``decisions``: ``decisions``, ``decision_candidates``, ``outbox_messages`` (the
-  follow-ups, on their decision's day), ``calls`` and ``agents`` (the tables the KPIs
-  sum; agents, a small dimension, as one file);
+  follow-ups), ``handovers`` and ``script_allocations`` (the front line's), each on
+  its decision's day, ``calls`` and ``agents`` (the tables the KPIs sum; agents, a small
+  dimension, as one file);
 * ``outcomes``: ``outcomes``;
 * ``customers``: the batch layout (``id``, one typed column per declared field,
   ``holdings`` as a list; :mod:`servesell.rules.layout`) plus the contact flags, which
@@ -39,8 +40,10 @@ from servesell.store.tables import (
     customers,
     decision_candidates,
     decisions,
+    handovers,
     outbox_messages,
     outcomes,
+    script_allocations,
 )
 
 if TYPE_CHECKING:
@@ -73,26 +76,18 @@ def export(engine: Engine, what: str, out: Path, *, tz: dt.tzinfo) -> dict[str, 
 
 
 def _decision_log(conn: Connection, out: Path, tz: dt.tzinfo) -> dict[str, int]:
-    """Decisions, their candidates (on their decision's day), calls and agents."""
-    candidates = select(decision_candidates, decisions.c.made_at).join(
-        decisions, decisions.c.id == decision_candidates.c.decision_id
-    )
-    messages = select(outbox_messages, decisions.c.made_at).join(
-        decisions, decisions.c.id == outbox_messages.c.decision_id
-    )
-    return {
-        "decisions": _table(
-            conn, decisions, select(decisions), "made_at", out / "decisions", tz=tz
-        ),
-        "decision_candidates": _table(
-            conn, decision_candidates, candidates, "made_at", out / "decision_candidates", tz=tz
-        ),
-        "outbox_messages": _table(
-            conn, outbox_messages, messages, "made_at", out / "outbox_messages", tz=tz
-        ),
-        "calls": _table(conn, calls, select(calls), "started_at", out / "calls", tz=tz),
-        "agents": _dimension(conn, agents, out / "agents"),
+    """Decisions, the rows that hang off them (on their decision's day), calls and agents."""
+    written = {
+        "decisions": _table(conn, decisions, select(decisions), "made_at", out / "decisions", tz=tz)
     }
+    for child in (decision_candidates, outbox_messages, handovers, script_allocations):
+        rows = select(child, decisions.c.made_at).join(
+            decisions, decisions.c.id == child.c.decision_id
+        )
+        written[child.name] = _table(conn, child, rows, "made_at", out / child.name, tz=tz)
+    written["calls"] = _table(conn, calls, select(calls), "started_at", out / "calls", tz=tz)
+    written["agents"] = _dimension(conn, agents, out / "agents")
+    return written
 
 
 def _table(

@@ -32,6 +32,8 @@ LOG_TABLES = (
     "outbox_messages",
     "calls",
     "agents",
+    "handovers",
+    "script_allocations",
 )
 """The exported tables the KPIs read (``export decisions`` and ``export outcomes``)."""
 

@@ -1,9 +1,11 @@
 """KPI tallies of the front line: hand-overs to specialists and script variants.
 
 Hand-overs booked from the window's decisions, contacted, and completed within their
-offer's N days (decided in Python: N is per offer); offers presented in the call with a
-front-line script variant, and their sales. Grouped like the other tallies; by offer the
-hand-over's or allocation's offer is the key.
+offer's N days (decided in Python: N is the catalog's ``completion_days`` per offer);
+offers presented in the call with a front-line script variant, and their sales. Grouped
+like the other tallies; by offer the hand-over's or allocation's offer is the key. Both
+tables hang off the decision log and are exported with it, so these sums run wherever
+the log's run: the database, or Spark over an export (:mod:`servesell.batch.kpis`).
 """
 
 from __future__ import annotations
@@ -20,25 +22,35 @@ from servesell.store.tables import (
     agents,
     decisions,
     handovers,
-    offers,
     outcomes,
     script_allocations,
 )
 
 if TYPE_CHECKING:
-    from sqlalchemy import ColumnElement, Connection
+    from collections.abc import Callable, Iterable, Mapping
+
+    from sqlalchemy import ColumnElement, Select
+
+    from servesell.domain.offer import Offer
 
 
 def add_frontline_tallies(
-    conn: Connection,
+    run: Callable[[Select[Any]], Iterable[Any]],
     parts: dict[Any, dict[str, Any]],
     group_by: str | None,
     key: Any,
     window: ColumnElement[bool],
+    *,
+    catalog: Mapping[str, Offer],
 ) -> None:
-    """Add hand-over and script-variant tallies into ``parts`` (group key → field → value)."""
-    _handovers(conn, parts, group_by, key, window)
-    _variants(conn, parts, group_by, key, window)
+    """Add hand-over and script-variant tallies into ``parts`` (group key → field → value).
+
+    ``run`` executes a query (the database's, or Spark's over an export); ``catalog``
+    gives each offer's ``completion_days`` (14 for an offer no longer in it).
+    """
+    days = {offer_id: offer.completion_days for offer_id, offer in catalog.items()}
+    _handovers(run, parts, group_by, key, window, days=days)
+    _variants(run, parts, group_by, key, window)
 
 
 def _source(group_by: str | None, joined: Any) -> Any:
@@ -48,20 +60,20 @@ def _source(group_by: str | None, joined: Any) -> Any:
 
 
 def _handovers(
-    conn: Connection,
+    run: Callable[[Select[Any]], Iterable[Any]],
     parts: dict[Any, dict[str, Any]],
     group_by: str | None,
     key: Any,
     window: ColumnElement[bool],
+    *,
+    days: Mapping[str, float],
 ) -> None:
-    days = {o: float((spec or {}).get("completion_days", 14.0))
-            for o, spec in conn.execute(select(offers.c.id, offers.c.spec))}  # fmt: skip
     h = handovers.c
     shown_key = h.offer_id if group_by == "offer" else key
     joined = _source(group_by, decisions.join(handovers, h.decision_id == decisions.c.id))
     query = select(shown_key.label("key"), h.offer_id, h.status, h.booked_at, h.closed_at,
                    h.contacted_at).select_from(joined).where(window)  # fmt: skip
-    for group, offer_id, status, booked, closed, contacted in conn.execute(query):
+    for group, offer_id, status, booked, closed, contacted in run(query):
         part = parts[group]
         part["handovers_booked"] = part.get("handovers_booked", 0) + 1
         done = status == HandoverStatus.COMPLETED.value
@@ -75,7 +87,7 @@ def _handovers(
 
 
 def _variants(
-    conn: Connection,
+    run: Callable[[Select[Any]], Iterable[Any]],
     parts: dict[Any, dict[str, Any]],
     group_by: str | None,
     key: Any,
@@ -93,7 +105,7 @@ def _variants(
         .where(window, a.variant_id != STANDARD, o.result.in_(("accepted", "declined")))
         .group_by("key", o.result)
     )
-    for group, result, count in conn.execute(query):
+    for group, result, count in run(query):
         part = parts[group]
         part["variant_presented"] = part.get("variant_presented", 0) + int(count)
         if result == "accepted":

@@ -22,6 +22,7 @@ from servesell.domain.decision import Fate, OutcomeResult
 from servesell.domain.offer import Channel
 from servesell.errors import ServesellError
 from servesell.report.kpis import GROUPS, TOTAL, Tallies
+from servesell.store.frontline_tallies import add_frontline_tallies
 from servesell.store.reporting_sources import add_distinct_tallies, add_source_tallies
 from servesell.store.tables import (
     agents,
@@ -30,6 +31,7 @@ from servesell.store.tables import (
     decisions,
     outbox_messages,
     outcomes,
+    script_allocations,
 )
 
 if TYPE_CHECKING:
@@ -122,6 +124,8 @@ def tallies_with(
     add_distinct_tallies(
         run, parts, group_by=group_by, key=key, window=window, dialect=dialect, offset=offset
     )
+    frontline_key = script_allocations.c.offer_id if group_by == "offer" else key
+    add_frontline_tallies(run, parts, group_by, frontline_key, window, catalog=catalog)
     if sources is not None:
         sources(parts, window, offset)
     return {str(key): Tallies(**values) for key, values in sorted(parts.items(), key=_sort_key)}

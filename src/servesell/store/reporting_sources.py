@@ -7,7 +7,6 @@ Called by :func:`servesell.store.reporting.tallies` with the same grouping and w
 * ``logged_in_seconds`` / ``paid_seconds``: ``agent_shifts`` of the window's local days
   (grouped by agent, team or day; none for hour and offer groups);
 * ``activations``: sales of the window's decisions the core systems report activated;
-* hand-overs and script variants (:mod:`servesell.store.frontline_tallies`);
 * outbound: ``calls`` on an outbound queue (:data:`OUTBOUND_QUEUES`) started in the window —
   dialled, connected (handle time > 0), agent-days — and the in-call sales of their
   decisions. An outbound dialler (journeys) reports its calls there.
@@ -23,7 +22,6 @@ from sqlalchemy import and_, case, distinct, func, literal, select
 from servesell.domain.decision import OutcomeResult
 from servesell.domain.offer import Channel
 from servesell.report.kpis import TOTAL
-from servesell.store.frontline_tallies import add_frontline_tallies
 from servesell.store.tables import (
     agent_shifts,
     agents,
@@ -31,7 +29,6 @@ from servesell.store.tables import (
     decisions,
     outcomes,
     sale_events,
-    script_allocations,
 )
 
 if TYPE_CHECKING:
@@ -67,8 +64,6 @@ def add_source_tallies(
         )
     if group_by in (None, "agent", "team", "day"):
         _shifts(conn, parts, group_by=group_by, since=since, until=until, tz=tz)
-    key = script_allocations.c.offer_id if group_by == "offer" else _key(group_by, dialect, offset)
-    add_frontline_tallies(conn, parts, group_by, key, window)
 
 
 def add_distinct_tallies(
