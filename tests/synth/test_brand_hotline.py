@@ -31,10 +31,8 @@ def test_member_profiles_are_realistic() -> None:
     assert all(c.attributes["cans_12m"] >= 1 for c in people)  # a member bought a can
     stage = {c.attributes["formula_stage"] for c in people}
     assert stage == {1, 2, 3}
-    assert all(
-        c.attributes["formula_stage"] <= 1 + (c.attributes["baby_age_months"] >= 6) * 2
-        for c in people
-    )
+    babies = [c.attributes for c in people if c.attributes["baby_age_months"] < 6]
+    assert all(a["formula_stage"] == 1 for a in babies)  # under six months: stage 1
     assert 0.1 < share(lambda c: c.attributes["last_app_login_on"] is None) < 0.6
 
 
