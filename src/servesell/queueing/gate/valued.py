@@ -90,7 +90,7 @@ class _TalkPrice(GatePolicy):
             return True
         lift = (math.log(value_per_second) - self._log_sum / self._asked) / self.slope
         most = self.spread
-        if self.frugal_below and self._below_aim(queue_state):
+        if (self.frugal_below and self._below_aim(queue_state)) or self._guarded(queue_state):
             most = 0.0
         return self._above(queue_state) <= min(most, max(-self.spread, lift))
 
@@ -108,8 +108,18 @@ class _TalkPrice(GatePolicy):
         """Whether the day runs below the level the gate aims at."""
         return self._threshold(state) < 0
 
+    def _guarded(self, state: QueueState) -> bool:
+        """Whether a busy-day guard holds the price at the threshold's (no upward move)."""
+        return False
+
     def _budget(self, state: QueueState) -> float:
-        return self.budget_seconds if self._above(state) <= self.spread else 0.0
+        if self._above(state) > self.spread:
+            return 0.0
+        return self._guard_budget(state)
+
+    def _guard_budget(self, state: QueueState) -> float:
+        """The budget once the price allows an offer: what a busy-day guard lets through."""
+        return self.budget_seconds
 
     def _forget_price(self) -> None:
         self._log_sum, self._asked = 0.0, 0
@@ -135,6 +145,14 @@ class ValuedThresholdGate(_TalkPrice, SteeredThresholdGate):
 
     def _threshold(self, state: QueueState) -> float:
         return self.max_waiting(state.service_level_today, self.aim(state))
+
+    def _guarded(self, state: QueueState) -> bool:
+        return self._guard is not None and self._in_danger(state)
+
+    def _guard_budget(self, state: QueueState) -> float:
+        if self._guard is not None and self._in_danger(state):
+            return self._guard.allowed_extra_seconds(state)
+        return self.budget_seconds
 
     def reset(self) -> None:
         """Forget the mode, hysteresis, the day's plan and its typical offer."""
