@@ -18,7 +18,9 @@ from servesell.queueing.forecast import DayForecast
 from servesell.queueing.gate import GatePolicy, make_gate
 from servesell.queueing.load import Target
 
-GateKind = Literal["threshold", "steered", "valued", "valued_gated", "gated", "always", "never"]
+GateKind = Literal[
+    "threshold", "steered", "valued", "valued_gated", "valued_guarded", "gated", "always", "never"
+]
 
 
 class GateSettings(BaseModel):

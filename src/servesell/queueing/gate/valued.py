@@ -45,6 +45,11 @@ from servesell.queueing.gate.base import GatePolicy
 from servesell.queueing.gate.headroom import HeadroomGate
 from servesell.queueing.gate.steered import SteeredThresholdGate
 
+GUARD_LEVEL = -0.1
+"""``valued_guarded``: the running level (target + this) below which the guard acts anyway."""
+GUARD_LOAD = 1.03
+"""``valued_guarded``: the day's calls so far over the forecast's from which the guard acts."""
+
 
 class _TalkPrice(GatePolicy):
     """The price logic shared by the valued gates; subclasses say where the threshold N is."""
@@ -158,6 +163,28 @@ class ValuedThresholdGate(_TalkPrice, SteeredThresholdGate):
         """Forget the mode, hysteresis, the day's plan and its typical offer."""
         SteeredThresholdGate.reset(self)
         self._forget_price()
+
+
+class GuardedValuedGate(ValuedThresholdGate):
+    """``valued`` with its busy-day guard on (``valued_guarded``).
+
+    On a day whose calls so far exceed the forecast's by ``guard_load`` (or whose running
+    level is below target + ``guard``), no offer's threshold moves up and ``gated``'s
+    Erlang A reserve must agree too; other days are ``valued`` unchanged. The busy-day
+    signal needs the WFM forecast and the ACD's ``calls_today``.
+    """
+
+    name = "valued_guarded"
+
+    def __init__(
+        self,
+        *,
+        guard: float = GUARD_LEVEL,
+        guard_load: float = GUARD_LOAD,
+        guard_either: bool = True,
+        **options: Any,
+    ) -> None:
+        super().__init__(guard=guard, guard_load=guard_load, guard_either=guard_either, **options)
 
 
 class ValuedHeadroomGate(_TalkPrice, HeadroomGate):
