@@ -49,6 +49,8 @@ GUARD_LEVEL = -0.1
 """``valued_guarded``: the running level (target + this) below which the guard acts anyway."""
 GUARD_LOAD = 1.03
 """``valued_guarded``: the day's calls so far over the forecast's from which the guard acts."""
+GUARDED_SPREAD = 4.0
+"""``valued_guarded``: the most calls an offer's threshold moves either way by its value."""
 
 
 class _TalkPrice(GatePolicy):
@@ -182,9 +184,12 @@ class GuardedValuedGate(ValuedThresholdGate):
         guard: float = GUARD_LEVEL,
         guard_load: float = GUARD_LOAD,
         guard_either: bool = True,
+        spread: float = GUARDED_SPREAD,
         **options: Any,
     ) -> None:
-        super().__init__(guard=guard, guard_load=guard_load, guard_either=guard_either, **options)
+        super().__init__(
+            guard=guard, guard_load=guard_load, guard_either=guard_either, spread=spread, **options
+        )
 
 
 class ValuedHeadroomGate(_TalkPrice, HeadroomGate):
