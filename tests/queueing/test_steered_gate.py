@@ -56,9 +56,9 @@ def test_without_the_days_level_it_is_the_configured_threshold() -> None:
     assert gate.allowed_extra_seconds(state(4, 0, None)) == 0.0
 
 
-def test_the_steered_gate_is_selectable_and_the_live_default_stays_erlang_a() -> None:
+def test_the_steered_gate_is_selectable_and_the_live_default_is_the_guarded_valued_one() -> None:
     assert GateSettings(kind="steered").build().spec == "steered"
-    assert GateSettings().build().spec == "gated"
+    assert GateSettings().build().spec == "valued_guarded"
 
 
 def guarded_state(today: float, calls_today: int) -> QueueState:

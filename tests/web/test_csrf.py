@@ -24,7 +24,7 @@ def test_a_form_post_without_the_right_token_is_refused(
     response = client.post("/supervisor/gate", data=form)
     assert response.status_code == 403
     assert "This form has expired" in response.text
-    assert _gate_kind(web_db) == "gated"  # the default, unchanged
+    assert _gate_kind(web_db) == "valued_guarded"  # the default, unchanged
 
 
 def test_the_same_post_with_the_token_goes_through(client: TestClient, web_db: str) -> None:

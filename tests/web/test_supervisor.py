@@ -140,4 +140,4 @@ def test_a_target_out_of_range_names_the_field_and_keeps_the_gate(
     assert response.status_code == 422
     assert "target_level" in response.text
     assert 'value="150"' in response.text
-    assert _stored_gate(web_db).kind == "gated"  # the default, kept
+    assert _stored_gate(web_db).kind == "valued_guarded"  # the default, kept

@@ -28,7 +28,7 @@ ScenarioOption = Annotated[
     typer.Option(help="bank, telecom, brand400 or a scenario YAML (default bank; --compare: all)."),
 ]
 LoadOption = Annotated[str, typer.Option(help="light (0.9x), design or peak (1.1x) arrivals.")]
-LIVE_POLICY = "gated"
+LIVE_POLICY = "valued_guarded"
 """The live default gate (``GateSettings().kind``; a test keeps them equal)."""
 
 PolicyOption = Annotated[
