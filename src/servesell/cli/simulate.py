@@ -32,7 +32,11 @@ LIVE_POLICY = "valued_guarded"
 """The live default gate (``GateSettings().kind``; a test keeps them equal)."""
 
 PolicyOption = Annotated[
-    str, typer.Option(help="gated (the live default), steered, always, never or threshold:N.")
+    str,
+    typer.Option(
+        help="valued_guarded (the live default), gated, steered, valued, always, never, "
+        "threshold:N."
+    ),
 ]
 GateOption = Annotated[
     str,

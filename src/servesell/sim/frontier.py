@@ -28,7 +28,7 @@ STATIC_POLICIES: tuple[tuple[str, float], ...] = tuple(
 """``(spec, hold_seconds)`` of the static thresholds a sweep tries."""
 
 LIVE_POLICY = GateSettings().kind
-"""The live default gate (``gated``): the one ``--compare`` holds to the acceptance."""
+"""The live default gate (``valued_guarded``): the one ``--compare`` holds to the acceptance."""
 LIVE_HOLD_SECONDS = GateSettings().hold_seconds
 """The hysteresis hold of the live default gate (the adaptive gates run with it)."""
 
