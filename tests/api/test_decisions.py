@@ -102,11 +102,11 @@ def test_busy_queue_switches_to_serve_mode_and_back_after_the_hold(
     assert mode.json()["mode"] == "sell"
 
 
-def test_the_live_default_gate_is_erlang_a_and_a_long_queue_is_diverted(
+def test_the_live_default_gate_is_the_guarded_valued_one_and_a_long_queue_is_diverted(
     client: TestClient, tokens
 ) -> None:
     gate = client.get("/v1/gate", headers=auth(tokens["supervisor"])).json()
-    assert gate["kind"] == "gated"
+    assert gate["kind"] == "valued_guarded"  # the default since gate19c (docs/simulation.md)
     state = {
         "calls_waiting": 9,
         "agents_staffed": 20,

@@ -96,7 +96,7 @@ def test_past_the_forecast_the_gate_falls_back_to_the_running_aim() -> None:
 
 
 def test_gate_settings_carry_the_forecast_to_the_gate_and_back() -> None:
-    settings = GateSettings(forecast=_forecast(QUIET), safety=0.02)
+    settings = GateSettings(kind="gated", forecast=_forecast(QUIET), safety=0.02)
     gate = settings.build()
     assert isinstance(gate, HeadroomGate)
     assert gate.forecast == settings.forecast

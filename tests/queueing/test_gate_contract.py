@@ -19,6 +19,7 @@ SPECS = [
     "steered",
     "valued",
     "valued_gated",
+    "valued_guarded",
 ]
 T0 = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
 

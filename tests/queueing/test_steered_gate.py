@@ -56,9 +56,9 @@ def test_without_the_days_level_it_is_the_configured_threshold() -> None:
     assert gate.allowed_extra_seconds(state(4, 0, None)) == 0.0
 
 
-def test_the_steered_gate_is_selectable_and_the_live_default_stays_erlang_a() -> None:
+def test_the_steered_gate_is_selectable_and_the_live_default_is_the_guarded_valued_one() -> None:
     assert GateSettings(kind="steered").build().spec == "steered"
-    assert GateSettings().build().spec == "gated"
+    assert GateSettings().build().spec == "valued_guarded"
 
 
 def guarded_state(today: float, calls_today: int) -> QueueState:
@@ -94,3 +94,29 @@ def test_a_load_guard_acts_only_on_a_day_busier_than_forecast() -> None:
     assert gate.allowed_extra_seconds(guarded_state(0.79, as_planned)) > 0
     gate.reset()
     assert gate.allowed_extra_seconds(guarded_state(0.79, 2 * as_planned)) == 0.0
+
+
+def test_guard_either_guards_a_busy_day_whatever_its_level() -> None:
+    from servesell.queueing.forecast import DayForecast
+
+    forecast = DayForecast(calls_per_hour=(100.0,) * 48, agents=(10,) * 48, aht_seconds=90.0)
+    gate = SteeredThresholdGate(
+        buffer=0.0, step=0.01, guard=-0.1, guard_load=1.05, guard_either=True, forecast=forecast
+    )
+    as_planned = 1000  # 10 hours of 100 calls an hour by 10:00
+    assert gate.allowed_extra_seconds(guarded_state(0.8, as_planned)) > 0
+    gate.reset()
+    assert gate.allowed_extra_seconds(guarded_state(0.8, 2 * as_planned)) == 0.0
+    gate.reset()
+    assert gate.allowed_extra_seconds(guarded_state(0.65, as_planned)) == 0.0  # far below
+
+
+def test_the_load_safety_raises_the_aim_only_on_a_day_busier_than_forecast() -> None:
+    from servesell.queueing.forecast import DayForecast
+
+    forecast = DayForecast(calls_per_hour=(100.0,) * 48, agents=(10,) * 48, aht_seconds=90.0)
+    plain = SteeredThresholdGate(forecast=forecast)
+    safe = SteeredThresholdGate(forecast=forecast, load_safety=0.2)
+    as_planned, busy = guarded_state(0.85, 1000), guarded_state(0.85, 1500)
+    assert safe.aim(as_planned) == plain.aim(as_planned)
+    assert safe.aim(busy) > plain.aim(busy)

@@ -9,7 +9,7 @@ import pytest
 
 from servesell.domain import QueueState, ValuedGate
 from servesell.queueing import GateSettings, HeadroomGate, SteeredThresholdGate, ValuedThresholdGate
-from servesell.queueing.gate import ValuedHeadroomGate
+from servesell.queueing.gate import GuardedValuedGate, ValuedHeadroomGate
 
 T0 = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
 
@@ -114,3 +114,39 @@ def test_a_price_needs_a_positive_slope() -> None:
         ValuedThresholdGate(slope=0)
     with pytest.raises(ValueError, match="spread"):
         ValuedHeadroomGate(spread=-1)
+
+
+def busy_day(waiting: int, available: int, calls_today: int) -> QueueState:
+    """A queue at 10:00 on a 100-calls-an-hour forecast (1,000 calls by now as planned)."""
+    return QueueState(
+        at=T0,
+        calls_waiting=waiting,
+        agents_staffed=10,
+        agents_available=available,
+        service_level_today=0.81,
+        calls_today=calls_today,
+        arrival_rate_per_hour=400.0,
+        aht_seconds=90.0,
+    )
+
+
+def test_valued_guarded_is_valued_on_a_planned_day_and_guarded_on_a_busy_one() -> None:
+    from servesell.queueing.forecast import DayForecast
+
+    forecast = DayForecast(calls_per_hour=(100.0,) * 48, agents=(10,) * 48, aht_seconds=90.0)
+    gate = GateSettings(kind="valued_guarded", forecast=forecast).build()
+    valued = GateSettings(kind="valued", forecast=forecast).build()
+    assert isinstance(gate, GuardedValuedGate)
+    assert isinstance(valued, ValuedThresholdGate)
+    assert gate.spec == "valued_guarded"
+    typical(gate)
+    typical(valued)
+    planned, busy = busy_day(0, 1, 1000), busy_day(0, 1, 2000)
+    assert gate.allowed_extra_seconds(planned) == valued.allowed_extra_seconds(planned) > 0
+    assert gate.admits(busy_day(3, 0, 1000), math.e) == valued.admits(busy_day(3, 0, 1000), math.e)
+    # busy: Erlang A (400 calls an hour on 10 agents) allows nothing, and no lift upwards
+    assert valued.allowed_extra_seconds(busy) > 0
+    assert gate.allowed_extra_seconds(busy) == 0.0
+    past = busy_day(10, 0, 2000)  # past the highest threshold (8): only a lift admits
+    assert valued.admits(past, 1e6)
+    assert not gate.admits(past, 1e6)

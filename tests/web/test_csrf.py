@@ -24,7 +24,7 @@ def test_a_form_post_without_the_right_token_is_refused(
     response = client.post("/supervisor/gate", data=form)
     assert response.status_code == 403
     assert "This form has expired" in response.text
-    assert _gate_kind(web_db) == "gated"  # the default, unchanged
+    assert _gate_kind(web_db) == "valued_guarded"  # the default, unchanged
 
 
 def test_the_same_post_with_the_token_goes_through(client: TestClient, web_db: str) -> None:
@@ -73,7 +73,7 @@ def test_the_api_accepts_the_session_for_writes_only_with_the_csrf_header(
     assert client.get("/v1/gate").status_code == 200
     body = {"kind": "always", "max_waiting": 1, "budget_seconds": 60}
     assert client.put("/v1/gate", json=body).status_code == 401
-    assert _gate_kind(web_db) == "gated"  # the default, unchanged
+    assert _gate_kind(web_db) == "valued_guarded"  # the default, unchanged
     accepted = client.put("/v1/gate", json=body, headers={"X-CSRF-Token": token})
     assert accepted.status_code == 200
     assert _gate_kind(web_db) == "always"

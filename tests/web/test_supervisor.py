@@ -114,6 +114,17 @@ def test_the_service_target_gate_is_set_from_the_form_and_keeps_the_other_knobs(
     assert "Service target (% answered)" in response.text
 
 
+def test_the_form_lists_every_priced_gate_and_sets_the_guarded_one(
+    client: TestClient, web_db: str
+) -> None:
+    response = _post_gate(client, kind="valued_guarded", max_waiting="2", budget_seconds="300")
+    assert response.status_code == 200
+    assert _stored_gate(web_db).kind == "valued_guarded"
+    for kind in ("valued", "valued_gated", "valued_guarded"):
+        assert f'value="{kind}"' in response.text
+    assert "busier than forecast" in response.text
+
+
 def test_a_target_out_of_range_names_the_field_and_keeps_the_gate(
     client: TestClient, web_db: str
 ) -> None:
@@ -129,4 +140,4 @@ def test_a_target_out_of_range_names_the_field_and_keeps_the_gate(
     assert response.status_code == 422
     assert "target_level" in response.text
     assert 'value="150"' in response.text
-    assert _stored_gate(web_db).kind == "gated"  # the default, kept
+    assert _stored_gate(web_db).kind == "valued_guarded"  # the default, kept

@@ -28,11 +28,15 @@ ScenarioOption = Annotated[
     typer.Option(help="bank, telecom, brand400 or a scenario YAML (default bank; --compare: all)."),
 ]
 LoadOption = Annotated[str, typer.Option(help="light (0.9x), design or peak (1.1x) arrivals.")]
-LIVE_POLICY = "gated"
+LIVE_POLICY = "valued_guarded"
 """The live default gate (``GateSettings().kind``; a test keeps them equal)."""
 
 PolicyOption = Annotated[
-    str, typer.Option(help="gated (the live default), steered, always, never or threshold:N.")
+    str,
+    typer.Option(
+        help="valued_guarded (the live default), gated, steered, valued, always, never, "
+        "threshold:N."
+    ),
 ]
 GateOption = Annotated[
     str,
@@ -240,8 +244,8 @@ def _compare(
 ) -> None:
     from servesell.sim import LOADS, compare_cell
 
-    if gate not in ("steered", "valued", "valued_gated", "gated"):
-        known = "steered, valued, valued_gated or gated"
+    if gate not in ("steered", "valued", "valued_gated", "valued_guarded", "gated"):
+        known = "steered, valued, valued_gated, valued_guarded or gated"
         raise typer.BadParameter(f"--gate must be {known}, got {gate!r}")
     cells: list[Cell] = []
     for spec in specs:

@@ -6,6 +6,8 @@
 'gated'
 >>> GateSettings(kind="steered").build().spec
 'steered'
+>>> GateSettings().build().spec
+'valued_guarded'
 """
 
 from __future__ import annotations
@@ -18,34 +20,44 @@ from servesell.queueing.forecast import DayForecast
 from servesell.queueing.gate import GatePolicy, make_gate
 from servesell.queueing.load import Target
 
-GateKind = Literal["threshold", "steered", "valued", "valued_gated", "gated", "always", "never"]
+GateKind = Literal[
+    "threshold", "steered", "valued", "valued_gated", "valued_guarded", "gated", "always", "never"
+]
 
 
 class GateSettings(BaseModel):
     """Which gate, and its knobs.
 
-    ``gated`` (the default) computes the room from Erlang A for the current staffing and
-    arrival rate against the service target (``docs/simulation.md`` compares it with
-    static thresholds on held-out days); ``steered`` sells while at most N calls wait, N
-    moved by the day's running service level against the target (``max_waiting`` until
-    the ACD reports that level; opt-in: on held-out days it earned more than ``gated``
-    but missed the target twice); ``valued`` / ``valued_gated`` add a price on talk time
-    per offer to ``steered`` / ``gated`` (opt-in: more held-out revenue, but days below
-    target); ``threshold`` sells
+    ``valued_guarded`` (the default since issue 19's ``gate19c``): the ``valued`` price on
+    talk time with a busy-day guard — on a day whose calls so far exceed the forecast's
+    by 3% (or whose level is 10 points below target) no offer's threshold moves up and
+    ``gated`` must agree too; on the twin's held-out days it kept the target on all 18
+    and passed 15 of 18 cells (``docs/simulation.md``). It needs ``forecast`` (the WFM
+    plan) and the ACD's ``service_level_today`` and ``calls_today`` to do what was
+    measured: without a forecast it is ``valued`` aiming at target + 1 point with no
+    busy-day guard, and without the day's level it sells while at most ``max_waiting``
+    calls wait (priced per offer). ``gated`` computes the room from Erlang A for the
+    current staffing and arrival rate against the service target; ``steered`` sells
+    while at most N calls wait, N moved by the day's running service level against the
+    target (``max_waiting`` until the ACD reports that level; opt-in: on held-out days
+    it earned more than ``gated`` but missed the target twice); ``valued`` /
+    ``valued_gated`` add a price on talk time per offer to ``steered`` / ``gated``
+    (opt-in: more held-out revenue, but days below target); ``threshold`` sells
     while at most ``max_waiting`` calls wait; ``always`` / ``never`` are the two ends.
     ``hold_seconds`` is the hysteresis (sell again only after that long with room). With
     no queue feed at all the gate sells when ``sell_when_unknown`` (a center that has not
     connected its ACD yet), else serves.
     ``default_aht_seconds`` is used by ``gated`` until handle times are reported.
     ``forecast`` (the day's arrivals and planned agents per interval, from the WFM) lets
-    ``steered`` and ``gated`` aim at the end-of-day service level (target + 0.75 point for
-    ``steered``, + ``safety`` for ``gated``) when the ACD reports the day's service level
-    and call count; without it they steer the running level.
+    ``steered``, the valued gates and ``gated`` aim at the end-of-day service level
+    (target + 0.75 point for ``steered``, + 1 point for the valued ones, + ``safety`` for
+    ``gated``) when the ACD reports the day's service level and call count; without it
+    they steer the running level.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    kind: GateKind = "gated"
+    kind: GateKind = "valued_guarded"
     max_waiting: int = Field(default=2, ge=0, le=10_000)
     budget_seconds: float = Field(default=300.0, ge=0, le=3600)
     hold_seconds: float = Field(default=0.0, ge=0, le=3600)

@@ -108,7 +108,7 @@ def compare_cell(
 ) -> Comparison:
     """One scenario at one load: a threshold tuned, then the held-out runs.
 
-    ``gate`` is the adaptive gate compared (default: the live default, ``gated``);
+    ``gate`` is the adaptive gate compared (default: the live default, ``valued_guarded``);
     ``forecast`` runs ``gated`` with the scenario's design forecast (end-of-day aim).
     """
     (spec, hold), frontier = choose_static(scenario, world, seeds=tuning_seeds)

@@ -28,7 +28,7 @@ STATIC_POLICIES: tuple[tuple[str, float], ...] = tuple(
 """``(spec, hold_seconds)`` of the static thresholds a sweep tries."""
 
 LIVE_POLICY = GateSettings().kind
-"""The live default gate (``gated``): the one ``--compare`` holds to the acceptance."""
+"""The live default gate (``valued_guarded``): the one ``--compare`` holds to the acceptance."""
 LIVE_HOLD_SECONDS = GateSettings().hold_seconds
 """The hysteresis hold of the live default gate (the adaptive gates run with it)."""
 
@@ -92,7 +92,7 @@ def gate_for(
     if name == "threshold" and not argument.isdigit():
         raise ValueError(f"threshold needs calls waiting, e.g. threshold:3, got {spec!r}")
     if name not in _KINDS or (argument and name != "threshold"):
-        known = "always, gated, never, steered, valued, valued_gated, threshold:N"
+        known = "always, gated, never, steered, valued, valued_gated, valued_guarded, threshold:N"
         raise ValueError(f"unknown gate policy {spec!r} (known: {known})")
     hold = GateSettings().hold_seconds if hold_seconds is None else hold_seconds
     settings = GateSettings.model_validate(
@@ -103,13 +103,15 @@ def gate_for(
             "target_level": scenario.target.level,
             "target_seconds": scenario.target.seconds,
             "patience_seconds": scenario.patience_seconds or 300.0,
-            "forecast": scenario.forecast if name in ("steered", "valued") or forecast else None,
+            "forecast": scenario.forecast if name in _FORECAST_KINDS or forecast else None,
         }
     )
     return settings.build()
 
 
 _KINDS = frozenset(get_args(GateKind))
+_FORECAST_KINDS = frozenset({"steered", "valued", "valued_guarded"})
+"""Gates that always get the scenario's design forecast (the WFM plan)."""
 
 
 def play(scenario: Scenario, world: World, gate: GatePolicy, *, seed: int) -> SimResult:

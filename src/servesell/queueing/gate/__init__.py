@@ -7,13 +7,18 @@ from servesell.queueing.gate.never import NeverGate
 from servesell.queueing.gate.registry import POLICIES, make_gate
 from servesell.queueing.gate.steered import SteeredThresholdGate
 from servesell.queueing.gate.threshold import ThresholdGate
-from servesell.queueing.gate.valued import ValuedHeadroomGate, ValuedThresholdGate
+from servesell.queueing.gate.valued import (
+    GuardedValuedGate,
+    ValuedHeadroomGate,
+    ValuedThresholdGate,
+)
 
 __all__ = [
     "POLICIES",
     "AlwaysGate",
     "GatePolicy",
     "GateVerdict",
+    "GuardedValuedGate",
     "HeadroomGate",
     "NeverGate",
     "SteeredThresholdGate",

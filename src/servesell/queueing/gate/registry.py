@@ -3,7 +3,7 @@
 >>> make_gate("threshold:2").spec
 'threshold:2'
 >>> sorted(POLICIES)
-['always', 'gated', 'never', 'steered', 'threshold', 'valued', 'valued_gated']
+['always', 'gated', 'never', 'steered', 'threshold', 'valued', 'valued_gated', 'valued_guarded']
 """
 
 from __future__ import annotations
@@ -16,7 +16,11 @@ from servesell.queueing.gate.headroom import HeadroomGate
 from servesell.queueing.gate.never import NeverGate
 from servesell.queueing.gate.steered import SteeredThresholdGate
 from servesell.queueing.gate.threshold import ThresholdGate
-from servesell.queueing.gate.valued import ValuedHeadroomGate, ValuedThresholdGate
+from servesell.queueing.gate.valued import (
+    GuardedValuedGate,
+    ValuedHeadroomGate,
+    ValuedThresholdGate,
+)
 
 POLICIES: dict[str, type[GatePolicy]] = {
     "always": AlwaysGate,
@@ -26,6 +30,7 @@ POLICIES: dict[str, type[GatePolicy]] = {
     "threshold": ThresholdGate,
     "valued": ValuedThresholdGate,
     "valued_gated": ValuedHeadroomGate,
+    "valued_guarded": GuardedValuedGate,
 }
 """Every gate policy by name (the contract tests run over all of them)."""
 
@@ -38,7 +43,7 @@ def make_gate(spec: str, **options: Any) -> GatePolicy:
     name, _, argument = spec.strip().partition(":")
     cls = POLICIES.get(name)
     if cls is None or (argument and cls is not ThresholdGate):
-        known = "always, gated, never, steered, valued, valued_gated, threshold:N"
+        known = "always, gated, never, steered, valued, valued_gated, valued_guarded, threshold:N"
         raise ValueError(f"unknown gate policy {spec!r} (known: {known})")
     foreign = set().union(*(names for owner, names in _OWN_OPTIONS.items() if owner is not cls))
     foreign -= _OWN_OPTIONS.get(cls, frozenset())
@@ -59,6 +64,10 @@ _STEERED_OPTIONS = frozenset(
         "unknown_waiting",
         "forecast",
         "offer_seconds",
+        "guard",
+        "guard_load",
+        "guard_either",
+        "load_safety",
     }
 )
 _HEADROOM_OPTIONS = frozenset(
@@ -70,5 +79,6 @@ _OWN_OPTIONS: dict[type[GatePolicy], frozenset[str]] = {
     SteeredThresholdGate: _STEERED_OPTIONS,
     ValuedThresholdGate: _STEERED_OPTIONS | _PRICE_OPTIONS,
     ValuedHeadroomGate: _HEADROOM_OPTIONS | _PRICE_OPTIONS,
+    GuardedValuedGate: _STEERED_OPTIONS | _PRICE_OPTIONS,
 }
 """Options only some gates take; the others are built without them."""

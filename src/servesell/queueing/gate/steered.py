@@ -62,6 +62,8 @@ class SteeredThresholdGate(GatePolicy):
         offer_seconds: float = 60.0,
         guard: float | None = None,
         guard_load: float | None = None,
+        guard_either: bool = False,
+        load_safety: float = 0.0,
         **options: Any,
     ) -> None:
         super().__init__(**options)
@@ -71,6 +73,8 @@ class SteeredThresholdGate(GatePolicy):
             raise ValueError(f"step must be > 0, got {step!r}")
         if guard is not None and not -self.target.level < guard < 1 - self.target.level:
             raise ValueError(f"guard must keep its level in (0, 1), got {guard!r}")
+        if not load_safety >= 0:
+            raise ValueError(f"load_safety must be >= 0, got {load_safety!r}")
         if not least_waiting <= most_waiting:
             raise ValueError(f"least_waiting {least_waiting!r} > most_waiting {most_waiting!r}")
         self.buffer = float(buffer)
@@ -81,6 +85,8 @@ class SteeredThresholdGate(GatePolicy):
         self.forecast = forecast
         self.guard = guard
         self.guard_load = guard_load
+        self.guard_either = bool(guard_either)
+        self.load_safety = float(load_safety)
         self._guard = (
             None
             if guard is None
@@ -106,14 +112,19 @@ class SteeredThresholdGate(GatePolicy):
         """The running level at which no caller may wait for an offer to be made.
 
         ``target + buffer``, lowered with a forecast by the surplus the rest of the day
-        is expected to add (:meth:`HeadroomGate.day_aim`).
+        is expected to add (:meth:`HeadroomGate.day_aim`), and raised by ``load_safety``
+        × how far the day's calls so far exceed the forecast's (a busy day keeps less of
+        the credit).
         """
         end = self.target.level + self.buffer
         if self._planner is None or self.forecast is None:
             return end
         aht = state.aht_seconds or self.forecast.aht_seconds
         planned = self._planner.planned_aim(state, aht)
-        return end if planned is None else planned
+        aim = end if planned is None else planned
+        if self.load_safety > 0:
+            aim += self.load_safety * max(0.0, self._load(state) - 1.0)
+        return aim
 
     def max_waiting(self, service_level_today: float | None, aim: float | None = None) -> int:
         """Most calls waiting (negative: fewest idle agents) at which a call may carry an offer.
@@ -139,17 +150,23 @@ class SteeredThresholdGate(GatePolicy):
         """Whether ``gated`` must agree too: the day runs below target + ``guard``.
 
         With ``guard_load`` only on a busy day: a forecast and the day's calls so far
-        above the forecast's by at least that factor.
+        above the forecast's by at least that factor; with ``guard_either`` too, either
+        condition alone is enough.
         """
         level = state.service_level_today
-        if self.guard is None or level is None or level >= self.target.level + self.guard:
+        if self.guard is None or level is None:
             return False
+        below = level < self.target.level + self.guard
         if self.guard_load is None:
-            return True
+            return below
+        busy = self._load(state) >= self.guard_load
+        return (below or busy) if self.guard_either else (below and busy)
+
+    def _load(self, state: QueueState) -> float:
+        """The day's calls so far over the forecast's (1 without a forecast or call count)."""
         if self.forecast is None or state.calls_today is None:
-            return False
-        factor = load_factor(self.forecast, state.calls_today, seconds_of_day(state))
-        return factor >= self.guard_load
+            return 1.0
+        return load_factor(self.forecast, state.calls_today, seconds_of_day(state))
 
     def reset(self) -> None:
         """Forget the mode, hysteresis and the day's plan (start of a new simulation run)."""
