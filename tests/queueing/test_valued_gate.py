@@ -150,3 +150,42 @@ def test_valued_guarded_is_valued_on_a_planned_day_and_guarded_on_a_busy_one() -
     past = busy_day(10, 0, 2000)  # past the highest threshold (8): only a lift admits
     assert valued.admits(past, 1e6)
     assert not gate.admits(past, 1e6)
+
+
+@pytest.mark.parametrize("missing", ["forecast", "calls_today", "service_level_today"])
+def test_valued_guarded_without_its_busy_day_signal_is_gateds_erlang_a_check(missing: str) -> None:
+    from servesell.queueing.forecast import DayForecast
+
+    forecast = DayForecast(calls_per_hour=(100.0,) * 48, agents=(10,) * 48, aht_seconds=90.0)
+    gate = GateSettings(
+        kind="valued_guarded", forecast=None if missing == "forecast" else forecast
+    ).build()
+    gated = GateSettings(kind="gated").build()
+    assert isinstance(gate, GuardedValuedGate)
+    typical(gate)
+    for waiting, available, rate in ((0, 3, 100.0), (2, 0, 300.0), (6, 0, 400.0), (0, 0, 900.0)):
+        now = QueueState(
+            at=T0,
+            calls_waiting=waiting,
+            agents_staffed=10,
+            agents_available=available,
+            service_level_today=None if missing == "service_level_today" else 0.81,
+            calls_today=None if missing == "calls_today" else 1000,
+            arrival_rate_per_hour=rate,
+            aht_seconds=90.0,
+        )
+        assert gate.blind(now)
+        assert gate.allowed_extra_seconds(now) == gated.allowed_extra_seconds(now)
+        # a poor offer with callers waiting is not priced out: gated decides alone
+        assert gate.admits(now, 1e-6)
+
+
+def test_the_demo_and_the_cli_play_the_live_default_gate() -> None:
+    import inspect
+
+    from servesell.cli.demo import demo
+    from servesell.queueing.settings import DEFAULT_GATE_KIND
+    from servesell.service.demo import DemoConfig
+
+    assert GateSettings().kind == DEFAULT_GATE_KIND == DemoConfig().gate
+    assert inspect.signature(demo).parameters["gate"].default == DEFAULT_GATE_KIND

@@ -34,8 +34,12 @@ def demo(
         dt.datetime, typer.Option(formats=["%Y-%m-%d"], help="First day played.")
     ] = dt.datetime(2026, 3, 2),
     gate: Annotated[
-        str, typer.Option(help="Load gate: gated (Erlang A), threshold, always or never.")
-    ] = "gated",
+        str,
+        typer.Option(
+            help="Load gate: valued_guarded (the live default), gated (Erlang A), steered, "
+            "valued, valued_gated, threshold, always or never."
+        ),
+    ] = "valued_guarded",
     learn: Annotated[
         bool, typer.Option(help="Learn propensities from every outcome (else offer priors).")
     ] = True,

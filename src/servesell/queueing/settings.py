@@ -23,6 +23,8 @@ from servesell.queueing.load import Target
 GateKind = Literal[
     "threshold", "steered", "valued", "valued_gated", "valued_guarded", "gated", "always", "never"
 ]
+DEFAULT_GATE_KIND: GateKind = "valued_guarded"
+"""The live default gate (``GateSettings().kind``; also the demo's)."""
 
 
 class GateSettings(BaseModel):
@@ -34,9 +36,8 @@ class GateSettings(BaseModel):
     ``gated`` must agree too; on the twin's held-out days it kept the target on all 18
     and passed 15 of 18 cells (``docs/simulation.md``). It needs ``forecast`` (the WFM
     plan) and the ACD's ``service_level_today`` and ``calls_today`` to do what was
-    measured: without a forecast it is ``valued`` aiming at target + 1 point with no
-    busy-day guard, and without the day's level it sells while at most ``max_waiting``
-    calls wait (priced per offer). ``gated`` computes the room from Erlang A for the
+    measured: without any of them it cannot tell a busy day and is ``gated``'s Erlang A
+    check alone (every offer admitted). ``gated`` computes the room from Erlang A for the
     current staffing and arrival rate against the service target; ``steered`` sells
     while at most N calls wait, N moved by the day's running service level against the
     target (``max_waiting`` until the ACD reports that level; opt-in: on held-out days
@@ -57,7 +58,7 @@ class GateSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    kind: GateKind = "valued_guarded"
+    kind: GateKind = DEFAULT_GATE_KIND
     max_waiting: int = Field(default=2, ge=0, le=10_000)
     budget_seconds: float = Field(default=300.0, ge=0, le=3600)
     hold_seconds: float = Field(default=0.0, ge=0, le=3600)

@@ -26,7 +26,7 @@ from servesell.domain import CallContext, Channel, OutcomeResult, QueueState
 from servesell.errors import StoreError
 from servesell.ingest import read_catalog, read_schema_file
 from servesell.learn.adaptive import AdaptivePropensity
-from servesell.queueing.settings import GateKind, GateSettings
+from servesell.queueing.settings import DEFAULT_GATE_KIND, GateKind, GateSettings
 from servesell.report.funnel import Funnel
 from servesell.report.kpis import TOTAL, Kpis, Tallies, kpis
 from servesell.service.demo_follow_ups import FollowUpTally, People, Postman, tally_follow_ups
@@ -90,7 +90,7 @@ class DemoConfig:
     start: dt.date = dt.date(2026, 3, 2)
     calls_per_customer_day: float = 0.05
     timezone: str = "Asia/Shanghai"
-    gate: GateKind = "gated"
+    gate: GateKind = DEFAULT_GATE_KIND
     learn: bool = True
     public_url: str = "http://127.0.0.1:8000"
 

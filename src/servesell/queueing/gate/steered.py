@@ -91,6 +91,7 @@ class SteeredThresholdGate(GatePolicy):
             None
             if guard is None
             else HeadroomGate(
+                budget_seconds=self.budget_seconds,
                 offer_seconds=offer_seconds,
                 target=self.target,
                 patience_seconds=self.patience_seconds,

@@ -178,7 +178,9 @@ class GuardedValuedGate(ValuedThresholdGate):
     On a day whose calls so far exceed the forecast's by ``guard_load`` (or whose running
     level is below target + ``guard``), no offer's threshold moves up and ``gated``'s
     Erlang A reserve must agree too; other days are ``valued`` unchanged. The busy-day
-    signal needs the WFM forecast and the ACD's ``calls_today``.
+    signal needs the WFM forecast, the ACD's ``calls_today`` and its running level: a
+    gate without them cannot tell a busy day and is ``gated``'s Erlang A check alone
+    (every offer admitted, ``gated``'s budget), the gate validated without a forecast.
     """
 
     name = "valued_guarded"
@@ -195,6 +197,24 @@ class GuardedValuedGate(ValuedThresholdGate):
         super().__init__(
             guard=guard, guard_load=guard_load, guard_either=guard_either, spread=spread, **options
         )
+
+    def blind(self, state: QueueState) -> bool:
+        """Whether the busy-day signal is missing: no forecast, call count or day's level."""
+        return (
+            self.forecast is None or state.calls_today is None or state.service_level_today is None
+        )
+
+    def admits(self, queue_state: QueueState | None, value_per_second: float) -> bool:
+        """As ``valued``; while :meth:`blind`, every offer worth something is admitted."""
+        admitted = super().admits(queue_state, value_per_second)
+        if queue_state is not None and self.blind(queue_state):
+            return value_per_second > 0
+        return admitted
+
+    def _budget(self, state: QueueState) -> float:
+        if self._guard is not None and self.blind(state):
+            return self._guard.allowed_extra_seconds(state)
+        return super()._budget(state)
 
 
 class ValuedHeadroomGate(_TalkPrice, HeadroomGate):
