@@ -19,6 +19,12 @@ written, put a rare offer's draws below its predictive take-up and under-explore
 high-value, low-take-up offers (``bench/learn.py``, see ``docs/learning.md``).
 ``draw_inflation`` (default 1) has draws come from a posterior that many times as wide:
 optimism for offers under 50%, the adaptive model's default (``docs/learning.md``).
+``relevance_every`` (default 0, off) has predictions and draws read a
+:func:`~servesell.learn.relevance.relevance_view` of the posterior, which shrinks the
+fields that do not matter for this offer and frees those that do (given the fields of the
+feature ids, :attr:`groups`). The view is made from a snapshot of the posterior taken in
+the update at every multiple of ``relevance_every`` outcomes, so two copies that learned
+the same outcomes predict the same whenever they predict; the update itself is unchanged.
 
 >>> learner = BayesProbit()
 >>> learner.cold_start(0.12, norm2=4.0)
@@ -177,8 +183,10 @@ class BayesProbit(Learner):
         return _cdf((m + s * math.sqrt(v) * rng.gauss(0.0, 1.0)) / math.sqrt(rest))
 
     def _learn_one(self, row: SparseRow, accepted: bool) -> None:
+        # Only the base class's learn_one would call this, and it is overridden: that one
+        # counts the outcome itself, so the count is undone for the base class to count.
         self.learn_one(row, accepted)
-        self.n -= 1  # learn_one counts the outcome; the base class's caller counts it again
+        self.n -= 1
         self.positives -= bool(accepted)
 
     def learn_one(
