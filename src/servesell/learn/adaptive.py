@@ -75,10 +75,14 @@ def default_learner() -> BayesProbit:
 
     Near-greedy draws on a widened posterior: three times the diagonal posterior's
     variance, a tenth of its spread sampled, so rare, valuable offers look as good as they
-    might be while few calls go to noise. Chosen on ``bench/learn.py`` seeds 2-4 (the
-    figures and what was tried are in ``docs/learning.md``).
+    might be while few calls go to noise; predictions and draws read the posterior's
+    relevance view (:mod:`~servesell.learn.relevance`), remade every 20 outcomes of the
+    offer. Chosen on ``bench/learn.py`` seeds 2-4 (the figures and what was tried are in
+    ``docs/learning.md``).
     """
-    return BayesProbit(prior_variance=0.025, sample_scale=0.1, draw_inflation=3.0)
+    return BayesProbit(
+        prior_variance=0.025, sample_scale=0.1, draw_inflation=3.0, relevance_every=20
+    )
 
 
 @dataclass(frozen=True, slots=True)

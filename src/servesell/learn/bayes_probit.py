@@ -101,6 +101,8 @@ class BayesProbit(Learner):
         self.mean: list[float] = [0.0]
         self.var: list[float] = [self.bias_variance]
         self.bias_mean = 0.0
+        self._source: Weights | None = None
+        self._view: tuple[Weights, Weights] | None = None
         self._forget_view()
 
     def params(self) -> dict[str, Any]:
@@ -189,7 +191,7 @@ class BayesProbit(Learner):
         self.n -= 1
         self.positives -= bool(accepted)
 
-    def learn_one(
+    def learn_one(  # noqa: PLR0912 - one function on purpose (bench/learn.py, below)
         self,
         row: SparseRow,
         accepted: bool,
@@ -269,8 +271,8 @@ class BayesProbit(Learner):
         """No relevance view until the next multiple of ``relevance_every`` outcomes."""
         every = self.relevance_every
         self._next_view = self.n - self.n % every + every if every else -1
-        self._source: Weights | None = None
-        self._view: tuple[Weights, Weights] | None = None
+        self._source = None
+        self._view = None
 
     def _grow(self, size: int) -> None:
         missing = size - len(self.mean)

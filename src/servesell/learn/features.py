@@ -278,7 +278,6 @@ class FeatureSpace:
                     self._counts[group] = self._counts.get(group, 0) + 1
             return self.vocabulary[token]
 
-
     def _group(self, token: str) -> int:
         """The index of ``token``'s field (``age[20,50)``: age; ``holds:x``: holds)."""
         if token == BIAS:
