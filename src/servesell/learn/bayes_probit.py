@@ -254,7 +254,8 @@ class BayesProbit(Learner):
                 vi *= 1.0 - shrink * x * x * vi
             var[i] = vi if vi > 1e-6 else 1e-6
         self.n += 1
-        self.positives += accepted is True or bool(accepted)
+        if accepted:
+            self.positives += 1
         if self.n == self._next_view:
             self._source = (list(mean), list(var))
             self._next_view += self.relevance_every
