@@ -77,3 +77,14 @@ def test_the_update_is_the_same_with_or_without_the_view() -> None:
 def test_invalid_relevance_settings_are_refused(every: int, cap: float) -> None:
     with pytest.raises(ValueError, match="relevance"):
         BayesProbit(relevance_every=every, relevance_cap=cap)
+
+
+def test_without_the_fields_of_the_features_a_learner_predicts_from_its_posterior() -> None:
+    bare, plain = BayesProbit(relevance_every=5), BayesProbit()
+    bare.cold_start(0.1, norm2=4.0)
+    plain.cold_start(0.1, norm2=4.0)
+    probe = ([0, 2, 3, 5], [1.0, 1.0, 1.0, 1.0])
+    for row, accepted in _rows(12, seed=6):
+        bare.learn_one(row, accepted, ones=4)
+        plain.learn_one(row, accepted, ones=4)
+    assert bare.predict_one(probe) == plain.predict_one(probe)

@@ -261,7 +261,13 @@ class BayesProbit(Learner):
             self._next_view += self.relevance_every
 
     def _view_weights(self, source: Weights) -> Weights:
-        """The relevance view of ``source`` (a posterior snapshot), made once per snapshot."""
+        """The relevance view of ``source`` (a posterior snapshot), made once per snapshot.
+
+        Without the fields of the features (:attr:`groups`) there is no view: the current
+        posterior.
+        """
+        if not self.groups:
+            return self.mean, self.var
         view = self._view
         if view is None or view[0] is not source:
             weights = relevance_view(*source, self.groups, self.prior_variance, self.relevance_cap)
