@@ -58,6 +58,9 @@ DIGITAL_PRIOR = DIGITAL_TAKE_UP_SHARE
 """Cold-start take-up of a digital follow-up, as a share of the offer's in-call prior."""
 
 
+_IN_CALL = Channel.IN_CALL  # a module constant: an enum member read off its class costs more
+
+
 def learner_key(offer_id: str, channel: Channel = Channel.IN_CALL) -> str:
     """The key of the learner for ``offer_id`` on ``channel`` (in-call: the offer id).
 
@@ -72,10 +75,14 @@ def default_learner() -> BayesProbit:
 
     Near-greedy draws on a widened posterior: three times the diagonal posterior's
     variance, a tenth of its spread sampled, so rare, valuable offers look as good as they
-    might be while few calls go to noise. Chosen on ``bench/learn.py`` seeds 2-4 (the
-    figures and what was tried are in ``docs/learning.md``).
+    might be while few calls go to noise; predictions and draws read the posterior's
+    relevance view (:mod:`~servesell.learn.relevance`), remade every 20 outcomes of the
+    offer. Chosen on ``bench/learn.py`` seeds 2-4 (the figures and what was tried are in
+    ``docs/learning.md``).
     """
-    return BayesProbit(prior_variance=0.025, sample_scale=0.1, draw_inflation=3.0)
+    return BayesProbit(
+        prior_variance=0.025, sample_scale=0.1, draw_inflation=3.0, relevance_every=20
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,10 +196,19 @@ class AdaptivePropensity:
         Thread-safe against predictions in other threads: a learner is never replaced
         (cold start) while it is being taught.
         """
-        row = self._offer_row(offer, customer, context)
+        # _offer_row and _learner's common cases inline (a hot path: bench/learn.py's
+        # updates_per_s); the row is not kept as the last one (an update rarely precedes a
+        # prediction for the same call)
+        last = self._last
+        if last is not None and last[0] is customer and last[1] is context:
+            row = last[2]
+        else:
+            row = self.space.encoder(customer, context)
+        if self.associations is not None:
+            row = self._with_rule(row, offer, customer)
         with self._lock:
-            if channel is Channel.IN_CALL:
-                learner = self.learners.get(offer.id)  # _learner's common case, inline
+            if channel is _IN_CALL:
+                learner = self.learners.get(offer.id)
                 if learner is None or not (learner.n or learner.prior == offer.prior_propensity):
                     learner = self._learner(offer)
                 learner.learn_one(row, accepted, self.space.unit_prefix)
@@ -272,7 +288,14 @@ class AdaptivePropensity:
             min_evidence=int(state.get("min_evidence", 30)),
         )
         model.learners = {k: learner_from_state(v) for k, v in state["learners"].items()}
+        for learner in model.learners.values():
+            model._attach(learner)
         return model
+
+    def _attach(self, learner: Learner) -> None:
+        """Give a probit learner the fields of the space's features (its relevance view)."""
+        if isinstance(learner, BayesProbit):
+            learner.groups = self.space.groups
 
     def __getstate__(self) -> dict[str, Any]:
         return self.state()
@@ -293,6 +316,7 @@ class AdaptivePropensity:
             if learner is None or (learner.n == 0 and learner.prior != prior):
                 learner = self.template.clone()
                 learner.cold_start(prior, self.norm2)
+                self._attach(learner)
                 self.learners[key] = learner
             return learner
 
@@ -351,6 +375,10 @@ class AdaptivePropensity:
             self._last = (customer, context, row)
         if self.associations is None:
             return row
+        return self._with_rule(row, offer, customer)
+
+    def _with_rule(self, row: SparseRow, offer: Offer, customer: Customer) -> SparseRow:
+        """``row`` plus the offer's association lift feature (associations on)."""
         rule = self._rule(customer, offer)
         token = "assoc:none" if rule is None else f"assoc:lift{lift_bin(rule.lift)}"
         return [*row[0], self.space.feature(token)], [*row[1], 1.0]

@@ -19,6 +19,12 @@ written, put a rare offer's draws below its predictive take-up and under-explore
 high-value, low-take-up offers (``bench/learn.py``, see ``docs/learning.md``).
 ``draw_inflation`` (default 1) has draws come from a posterior that many times as wide:
 optimism for offers under 50%, the adaptive model's default (``docs/learning.md``).
+``relevance_every`` (default 0, off) has predictions and draws read a
+:func:`~servesell.learn.relevance.relevance_view` of the posterior, which shrinks the
+fields that do not matter for this offer and frees those that do (given the fields of the
+feature ids, :attr:`groups`). The view is made from a snapshot of the posterior taken in
+the update at every multiple of ``relevance_every`` outcomes, so two copies that learned
+the same outcomes predict the same whenever they predict; the update itself is unchanged.
 
 >>> learner = BayesProbit()
 >>> learner.cold_start(0.12, norm2=4.0)
@@ -33,11 +39,16 @@ from statistics import NormalDist
 from typing import TYPE_CHECKING, Any
 
 from servesell.learn.base import Learner
+from servesell.learn.relevance import relevance_view
 
 if TYPE_CHECKING:
     import random
+    from collections.abc import Sequence
 
     from servesell.learn.features import SparseRow
+
+Weights = tuple[list[float], list[float]]
+"""Means and variances of every weight, by feature id."""
 
 _SQRT2 = math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
@@ -57,6 +68,8 @@ class BayesProbit(Learner):
         sample_scale: float = 0.5,
         *,
         draw_inflation: float = 1.0,
+        relevance_every: int = 0,
+        relevance_cap: float = 3.0,
     ) -> None:
         for name, value in (("prior_variance", prior_variance), ("bias_variance", bias_variance)):
             if not value > 0:
@@ -69,6 +82,11 @@ class BayesProbit(Learner):
             raise ValueError(f"draw_inflation must be at least 1, got {draw_inflation}")
         if not 0.0 <= decay < 1.0:
             raise ValueError(f"decay must be in [0, 1), got {decay}")
+        if relevance_every < 0 or not relevance_cap >= 1.0:
+            raise ValueError(
+                "relevance_every must be at least 0 and relevance_cap at least 1, "
+                f"got {relevance_every} and {relevance_cap}"
+            )
         super().__init__()
         self.prior_variance = float(prior_variance)
         self.bias_variance = float(bias_variance)
@@ -76,9 +94,16 @@ class BayesProbit(Learner):
         self.decay = float(decay)
         self.sample_scale = float(sample_scale)
         self.draw_inflation = float(draw_inflation)
+        self.relevance_every = int(relevance_every)
+        self.relevance_cap = float(relevance_cap)
+        self.groups: Sequence[int] = ()
+        """Per feature id its field (``FeatureSpace.groups``), for the relevance view."""
         self.mean: list[float] = [0.0]
         self.var: list[float] = [self.bias_variance]
         self.bias_mean = 0.0
+        self._source: Weights | None = None
+        self._view: tuple[Weights, Weights] | None = None
+        self._forget_view()
 
     def params(self) -> dict[str, Any]:
         """Constructor arguments."""
@@ -89,6 +114,8 @@ class BayesProbit(Learner):
             "decay": self.decay,
             "sample_scale": self.sample_scale,
             "draw_inflation": self.draw_inflation,
+            "relevance_every": self.relevance_every,
+            "relevance_cap": self.relevance_cap,
         }
 
     def uncertainty_one(self, row: SparseRow) -> float:
@@ -106,6 +133,7 @@ class BayesProbit(Learner):
         self.bias_mean = shift
         self.mean = [shift]
         self.var = [self.bias_variance]
+        self._forget_view()
 
     def predict_with(self, row: SparseRow, offset: tuple[float, float]) -> float:
         """Take-up when this learner's score adds to ``offset`` (mean, variance)."""
@@ -117,18 +145,19 @@ class BayesProbit(Learner):
         self, row: SparseRow, accepted: bool, offset: tuple[float, float], ones: int = 0
     ) -> None:
         """Update on one answer whose score is ``offset`` plus this learner's (offset fixed)."""
-        self._update(row, accepted, offset, ones)
-        self.n += 1
-        self.positives += bool(accepted)
+        self.learn_one(row, accepted, ones, offset)
 
     def _cold_start(self, prior: float, norm2: float) -> None:
         total = self.beta**2 + self.bias_variance + (norm2 - 1.0) * self.prior_variance
         self.bias_mean = NormalDist().inv_cdf(prior) * math.sqrt(total)
         self.mean = [self.bias_mean]
         self.var = [self.bias_variance]
+        self._forget_view()
 
     def _score(self, row: SparseRow) -> tuple[float, float]:
         mean, var = self.mean, self.var
+        if self._source is not None:
+            mean, var = self._view_weights(self._source)
         known = len(mean)
         m = 0.0
         v = 0.0
@@ -156,25 +185,29 @@ class BayesProbit(Learner):
         return _cdf((m + s * math.sqrt(v) * rng.gauss(0.0, 1.0)) / math.sqrt(rest))
 
     def _learn_one(self, row: SparseRow, accepted: bool) -> None:
-        self._update(row, accepted, (0.0, 0.0), 0)
+        # Only the base class's learn_one would call this, and it is overridden: that one
+        # counts the outcome itself, so the count is undone for the base class to count.
+        self.learn_one(row, accepted)
+        self.n -= 1
+        self.positives -= bool(accepted)
 
-    def learn_one(self, row: SparseRow, accepted: bool, ones: int = 0) -> None:
-        """Update on one outcome (the base class's, without its extra call: a hot path)."""
-        self._update(row, accepted, (0.0, 0.0), ones)
-        self.n += 1
-        self.positives += accepted is True or bool(accepted)
-
-    def _update(
-        self, row: SparseRow, accepted: bool, offset: tuple[float, float], ones: int
+    def learn_one(  # noqa: PLR0912 - one function on purpose (bench/learn.py, below)
+        self,
+        row: SparseRow,
+        accepted: bool,
+        ones: int = 0,
+        offset: tuple[float, float] = (0.0, 0.0),
     ) -> None:
-        # One assumed-density-filtering step, written out on purpose: it bounds the
-        # online update rate that bench/learn.py (updates_per_s) measures. The first
-        # `ones` values are 1.0 (the bias and the profile fields, FeatureSpace.unit_prefix):
-        # their loops read only ids (a sum() over map() costs more instructions than this
-        # loop on CPython 3.11). Later values of 1.0 take a branch that skips the
-        # multiplications by x too. Both give the general formula's floats in its order
-        # (multiplying by 1.0 is exact). A new feature id raises IndexError in the first
-        # loop, which grows the weights and starts again (cheaper than a max() each time).
+        """Update on one outcome, and count it; ``offset`` as in :meth:`learn_with`."""
+        # One assumed-density-filtering step, written out in one function on purpose: it
+        # bounds the online update rate that bench/learn.py (updates_per_s) measures. The
+        # first `ones` values are 1.0 (the bias and the profile fields,
+        # FeatureSpace.unit_prefix): their loops read only ids (a sum() over map() costs
+        # more instructions than this loop on CPython 3.11). Later values of 1.0 take a
+        # branch that skips the multiplications by x too. Both give the general formula's
+        # floats in its order (multiplying by 1.0 is exact). A new feature id raises
+        # IndexError in the first loop, which grows the weights and starts again (cheaper
+        # than a max() each time).
         ids, values = row
         mean, var = self.mean, self.var
         if self.decay:
@@ -194,7 +227,7 @@ class BayesProbit(Learner):
                     v += var[i] * x * x
         except IndexError:
             self._grow(max(ids) + 1)
-            self._update(row, accepted, offset, ones)
+            self.learn_one(row, accepted, ones, offset)
             return
         s2 = self.beta * self.beta + v
         s = math.sqrt(s2)
@@ -220,6 +253,33 @@ class BayesProbit(Learner):
                 mean[i] += step * x * vi
                 vi *= 1.0 - shrink * x * x * vi
             var[i] = vi if vi > 1e-6 else 1e-6
+        self.n += 1
+        if accepted:
+            self.positives += 1
+        if self.n == self._next_view:
+            self._source = (list(mean), list(var))
+            self._next_view += self.relevance_every
+
+    def _view_weights(self, source: Weights) -> Weights:
+        """The relevance view of ``source`` (a posterior snapshot), made once per snapshot.
+
+        Without the fields of the features (:attr:`groups`) there is no view: the current
+        posterior.
+        """
+        if not self.groups:
+            return self.mean, self.var
+        view = self._view
+        if view is None or view[0] is not source:
+            weights = relevance_view(*source, self.groups, self.prior_variance, self.relevance_cap)
+            view = self._view = (source, weights)
+        return view[1]
+
+    def _forget_view(self) -> None:
+        """No relevance view until the next multiple of ``relevance_every`` outcomes."""
+        every = self.relevance_every
+        self._next_view = self.n - self.n % every + every if every else -1
+        self._source = None
+        self._view = None
 
     def _grow(self, size: int) -> None:
         missing = size - len(self.mean)
@@ -242,12 +302,18 @@ class BayesProbit(Learner):
             self.var[i] = new_var
 
     def _state(self) -> dict[str, Any]:
-        return {"mean": list(self.mean), "var": list(self.var), "bias_mean": self.bias_mean}
+        state = {"mean": list(self.mean), "var": list(self.var), "bias_mean": self.bias_mean}
+        if self._source is not None:
+            state["view_source"] = {"mean": self._source[0], "var": self._source[1]}
+        return state
 
     def _restore(self, learned: dict[str, Any]) -> None:
         self.mean = [float(x) for x in learned["mean"]]
         self.var = [float(x) for x in learned["var"]]
         self.bias_mean = float(learned["bias_mean"])
+        self._forget_view()
+        if (source := learned.get("view_source")) is not None:
+            self._source = ([float(x) for x in source["mean"]], [float(x) for x in source["var"]])
 
 
 def _cdf(t: float) -> float:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import threading
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -71,6 +72,9 @@ class FeatureSpace:
         self.max_categories = max_categories
         self.max_products = max_products
         self.vocabulary: dict[str, int] = {}
+        self.groups: list[int] = []
+        """Per feature id, the index of its field (-1 for the bias): shared by learners."""
+        self._fields: dict[str, int] = {}
         self._lock = threading.Lock()
         self._counts: dict[str, int] = {}
         self._products: dict[str, int] = {}
@@ -83,7 +87,8 @@ class FeatureSpace:
         """Squared norm of every encoded row: bias, fields, holdings group, reason."""
         self.unit_prefix = len(schema.fields) + 1
         """How many leading values of every encoded row are 1.0: the bias and the fields."""
-        self._encode = compile_encoder(self)
+        self._encode = self.encoder = compile_encoder(self)
+        """:meth:`encode` itself, the compiled function (a hot caller saves a call)."""
 
     @classmethod
     def fit(
@@ -187,7 +192,9 @@ class FeatureSpace:
         )
         space.vocabulary = {str(k): int(v) for k, v in state["vocabulary"].items()}
         space._counts = _field_counts(space.vocabulary)
-        space._encode = compile_encoder(space)  # its memos must not outlive the vocabulary
+        space._fields.clear()
+        space.groups[:] = [space._group(t) for t, _ in sorted(space.vocabulary.items(), key=_id)]
+        space._encode = space.encoder = compile_encoder(space)  # memos die with the vocabulary
         return space
 
     def __getstate__(self) -> dict[str, Any]:
@@ -266,12 +273,26 @@ class FeatureSpace:
         with self._lock:
             if token not in self.vocabulary:
                 self.vocabulary[token] = len(self.vocabulary)
+                self.groups.append(self._group(token))
                 if group is not None:
                     self._counts[group] = self._counts.get(group, 0) + 1
             return self.vocabulary[token]
 
+    def _group(self, token: str) -> int:
+        """The index of ``token``'s field (``age[20,50)``: age; ``holds:x``: holds)."""
+        if token == BIAS:
+            return -1
+        name = _FIELD.match(token)
+        return self._fields.setdefault(name.group(0) if name else token, len(self._fields))
+
 
 _BINNED = (FieldType.INT, FieldType.FLOAT, FieldType.DATE)
+_FIELD = re.compile(r"[a-z_][a-z0-9_]*")
+"""The field name a feature token starts with (profile field names are written so)."""
+
+
+def _id(item: tuple[str, int]) -> int:
+    return item[1]
 
 
 def _number(value: Any, day: dt.date) -> float | None:
