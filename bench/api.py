@@ -28,7 +28,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections import deque
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -57,14 +56,6 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--min-decisions", type=int, default=10_000, help="made before RSS")
     parser.add_argument("--step-seconds", type=float, default=5.0, help="0: no step search")
-    parser.add_argument(
-        "--reuse",
-        choices=("rotate", "recent"),
-        default="rotate",
-        help="which idle keep-alive connection a request takes: the one idle longest "
-        "(rotate: requests spread over every open connection, as from many CTI clients) "
-        "or the most recently freed (recent: a few connections carry most requests)",
-    )
     args = parser.parse_args()
     with ExitStack() as stack:
         url = _database(stack, args.db)
@@ -154,7 +145,7 @@ async def _load(
     rng = random.Random(args.seed)
     total = int(rate * seconds)
     host, port = base.removeprefix("http://").split(":")
-    pool = RawPool(host, int(port), token, rotate=getattr(args, "reuse", "rotate") == "rotate")
+    pool = RawPool(host, int(port), token)
     for i in range(50):
         await pool.post("/v1/decisions", {"customer_id": f"C{i + 1:07d}"})
     start = time.perf_counter() + 0.1
@@ -211,11 +202,10 @@ class RawPool:
     test on a 2-core machine; this costs a few tens of microseconds.
     """
 
-    def __init__(self, host: str, port: int, token: str, *, rotate: bool = True) -> None:
+    def __init__(self, host: str, port: int, token: str) -> None:
         self.host, self.port = host, port
         self.auth = f"Authorization: Bearer {token}\r\n"
-        self.idle: deque[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = deque()
-        self.rotate = rotate
+        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
         self.opened = 0
 
     async def post(self, path: str, body: dict[str, str]) -> int:
@@ -226,7 +216,7 @@ class RawPool:
         """
         for attempt in range(3):
             fresh = attempt > 0 or not self.idle
-            reader, writer = await self._open() if fresh else self._idle_one()
+            reader, writer = await self._open() if fresh else self.idle.pop()
             try:
                 status = await self._send(reader, writer, path, body)
             except (OSError, asyncio.IncompleteReadError) as exc:
@@ -237,15 +227,6 @@ class RawPool:
                 return status
             writer.close()
         return 0
-
-    def _idle_one(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-        """The idle connection a request takes: idle longest (rotate) or most recently freed.
-
-        Each connection is served by one worker (the one that accepted it), so taking the
-        most recently freed one lets a few connections, and whichever workers hold them,
-        carry most requests (splits of 50/50 to 87/13 were seen between 2 workers).
-        """
-        return self.idle.popleft() if self.rotate else self.idle.pop()
 
     async def _send(
         self,
