@@ -39,7 +39,8 @@ def _driver_args(driver: str) -> dict[str, Any]:
     four are parsed and planned every time), and forgets them all at each rollback (a
     read-only request's connection, the learner's reads). Prepared from the first run,
     the decision's statements are planned once per connection, and once again after such
-    a rollback (PostgreSQL, ``bench/api.py``: 28-43 % of them were planned anew).
+    a rollback (``bench/api.py`` on PostgreSQL: 28 % of the customer, history and decision
+    statements were parsed and planned anew).
     """
     return {"prepare_threshold": PREPARE_THRESHOLD} if driver == "psycopg" else {}
 
