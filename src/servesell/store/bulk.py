@@ -14,10 +14,13 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import Float
+
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Dialect, Table
 
 Processor = Callable[[Any], Any]
+Processors = tuple[tuple[int, Processor], ...]
 
 
 def append_rows(
@@ -46,6 +49,62 @@ def append_rows(
         conn.exec_driver_sql(sql, tuple(rows[0]))
     else:
         conn.exec_driver_sql(sql, rows if bound else [tuple(row) for row in rows])
+
+
+def append_with_children(
+    conn: Connection,
+    parent: tuple[Table, Sequence[str], Sequence[Any]],
+    children: tuple[Table, Sequence[str], Sequence[Sequence[Any]]],
+) -> None:
+    """Insert one ``parent`` row and its ``children`` rows: ``(table, columns, rows)``.
+
+    On PostgreSQL it is one statement, so one round trip and no ``executemany`` (which
+    psycopg runs in pipeline mode, a wait on the socket per queued command): the parent
+    in a data-modifying ``WITH``, the children from ``unnest`` of one array per column,
+    each cast to its column's type. Same rows and values as :func:`append_rows`, which
+    other databases get (twice).
+    """
+    parent_table, parent_columns, row = parent
+    table, columns, rows = children
+    if conn.dialect.name != "postgresql":
+        append_rows(conn, parent_table, parent_columns, [row])
+        append_rows(conn, table, columns, rows)
+        return
+    sql, processors, floats = _family(
+        parent_table, tuple(parent_columns), table, tuple(columns), conn.dialect
+    )
+    values = _processed(row, processors[0]) if processors[0] else list(row)
+    arrays = [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in columns]
+    for index, process in processors[1]:
+        arrays[index] = [process(value) for value in arrays[index]]
+    for index in floats:  # psycopg refuses a list mixing int and float
+        arrays[index] = [None if value is None else float(value) for value in arrays[index]]
+    conn.exec_driver_sql(sql, (*values, *arrays))
+
+
+@lru_cache(maxsize=16)
+def _family(
+    parent: Table,
+    parent_columns: tuple[str, ...],
+    child: Table,
+    columns: tuple[str, ...],
+    dialect: Dialect,
+) -> tuple[str, tuple[Processors, Processors], tuple[int, ...]]:
+    """The statement of :func:`append_with_children` on PostgreSQL and what goes with it.
+
+    Also both tables' bind processors and the children's float columns (by index).
+    """
+    first, parent_processors = _prepared(parent, parent_columns, dialect)
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(c) for c in columns)
+    casts = ", ".join(f"%s::{child.c[c].type.compile(dialect=dialect)}[]" for c in columns)
+    sql = (
+        f"WITH parent AS ({first}) "
+        f"INSERT INTO {quote(child.name)} ({names}) SELECT * FROM unnest({casts})"
+    )
+    child_processors = _prepared(child, columns, dialect)[1]
+    floats = tuple(i for i, c in enumerate(columns) if isinstance(child.c[c].type, Float))
+    return sql, (parent_processors, child_processors), floats
 
 
 def bind_processor(conn: Connection, table: Table, column: str) -> Processor:

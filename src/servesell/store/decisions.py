@@ -34,7 +34,7 @@ from servesell.domain.decision import (
 from servesell.domain.history import Contact
 from servesell.domain.offer import Channel
 from servesell.errors import NotFoundError
-from servesell.store.bulk import append_rows
+from servesell.store.bulk import append_with_children
 from servesell.store.tables import (
     ID,
     UtcDateTime,
@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 
 
 def insert_decision(conn: Connection, decision: Decision) -> None:
-    """Append ``decision`` and its candidates to the log (two round trips)."""
+    """Append ``decision`` and its candidates to the log (one statement on PostgreSQL)."""
     ctx = decision.context
     row = (
         decision.id,
@@ -68,12 +68,11 @@ def insert_decision(conn: Connection, decision: Decision) -> None:
         decision.policy,
         list(decision.ineligible),
     )
-    append_rows(conn, decisions, _DECISION_COLUMNS, [row])
-    append_rows(
+    candidates = [_candidate_row(decision.id, i, c) for i, c in enumerate(decision.candidates)]
+    append_with_children(
         conn,
-        decision_candidates,
-        _CANDIDATE_COLUMNS,
-        [_candidate_row(decision.id, i, c) for i, c in enumerate(decision.candidates)],
+        (decisions, _DECISION_COLUMNS, row),
+        (decision_candidates, _CANDIDATE_COLUMNS, candidates),
     )
 
 
