@@ -113,3 +113,28 @@ def test_the_twin_gate_sees_the_design_forecast_whatever_the_load() -> None:
     assert peak.calls_per_hour != design.calls_per_hour
     plain = Scenario(calls_per_hour=(10.0, 20.0), agents=(1, 2))
     assert plain.forecast.calls_per_hour == (10.0, 20.0)
+
+
+def test_calls_by_is_the_sum_over_the_intervals_started() -> None:
+    import random
+
+    def summed(f: DayForecast, seconds: float) -> float:
+        total = 0.0
+        for k, rate in enumerate(f.calls_per_hour):
+            start = k * f.interval_seconds
+            if start >= seconds:
+                break
+            total += rate * (min(seconds, start + f.interval_seconds) - start) / 3600.0
+        return total
+
+    rng = random.Random(3)
+    for width in (1800.0, 900.0, 1234.567, 600.1):
+        n = int(86_400 // width)
+        f = DayForecast(
+            calls_per_hour=tuple(rng.uniform(0, 500) for _ in range(n)),
+            agents=(3,) * n,
+            interval_seconds=width,
+        )
+        points = [-5.0, 0.0, width, 2 * width, n * width, 90_000.0]
+        points += [rng.uniform(0, 86_400) for _ in range(200)]
+        assert [f.calls_by(s) for s in points] == [summed(f, s) for s in points]

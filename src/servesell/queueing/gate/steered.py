@@ -97,6 +97,7 @@ class SteeredThresholdGate(GatePolicy):
                 patience_seconds=self.patience_seconds,
             )
         )
+        self._last_load: tuple[object, float] = (None, 1.0)
         self._planner = (
             None
             if forecast is None
@@ -164,10 +165,20 @@ class SteeredThresholdGate(GatePolicy):
         return (below or busy) if self.guard_either else (below and busy)
 
     def _load(self, state: QueueState) -> float:
-        """The day's calls so far over the forecast's (1 without a forecast or call count)."""
+        """The day's calls so far over the forecast's (1 without a forecast or call count).
+
+        Kept for the last (time, calls) seen: a decision asks for its budget and for every
+        candidate's price on the same state.
+        """
         if self.forecast is None or state.calls_today is None:
             return 1.0
-        return load_factor(self.forecast, state.calls_today, seconds_of_day(state))
+        key = (state.at, state.calls_today)
+        if self._last_load[0] != key:
+            self._last_load = (
+                key,
+                load_factor(self.forecast, state.calls_today, seconds_of_day(state)),
+            )
+        return self._last_load[1]
 
     def reset(self) -> None:
         """Forget the mode, hysteresis and the day's plan (start of a new simulation run)."""

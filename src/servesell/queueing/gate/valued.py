@@ -72,6 +72,8 @@ class _TalkPrice(GatePolicy):
         self.frugal_below = bool(frugal)
         self._log_sum = 0.0
         self._asked = 0
+        self._read_state: QueueState | None = None
+        self._read_value = (0.0, False)
 
     def talk_price(self, queue_state: QueueState | None) -> float:
         """The least expected margin per extra talk second an in-call offer must earn now.
@@ -82,7 +84,7 @@ class _TalkPrice(GatePolicy):
         """
         if queue_state is None or self._asked == 0:
             return 0.0
-        above = self._above(queue_state)
+        above = self._read(queue_state)[0]
         if above > self.spread:
             return math.inf
         if above < -self.spread:
@@ -101,10 +103,20 @@ class _TalkPrice(GatePolicy):
         if queue_state is None:
             return True
         lift = (math.log(value_per_second) - self._log_sum / self._asked) / self.slope
+        above, guarded = self._read(queue_state)
         most = self.spread
-        if (self.frugal_below and self._below_aim(queue_state)) or self._guarded(queue_state):
+        if guarded or (self.frugal_below and self._below_aim(queue_state)):
             most = 0.0
-        return self._above(queue_state) <= min(most, max(-self.spread, lift))
+        return above <= min(most, max(-self.spread, lift))
+
+    def _read(self, state: QueueState) -> tuple[float, bool]:
+        """:meth:`_above` and :meth:`_guarded` of ``state``, kept for the last state read.
+
+        A decision asks for its budget and for every candidate's price on the same state.
+        """
+        if state is not self._read_state:
+            self._read_state, self._read_value = state, (self._above(state), self._guarded(state))
+        return self._read_value
 
     def _above(self, state: QueueState) -> float:
         """How far the queue is past the threshold N (half a call past at N)."""
@@ -125,7 +137,7 @@ class _TalkPrice(GatePolicy):
         return False
 
     def _budget(self, state: QueueState) -> float:
-        if self._above(state) > self.spread:
+        if self._read(state)[0] > self.spread:
             return 0.0
         return self._guard_budget(state)
 
@@ -135,6 +147,7 @@ class _TalkPrice(GatePolicy):
 
     def _forget_price(self) -> None:
         self._log_sum, self._asked = 0.0, 0
+        self._read_state = None
 
 
 class ValuedThresholdGate(_TalkPrice, SteeredThresholdGate):
@@ -162,7 +175,7 @@ class ValuedThresholdGate(_TalkPrice, SteeredThresholdGate):
         return self._guard is not None and self._in_danger(state)
 
     def _guard_budget(self, state: QueueState) -> float:
-        if self._guard is not None and self._in_danger(state):
+        if self._read(state)[1] and self._guard is not None:
             return self._guard.allowed_extra_seconds(state)
         return self.budget_seconds
 
