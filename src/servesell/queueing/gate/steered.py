@@ -173,12 +173,11 @@ class SteeredThresholdGate(GatePolicy):
         if self.forecast is None or state.calls_today is None:
             return 1.0
         key = (state.at, state.calls_today)
-        if self._last_load[0] != key:
-            self._last_load = (
-                key,
-                load_factor(self.forecast, state.calls_today, seconds_of_day(state)),
-            )
-        return self._last_load[1]
+        last = self._last_load  # one attribute read: other threads may replace it
+        if last[0] != key:
+            last = (key, load_factor(self.forecast, state.calls_today, seconds_of_day(state)))
+            self._last_load = last
+        return last[1]
 
     def reset(self) -> None:
         """Forget the mode, hysteresis and the day's plan (start of a new simulation run)."""

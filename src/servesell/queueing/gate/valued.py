@@ -72,8 +72,7 @@ class _TalkPrice(GatePolicy):
         self.frugal_below = bool(frugal)
         self._log_sum = 0.0
         self._asked = 0
-        self._read_state: QueueState | None = None
-        self._read_value = (0.0, False)
+        self._last_read: tuple[QueueState | None, tuple[float, bool]] = (None, (0.0, False))
 
     def talk_price(self, queue_state: QueueState | None) -> float:
         """The least expected margin per extra talk second an in-call offer must earn now.
@@ -113,10 +112,14 @@ class _TalkPrice(GatePolicy):
         """:meth:`_above` and :meth:`_guarded` of ``state``, kept for the last state read.
 
         A decision asks for its budget and for every candidate's price on the same state.
+        One attribute holds the state with its reading, so a decision in another thread
+        never gets this state's reading for its own.
         """
-        if state is not self._read_state:
-            self._read_state, self._read_value = state, (self._above(state), self._guarded(state))
-        return self._read_value
+        last = self._last_read
+        if last[0] is not state:
+            last = (state, (self._above(state), self._guarded(state)))
+            self._last_read = last
+        return last[1]
 
     def _above(self, state: QueueState) -> float:
         """How far the queue is past the threshold N (half a call past at N)."""
@@ -147,7 +150,7 @@ class _TalkPrice(GatePolicy):
 
     def _forget_price(self) -> None:
         self._log_sum, self._asked = 0.0, 0
-        self._read_state = None
+        self._last_read = (None, (0.0, False))
 
 
 class ValuedThresholdGate(_TalkPrice, SteeredThresholdGate):
