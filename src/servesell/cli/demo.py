@@ -18,6 +18,7 @@ from rich.table import Table
 
 from servesell.cli.app import app, console
 from servesell.cli.options import DbOption, SeedOption, open_database
+from servesell.cli.simulate import LIVE_POLICY
 
 if TYPE_CHECKING:
     from servesell.report.funnel import Funnel, FunnelStep
@@ -39,7 +40,7 @@ def demo(
             help="Load gate: valued_guarded (the live default), gated (Erlang A), steered, "
             "valued, valued_gated, threshold, always or never."
         ),
-    ] = "valued_guarded",
+    ] = LIVE_POLICY,
     learn: Annotated[
         bool, typer.Option(help="Learn propensities from every outcome (else offer priors).")
     ] = True,

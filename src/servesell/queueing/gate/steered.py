@@ -97,7 +97,6 @@ class SteeredThresholdGate(GatePolicy):
                 patience_seconds=self.patience_seconds,
             )
         )
-        self._last_load: tuple[object, float] = (None, 1.0)
         self._planner = (
             None
             if forecast is None
@@ -165,19 +164,10 @@ class SteeredThresholdGate(GatePolicy):
         return (below or busy) if self.guard_either else (below and busy)
 
     def _load(self, state: QueueState) -> float:
-        """The day's calls so far over the forecast's (1 without a forecast or call count).
-
-        Kept for the last (time, calls) seen: a decision asks for its budget and for every
-        candidate's price on the same state.
-        """
+        """The day's calls so far over the forecast's (1 without a forecast or call count)."""
         if self.forecast is None or state.calls_today is None:
             return 1.0
-        key = (state.at, state.calls_today)
-        last = self._last_load  # one attribute read: other threads may replace it
-        if last[0] != key:
-            last = (key, load_factor(self.forecast, state.calls_today, seconds_of_day(state)))
-            self._last_load = last
-        return last[1]
+        return load_factor(self.forecast, state.calls_today, seconds_of_day(state))
 
     def reset(self) -> None:
         """Forget the mode, hysteresis and the day's plan (start of a new simulation run)."""
