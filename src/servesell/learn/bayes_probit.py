@@ -191,7 +191,7 @@ class BayesProbit(Learner):
         self.n -= 1
         self.positives -= bool(accepted)
 
-    def learn_one(  # noqa: PLR0912 - one function on purpose (bench/learn.py, below)
+    def learn_one(
         self,
         row: SparseRow,
         accepted: bool,
@@ -199,65 +199,23 @@ class BayesProbit(Learner):
         offset: tuple[float, float] = (0.0, 0.0),
     ) -> None:
         """Update on one outcome, and count it; ``offset`` as in :meth:`learn_with`."""
-        # One assumed-density-filtering step, written out in one function on purpose: it
-        # bounds the online update rate that bench/learn.py (updates_per_s) measures. The
-        # first `ones` values are 1.0 (the bias and the profile fields,
-        # FeatureSpace.unit_prefix): their loops read only ids (a sum() over map() costs
-        # more instructions than this loop on CPython 3.11). Later values of 1.0 take a
-        # branch that skips the multiplications by x too. Both give the general formula's
-        # floats in its order (multiplying by 1.0 is exact). A new feature id raises
-        # IndexError in the first loop, which grows the weights and starts again (cheaper
-        # than a max() each time).
+        # The step is adf_step (the C kernel where it was built, else the Python reference):
+        # it bounds the online update rate that bench/learn.py (updates_per_s) measures. A
+        # new feature id raises IndexError before anything is written, which grows the
+        # weights and steps again (cheaper than a max() each time).
         ids, values = row
-        mean, var = self.mean, self.var
         if self.decay:
             self._forget(ids)
-        m, v = offset
-        head, rest, scales = ids[:ones], ids[ones:], values[ones:]
         try:
-            for i in head:
-                m += mean[i]
-                v += var[i]
-            for i, x in zip(rest, scales):  # noqa: B905 - rows are built in pairs
-                if x == 1.0:
-                    m += mean[i]
-                    v += var[i]
-                else:
-                    m += mean[i] * x
-                    v += var[i] * x * x
+            adf_step(self.mean, self.var, ids, values, ones, *offset, self.beta, accepted)
         except IndexError:
             self._grow(max(ids) + 1)
-            self.learn_one(row, accepted, ones, offset)
-            return
-        s2 = self.beta * self.beta + v
-        s = math.sqrt(s2)
-        t = m / s if accepted else -m / s
-        # the inverse Mills ratio φ(t)/Φ(t), stable far into the left tail
-        if t < -30.0:
-            g = -t
-        else:
-            g = _INV_SQRT_2PI * math.exp(-0.5 * t * t) / (0.5 * math.erfc(-t / _SQRT2))
-        step = g / s if accepted else -g / s
-        shrink = g * (g + t) / s2
-        for i in head:
-            vi = var[i]
-            mean[i] += step * vi
-            vi *= 1.0 - shrink * vi
-            var[i] = vi if vi > 1e-6 else 1e-6
-        for i, x in zip(rest, scales):  # noqa: B905
-            vi = var[i]
-            if x == 1.0:
-                mean[i] += step * vi
-                vi *= 1.0 - shrink * vi
-            else:
-                mean[i] += step * x * vi
-                vi *= 1.0 - shrink * x * x * vi
-            var[i] = vi if vi > 1e-6 else 1e-6
+            adf_step(self.mean, self.var, ids, values, ones, *offset, self.beta, accepted)
         self.n += 1
         if accepted:
             self.positives += 1
         if self.n == self._next_view:
-            self._source = (list(mean), list(var))
+            self._source = (list(self.mean), list(self.var))
             self._next_view += self.relevance_every
 
     def _view_weights(self, source: Weights) -> Weights:
@@ -325,3 +283,62 @@ def _mills(t: float) -> float:
     if t < -30.0:
         return -t
     return _INV_SQRT_2PI * math.exp(-0.5 * t * t) / _cdf(t)
+
+
+def _adf_step(  # noqa: PLR0917 - the C kernel's signature (_probit.c)
+    mean: list[float],
+    var: list[float],
+    ids: list[int],
+    values: list[float],
+    ones: int,
+    m: float,
+    v: float,
+    beta: float,
+    accepted: bool,
+) -> None:
+    """One assumed-density-filtering step on the weights ``mean`` and ``var``, in place.
+
+    The reference of ``_probit.adf_step`` (same floats in the same order, so the same
+    posterior bit for bit) and its fallback where the C module was not built. The row's
+    first ``ones`` values are 1.0 (the bias and the profile fields,
+    ``FeatureSpace.unit_prefix``): their loops read only ids. Later values of 1.0 take a
+    branch that skips the multiplications by ``x`` (multiplying by 1.0 is exact). An id
+    past the weights raises IndexError before anything is written.
+    """
+    head, rest, scales = ids[:ones], ids[ones:], values[ones:]
+    for i in head:
+        m += mean[i]
+        v += var[i]
+    for i, x in zip(rest, scales):  # noqa: B905 - rows are built in pairs
+        if x == 1.0:
+            m += mean[i]
+            v += var[i]
+        else:
+            m += mean[i] * x
+            v += var[i] * x * x
+    s2 = beta * beta + v
+    s = math.sqrt(s2)
+    t = m / s if accepted else -m / s
+    g = _mills(t)
+    step = g / s if accepted else -g / s
+    shrink = g * (g + t) / s2
+    for i in head:
+        vi = var[i]
+        mean[i] += step * vi
+        vi *= 1.0 - shrink * vi
+        var[i] = vi if vi > 1e-6 else 1e-6
+    for i, x in zip(rest, scales):  # noqa: B905
+        vi = var[i]
+        if x == 1.0:
+            mean[i] += step * vi
+            vi *= 1.0 - shrink * vi
+        else:
+            mean[i] += step * x * vi
+            vi *= 1.0 - shrink * x * x * vi
+        var[i] = vi if vi > 1e-6 else 1e-6
+
+
+try:
+    from servesell.learn._probit import adf_step
+except ImportError:  # built without a C compiler (hatch_build.py): the reference
+    adf_step = _adf_step
