@@ -67,6 +67,7 @@ _STEERED_OPTIONS = frozenset(
         "guard",
         "guard_load",
         "guard_either",
+        "guard_noise",
         "load_safety",
     }
 )
