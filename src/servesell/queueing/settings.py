@@ -21,7 +21,15 @@ from servesell.queueing.gate import GatePolicy, make_gate
 from servesell.queueing.load import Target
 
 GateKind = Literal[
-    "threshold", "steered", "valued", "valued_gated", "valued_guarded", "gated", "always", "never"
+    "threshold",
+    "steered",
+    "valued",
+    "valued_gated",
+    "valued_guarded",
+    "valued_sized",
+    "gated",
+    "always",
+    "never",
 ]
 DEFAULT_GATE_KIND: GateKind = "valued_guarded"
 """The live default gate (``GateSettings().kind``; also the demo's)."""
