@@ -2,7 +2,7 @@
 
 >>> make_gate("threshold:2").spec
 'threshold:2'
->>> sorted(POLICIES)
+>>> sorted(POLICIES)  # doctest: +NORMALIZE_WHITESPACE
 ['always', 'gated', 'never', 'steered', 'threshold', 'valued', 'valued_gated', 'valued_guarded',
  'valued_sized']
 """
