@@ -20,6 +20,7 @@ SPECS = [
     "valued",
     "valued_gated",
     "valued_guarded",
+    "valued_sized",
 ]
 T0 = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
 

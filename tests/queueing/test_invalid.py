@@ -23,6 +23,8 @@ from servesell.queueing.estimator import HandleTimeEstimator, RateEstimator
         (lambda: make_gate("steered", step=0), "step"),
         (lambda: make_gate("steered", least_waiting=6, most_waiting=5), "least_waiting"),
         (lambda: make_gate("steered", buffer=0.5), "buffer"),
+        (lambda: make_gate("steered", guard_noise=-1.0), "guard_noise"),
+        (lambda: make_gate("steered", guard_noise=2.0), "guard_noise"),
         (lambda: make_gate("always", budget_seconds=-1), "budget_seconds"),
         (lambda: RateEstimator(tau_seconds=0), "tau_seconds"),
         (lambda: HandleTimeEstimator(window=0), "window"),

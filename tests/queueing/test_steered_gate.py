@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from servesell.domain import QueueState
 from servesell.queueing import GateSettings, SteeredThresholdGate, ThresholdGate
 
@@ -120,3 +122,33 @@ def test_the_load_safety_raises_the_aim_only_on_a_day_busier_than_forecast() -> 
     as_planned, busy = guarded_state(0.85, 1000), guarded_state(0.85, 1500)
     assert safe.aim(as_planned) == plain.aim(as_planned)
     assert safe.aim(busy) > plain.aim(busy)
+
+
+def test_a_noise_scaled_guard_needs_a_larger_excess_in_a_smaller_center() -> None:
+    from servesell.queueing.forecast import DayForecast
+
+    small = DayForecast(calls_per_hour=(10.0,) * 48, agents=(2,) * 48, aht_seconds=90.0)
+    large = DayForecast(calls_per_hour=(1000.0,) * 48, agents=(100,) * 48, aht_seconds=90.0)
+    at_ten = guarded_state(0.8, 0)
+    fixed = SteeredThresholdGate(guard=-0.1, guard_load=1.03, guard_either=True, forecast=small)
+    assert fixed.busy_from(at_ten) == 1.03
+    bars = [
+        SteeredThresholdGate(
+            guard=-0.1, guard_load=1.03, guard_either=True, guard_noise=2.0, forecast=forecast
+        ).busy_from(at_ten)
+        for forecast in (small, large)
+    ]
+    assert bars[0] == pytest.approx(1.1)  # 100 calls by 10:00: 2 sigma is 10%
+    assert bars[1] == 1.03  # 10,000 calls: 2 sigma (2%) is below guard_load
+    gate = SteeredThresholdGate(
+        buffer=0.0,
+        step=0.01,
+        guard=-0.1,
+        guard_load=1.03,
+        guard_either=True,
+        guard_noise=2.0,
+        forecast=small,
+    )
+    assert gate.allowed_extra_seconds(guarded_state(0.8, 110)) > 0  # 10% over: noise here
+    gate.reset()
+    assert gate.allowed_extra_seconds(guarded_state(0.8, 200)) == 0.0

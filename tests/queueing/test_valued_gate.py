@@ -9,7 +9,7 @@ import pytest
 
 from servesell.domain import QueueState, ValuedGate
 from servesell.queueing import GateSettings, HeadroomGate, SteeredThresholdGate, ValuedThresholdGate
-from servesell.queueing.gate import GuardedValuedGate, ValuedHeadroomGate
+from servesell.queueing.gate import GuardedValuedGate, SizedGuardValuedGate, ValuedHeadroomGate
 
 T0 = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
 
@@ -189,3 +189,24 @@ def test_the_demo_and_the_cli_play_the_live_default_gate() -> None:
 
     assert GateSettings().kind == DEFAULT_GATE_KIND == DemoConfig().gate
     assert inspect.signature(demo).parameters["gate"].default == DEFAULT_GATE_KIND
+
+
+def test_valued_sized_lets_a_small_centers_few_extra_calls_pass_as_noise() -> None:
+    from servesell.queueing.forecast import DayForecast
+
+    small = DayForecast(calls_per_hour=(10.0,) * 48, agents=(2,) * 48, aht_seconds=90.0)
+    guarded = GateSettings(kind="valued_guarded", forecast=small).build()
+    sized = GateSettings(kind="valued_sized", forecast=small).build()
+    assert isinstance(sized, SizedGuardValuedGate)
+    assert sized.spec == "valued_sized"
+    four_percent_over = busy_day(0, 1, 108)  # (108 + 100) / (100 + 100): 1 sigma is 5% here
+    assert guarded.busy_from(four_percent_over) == 1.03
+    assert sized.busy_from(four_percent_over) == pytest.approx(1.05)
+    typical(guarded)
+    typical(sized)
+    # Erlang A (400 calls an hour on 10 agents) allows nothing: only the guard asks it
+    assert guarded.allowed_extra_seconds(four_percent_over) == 0.0
+    assert sized.allowed_extra_seconds(four_percent_over) > 0
+    sized.reset()
+    typical(sized)
+    assert sized.allowed_extra_seconds(busy_day(0, 1, 120)) == 0.0  # 2 sigma over

@@ -120,7 +120,7 @@ def test_the_form_lists_every_priced_gate_and_sets_the_guarded_one(
     response = _post_gate(client, kind="valued_guarded", max_waiting="2", budget_seconds="300")
     assert response.status_code == 200
     assert _stored_gate(web_db).kind == "valued_guarded"
-    for kind in ("valued", "valued_gated", "valued_guarded"):
+    for kind in ("valued", "valued_gated", "valued_guarded", "valued_sized"):
         assert f'value="{kind}"' in response.text
     assert "busier than forecast" in response.text
 

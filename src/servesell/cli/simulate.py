@@ -244,8 +244,8 @@ def _compare(
 ) -> None:
     from servesell.sim import LOADS, compare_cell
 
-    if gate not in ("steered", "valued", "valued_gated", "valued_guarded", "gated"):
-        known = "steered, valued, valued_gated, valued_guarded or gated"
+    if gate not in ("steered", "valued", "valued_gated", "valued_guarded", "valued_sized", "gated"):
+        known = "steered, valued, valued_gated, valued_guarded, valued_sized or gated"
         raise typer.BadParameter(f"--gate must be {known}, got {gate!r}")
     cells: list[Cell] = []
     for spec in specs:

@@ -21,7 +21,15 @@ from servesell.queueing.gate import GatePolicy, make_gate
 from servesell.queueing.load import Target
 
 GateKind = Literal[
-    "threshold", "steered", "valued", "valued_gated", "valued_guarded", "gated", "always", "never"
+    "threshold",
+    "steered",
+    "valued",
+    "valued_gated",
+    "valued_guarded",
+    "valued_sized",
+    "gated",
+    "always",
+    "never",
 ]
 DEFAULT_GATE_KIND: GateKind = "valued_guarded"
 """The live default gate (``GateSettings().kind``; also the demo's)."""
@@ -43,7 +51,9 @@ class GateSettings(BaseModel):
     target (``max_waiting`` until the ACD reports that level; opt-in: on held-out days
     it earned more than ``gated`` but missed the target twice); ``valued`` /
     ``valued_gated`` add a price on talk time per offer to ``steered`` / ``gated``
-    (opt-in: more held-out revenue, but days below target); ``threshold`` sells
+    (opt-in: more held-out revenue, but days below target); ``valued_sized`` is
+    ``valued_guarded`` whose busy-day trigger also waits for one standard deviation of
+    the center's Poisson noise (opt-in: the same held-out cells); ``threshold`` sells
     while at most ``max_waiting`` calls wait; ``always`` / ``never`` are the two ends.
     ``hold_seconds`` is the hysteresis (sell again only after that long with room). With
     no queue feed at all the gate sells when ``sell_when_unknown`` (a center that has not

@@ -92,7 +92,10 @@ def gate_for(
     if name == "threshold" and not argument.isdigit():
         raise ValueError(f"threshold needs calls waiting, e.g. threshold:3, got {spec!r}")
     if name not in _KINDS or (argument and name != "threshold"):
-        known = "always, gated, never, steered, valued, valued_gated, valued_guarded, threshold:N"
+        known = (
+            "always, gated, never, steered, valued, valued_gated, valued_guarded, valued_sized, "
+            "threshold:N"
+        )
         raise ValueError(f"unknown gate policy {spec!r} (known: {known})")
     hold = GateSettings().hold_seconds if hold_seconds is None else hold_seconds
     settings = GateSettings.model_validate(
@@ -110,7 +113,7 @@ def gate_for(
 
 
 _KINDS = frozenset(get_args(GateKind))
-_FORECAST_KINDS = frozenset({"steered", "valued", "valued_guarded"})
+_FORECAST_KINDS = frozenset({"steered", "valued", "valued_guarded", "valued_sized"})
 """Gates that always get the scenario's design forecast (the WFM plan)."""
 
 

@@ -9,6 +9,7 @@ from servesell.queueing.gate.steered import SteeredThresholdGate
 from servesell.queueing.gate.threshold import ThresholdGate
 from servesell.queueing.gate.valued import (
     GuardedValuedGate,
+    SizedGuardValuedGate,
     ValuedHeadroomGate,
     ValuedThresholdGate,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "GuardedValuedGate",
     "HeadroomGate",
     "NeverGate",
+    "SizedGuardValuedGate",
     "SteeredThresholdGate",
     "ThresholdGate",
     "ValuedHeadroomGate",

@@ -251,6 +251,16 @@ def load_factor(forecast: DayForecast, calls_today: float, seconds_of_day: float
     return min(_FACTOR_BOUNDS[1], max(_FACTOR_BOUNDS[0], factor))
 
 
+def load_noise(forecast: DayForecast, seconds_of_day: float) -> float:
+    """Standard deviation of :func:`load_factor` on a day exactly as forecast (Poisson calls).
+
+    √E / (E + prior) for E forecast calls so far: large early in the day and in a small
+    center, where a few calls more than forecast are noise, not a busy day.
+    """
+    expected = forecast.calls_by(seconds_of_day)
+    return math.sqrt(expected) / (expected + _PRIOR_CALLS)
+
+
 def seconds_of_day(state: QueueState) -> float:
     """Seconds since midnight of the state's clock (in its own time zone)."""
     at = state.at

@@ -2,8 +2,9 @@
 
 >>> make_gate("threshold:2").spec
 'threshold:2'
->>> sorted(POLICIES)
-['always', 'gated', 'never', 'steered', 'threshold', 'valued', 'valued_gated', 'valued_guarded']
+>>> sorted(POLICIES)  # doctest: +NORMALIZE_WHITESPACE
+['always', 'gated', 'never', 'steered', 'threshold', 'valued', 'valued_gated', 'valued_guarded',
+ 'valued_sized']
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from servesell.queueing.gate.steered import SteeredThresholdGate
 from servesell.queueing.gate.threshold import ThresholdGate
 from servesell.queueing.gate.valued import (
     GuardedValuedGate,
+    SizedGuardValuedGate,
     ValuedHeadroomGate,
     ValuedThresholdGate,
 )
@@ -31,6 +33,7 @@ POLICIES: dict[str, type[GatePolicy]] = {
     "valued": ValuedThresholdGate,
     "valued_gated": ValuedHeadroomGate,
     "valued_guarded": GuardedValuedGate,
+    "valued_sized": SizedGuardValuedGate,
 }
 """Every gate policy by name (the contract tests run over all of them)."""
 
@@ -43,7 +46,10 @@ def make_gate(spec: str, **options: Any) -> GatePolicy:
     name, _, argument = spec.strip().partition(":")
     cls = POLICIES.get(name)
     if cls is None or (argument and cls is not ThresholdGate):
-        known = "always, gated, never, steered, valued, valued_gated, valued_guarded, threshold:N"
+        known = (
+            "always, gated, never, steered, valued, valued_gated, valued_guarded, valued_sized, "
+            "threshold:N"
+        )
         raise ValueError(f"unknown gate policy {spec!r} (known: {known})")
     foreign = set().union(*(names for owner, names in _OWN_OPTIONS.items() if owner is not cls))
     foreign -= _OWN_OPTIONS.get(cls, frozenset())
@@ -67,6 +73,7 @@ _STEERED_OPTIONS = frozenset(
         "guard",
         "guard_load",
         "guard_either",
+        "guard_noise",
         "load_safety",
     }
 )
@@ -80,5 +87,6 @@ _OWN_OPTIONS: dict[type[GatePolicy], frozenset[str]] = {
     ValuedThresholdGate: _STEERED_OPTIONS | _PRICE_OPTIONS,
     ValuedHeadroomGate: _HEADROOM_OPTIONS | _PRICE_OPTIONS,
     GuardedValuedGate: _STEERED_OPTIONS | _PRICE_OPTIONS,
+    SizedGuardValuedGate: _STEERED_OPTIONS | _PRICE_OPTIONS,
 }
 """Options only some gates take; the others are built without them."""

@@ -42,7 +42,12 @@ from typing import Any
 from servesell.domain.queue import QueueState
 from servesell.queueing.forecast import DayForecast
 from servesell.queueing.gate.base import GatePolicy
-from servesell.queueing.gate.headroom import HeadroomGate, load_factor, seconds_of_day
+from servesell.queueing.gate.headroom import (
+    HeadroomGate,
+    load_factor,
+    load_noise,
+    seconds_of_day,
+)
 
 
 class SteeredThresholdGate(GatePolicy):
@@ -63,6 +68,7 @@ class SteeredThresholdGate(GatePolicy):
         guard: float | None = None,
         guard_load: float | None = None,
         guard_either: bool = False,
+        guard_noise: float = 0.0,
         load_safety: float = 0.0,
         **options: Any,
     ) -> None:
@@ -73,6 +79,10 @@ class SteeredThresholdGate(GatePolicy):
             raise ValueError(f"step must be > 0, got {step!r}")
         if guard is not None and not -self.target.level < guard < 1 - self.target.level:
             raise ValueError(f"guard must keep its level in (0, 1), got {guard!r}")
+        if not guard_noise >= 0:
+            raise ValueError(f"guard_noise must be >= 0, got {guard_noise!r}")
+        if guard_noise > 0 and guard_load is None:
+            raise ValueError(f"guard_noise needs guard_load, got guard_noise={guard_noise!r}")
         if not load_safety >= 0:
             raise ValueError(f"load_safety must be >= 0, got {load_safety!r}")
         if not least_waiting <= most_waiting:
@@ -86,6 +96,7 @@ class SteeredThresholdGate(GatePolicy):
         self.guard = guard
         self.guard_load = guard_load
         self.guard_either = bool(guard_either)
+        self.guard_noise = float(guard_noise)
         self.load_safety = float(load_safety)
         self._guard = (
             None
@@ -151,8 +162,8 @@ class SteeredThresholdGate(GatePolicy):
         """Whether ``gated`` must agree too: the day runs below target + ``guard``.
 
         With ``guard_load`` only on a busy day: a forecast and the day's calls so far
-        above the forecast's by at least that factor; with ``guard_either`` too, either
-        condition alone is enough.
+        above the forecast's by at least that factor (:meth:`busy_from`); with
+        ``guard_either`` too, either condition alone is enough.
         """
         level = state.service_level_today
         if self.guard is None or level is None:
@@ -160,8 +171,21 @@ class SteeredThresholdGate(GatePolicy):
         below = level < self.target.level + self.guard
         if self.guard_load is None:
             return below
-        busy = self._load(state) >= self.guard_load
+        busy = self._load(state) >= self.busy_from(state)
         return (below or busy) if self.guard_either else (below and busy)
+
+    def busy_from(self, state: QueueState) -> float:
+        """The day's load factor from which the guard counts the day as busy now.
+
+        ``guard_load``; with ``guard_noise`` k and a forecast, at least 1 + k × the load
+        factor's standard deviation on a day exactly as forecast (:func:`load_noise`),
+        so a small center or an early hour needs a larger excess of calls.
+        """
+        least = 1.0 if self.guard_load is None else self.guard_load
+        if self.guard_noise == 0 or self.forecast is None:
+            return least
+        noise = load_noise(self.forecast, seconds_of_day(state))
+        return max(least, 1.0 + self.guard_noise * noise)
 
     def _load(self, state: QueueState) -> float:
         """The day's calls so far over the forecast's (1 without a forecast or call count)."""
