@@ -6,6 +6,7 @@ query string), so each pair below is one request answered both ways.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
@@ -127,4 +128,19 @@ def test_a_supervisor_names_an_agent_and_an_unknown_token_is_401(
     assert fast_calls == [1]
     unknown = client.post("/v1/decisions", json=body, headers=auth("not-a-token"))
     assert unknown.status_code == 401
+    assert fast_calls == [1]
+
+
+def test_the_fast_path_is_inside_the_access_log(
+    client: TestClient,
+    tokens: dict[str, str],
+    fast_calls: list[int],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    headers = auth(tokens["agent"])
+    with caplog.at_level(logging.INFO, logger="servesell.access"):
+        client.post("/v1/decisions", json={"customer_id": "C0000001", "at": AT}, headers=headers)
+        client.post("/v1/decisions", json={"customer_id": "C0000002", "at": AT}, headers=headers)
+    lines = [r.getMessage() for r in caplog.records if r.name == "servesell.access"]
+    assert [line.rsplit(" ", 1)[0] for line in lines] == ["POST /v1/decisions 201"] * 2
     assert fast_calls == [1]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from anyio import to_thread
 from fastapi import APIRouter, Path, Query, Response, status
 
 from servesell.api.schemas import AUTHED, DecisionRequest, OutcomeOut, OutcomeRequest, errors
@@ -55,7 +54,7 @@ async def decided(body: DecisionRequest, call: AgentCall, *, explain: bool) -> R
 
     Also what :mod:`servesell.api.fastpath` answers a recognised screen pop with.
     """
-    return await to_thread.run_sync(_decided, body, call, explain, limiter=call.threads)
+    return await call.threads.run(_decided, body, call, explain)
 
 
 def _decided(body: DecisionRequest, call: AgentCall, explain: bool) -> Response:
