@@ -22,7 +22,6 @@ from servesell.config import Settings, get_settings
 from servesell.decide.channel import ChannelPrices
 from servesell.domain import Channel
 from servesell.errors import ServesellError
-from servesell.http.deps import close_decision_threads
 from servesell.http.masking import AccessLog
 from servesell.service.engines import LiveEngine
 from servesell.service.outbox import LinkBase
@@ -46,7 +45,7 @@ def create_app(settings: Settings | None = None, *, seed: int | None = None) -> 
     desk = CallDesk(db, engines, language=settings.language, links=links)
 
     @asynccontextmanager
-    async def lifespan(started: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         warm(desk)
         settle_heap()
         engines.start_learning(desk.db)
@@ -55,7 +54,6 @@ def create_app(settings: Settings | None = None, *, seed: int | None = None) -> 
         if stop is not None:
             stop()
         engines.stop_learning()
-        close_decision_threads(started.state)
         desk.db.dispose()
 
     app = FastAPI(

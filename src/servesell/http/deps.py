@@ -6,13 +6,11 @@ engine source, the token cache, the database); a route asks for exactly the part
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 from collections.abc import Awaitable, Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Annotated, TypeVar
+from typing import Annotated
 
+from anyio import CapacityLimiter
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -25,8 +23,6 @@ from servesell.service.engines import LiveEngine
 from servesell.service.screen import CallDesk
 from servesell.service.tokens import TokenCache
 from servesell.store.users import Role, User, user_by_token
-
-T = TypeVar("T")
 
 bearer = HTTPBearer(auto_error=False, description="A token from `servesell users add`.")
 
@@ -168,55 +164,15 @@ class AgentCall:
     desk: CallDesk
     tokens: TokenCache
     settings: Settings
-    threads: DecisionThreads
+    threads: CapacityLimiter
 
 
 DECISION_THREADS = 8
-"""Decisions a worker runs in threads at once; the others wait their turn, queued.
+"""Decisions a worker runs in threads at once; the others wait their turn as coroutines.
 
 Python runs one thread at a time, and a decision is mostly Python: more threads than
 this only took turns at the interpreter lock (PostgreSQL, 40 threads: ~70 context
 switches per decision) and, beyond the database pool, opened and closed connections."""
-
-
-class DecisionThreads:
-    """The worker's decision threads: at most :data:`DECISION_THREADS` decisions at once.
-
-    A plain thread pool, not anyio's ``to_thread`` with a limiter: the same bound and the
-    same guarantees (each call runs in a copy of the caller's context; a call already
-    running is waited for even if the request is cancelled, so its commit is never cut
-    short; a call still queued is dropped), for about a quarter of the event loop's work
-    per hop (``docs/design.md``, "The screen pop's fast path").
-    """
-
-    def __init__(self, size: int = DECISION_THREADS) -> None:
-        self.size = size
-        self._pool = ThreadPoolExecutor(size, thread_name_prefix="servesell-decision")
-
-    async def run(self, func: Callable[..., T], *args: object) -> T:
-        """``func(*args)`` in a decision thread; its result or its exception."""
-        context = contextvars.copy_context()
-        running = self._pool.submit(context.run, func, *args)
-        future = asyncio.wrap_future(running)
-        try:
-            return await asyncio.shield(future)
-        except asyncio.CancelledError:
-            if not running.cancel():  # started: let it finish (and commit) first
-                await _finished(future)
-            raise
-
-    def close(self) -> None:
-        """Let the running decisions finish and stop the threads (the worker is stopping)."""
-        self._pool.shutdown(wait=True)
-
-
-async def _finished(future: asyncio.Future[T]) -> None:
-    """Wait until ``future`` is done, whatever cancellations come meanwhile."""
-    while not future.done():
-        try:
-            await asyncio.wait({future})
-        except asyncio.CancelledError:
-            continue
 
 
 async def agent_call(
@@ -244,18 +200,11 @@ def known_agent_call(state: State, token: str) -> AgentCall | None:
     return AgentCall(user, state.desk, tokens, state.settings, _threads(state))
 
 
-def close_decision_threads(state: State) -> None:
-    """Stop the worker's decision threads, if any were started (at the worker's end)."""
-    threads: DecisionThreads | None = getattr(state, "decision_threads", None)
-    if threads is not None:
-        threads.close()
-
-
-def _threads(state: State) -> DecisionThreads:
+def _threads(state: State) -> CapacityLimiter:
     """The worker's decision threads (made on first use, in the event loop; no await)."""
-    threads: DecisionThreads | None = getattr(state, "decision_threads", None)
+    threads: CapacityLimiter | None = getattr(state, "decision_threads", None)
     if threads is None:
-        threads = state.decision_threads = DecisionThreads()
+        threads = state.decision_threads = CapacityLimiter(DECISION_THREADS)
     return threads
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from anyio import to_thread
 from fastapi import APIRouter, Path, Query, Response, status
 
 from servesell.api.schemas import AUTHED, DecisionRequest, OutcomeOut, OutcomeRequest, errors
@@ -54,7 +55,7 @@ async def decided(body: DecisionRequest, call: AgentCall, *, explain: bool) -> R
 
     Also what :mod:`servesell.api.fastpath` answers a recognised screen pop with.
     """
-    return await call.threads.run(_decided, body, call, explain)
+    return await to_thread.run_sync(_decided, body, call, explain, limiter=call.threads)
 
 
 def _decided(body: DecisionRequest, call: AgentCall, explain: bool) -> Response:
