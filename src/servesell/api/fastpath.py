@@ -20,6 +20,7 @@ exception layer does, and one without a handler propagates (500) as before.
 
 from __future__ import annotations
 
+import inspect
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -60,7 +61,9 @@ class DecisionFastPath:
             handler = _handler(scope["app"].exception_handlers, exc)
             if handler is None:
                 raise
-            response = await handler(Request(scope, receive), exc)
+            response = handler(Request(scope, receive), exc)
+            if inspect.isawaitable(response):
+                response = await response
         await response(scope, receive, send)
 
 
@@ -135,8 +138,11 @@ def _replay(messages: list[Message], receive: Receive) -> Receive:
 
 
 def _handler(handlers: dict[Any, Any], exc: Exception) -> Any:
-    """The app's handler for ``exc``'s class or its nearest base (Starlette's lookup)."""
+    """The app's handler for ``exc``'s class or its nearest base (Starlette's lookup).
+
+    A handler for ``Exception`` itself is the server-error layer's, outside this one.
+    """
     for kind in type(exc).__mro__:
-        if kind in handlers:
+        if kind in handlers and kind is not Exception:
             return handlers[kind]
     return None
