@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from servesell.api import errors
+from servesell.api.fastpath import DecisionFastPath
 from servesell.api.routes import (
     admin,
     channels,
@@ -46,8 +47,13 @@ these endpoints (state-changing calls then need the `X-CSRF-Token` header).
 
 
 def mount(app: FastAPI) -> None:
-    """Add the ``/v1`` endpoints, health checks and the JSON error handlers to ``app``."""
+    """Add the ``/v1`` endpoints, health checks and the JSON error handlers to ``app``.
+
+    The screen pop's fast path goes in first, so every middleware added later (the web
+    session, body limit, access log) still wraps it.
+    """
     errors.install(app)
+    app.add_middleware(DecisionFastPath)
     for module in (
         admin,
         decisions,

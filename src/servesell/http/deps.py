@@ -187,6 +187,19 @@ async def agent_call(
     return AgentCall(_admitted(user, Role.AGENT), desk, tokens, state.settings, _threads(state))
 
 
+def known_agent_call(state: State, token: str) -> AgentCall | None:
+    """:func:`agent_call`'s answer for a bearer token verified recently in this worker.
+
+    None when the token is not in the worker's cache or its user may not act as an agent:
+    :func:`agent_call` then answers (the database look-up, 401, 403).
+    """
+    tokens: TokenCache = state.tokens
+    user = tokens.get(token)
+    if user is None or not user.role.allows(Role.AGENT):
+        return None
+    return AgentCall(user, state.desk, tokens, state.settings, _threads(state))
+
+
 def _threads(state: State) -> CapacityLimiter:
     """The worker's decision threads (made on first use, in the event loop; no await)."""
     threads: CapacityLimiter | None = getattr(state, "decision_threads", None)

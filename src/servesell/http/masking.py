@@ -56,6 +56,8 @@ class AccessLog:
         try:
             await self.app(scope, receive, capture)
         finally:
-            if log.isEnabledFor(logging.INFO):
+            # Without a handler on the way to the root, Python drops an INFO record
+            # (its last-resort handler writes warnings only): it is not even formatted.
+            if log.isEnabledFor(logging.INFO) and log.hasHandlers():
                 took = (time.perf_counter() - start) * 1000
                 log.info("%s %s %d %.1fms", scope["method"], mask_text(scope["path"]), code, took)

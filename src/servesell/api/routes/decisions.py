@@ -47,6 +47,14 @@ async def create_decision(
     ``at`` follows the server's clock rules (a few minutes of skew; see
     ``docs/design.md``), else 422.
     """
+    return await decided(body, call, explain=explain)
+
+
+async def decided(body: DecisionRequest, call: AgentCall, *, explain: bool) -> Response:
+    """The decision's answer, made in one of the worker's decision threads.
+
+    Also what :mod:`servesell.api.fastpath` answers a recognised screen pop with.
+    """
     return await to_thread.run_sync(_decided, body, call, explain, limiter=call.threads)
 
 
