@@ -10,7 +10,8 @@ step) still answered with p99 <= 25 ms and no error, and ``worker_rss_mb``, each
 resident memory after the run (``--min-decisions`` are made first, 10,000 by default).
 ``worker_cpu_ms`` and ``load_cpu_ms`` are the CPU time per request of the first run,
 of all the workers together (uvicorn included) and of this load generator: both share
-the machine's cores, so they say whether a rate can fit at all.
+the machine's cores, so they say whether a rate can fit at all; ``worker_cpu_share`` is
+each worker's share of the workers' CPU in that run (how evenly the load was spread).
 Goals (issue 15): p99 <= 25 ms at 300 decisions/s on this 2-core machine with SQLite and
 2 workers, ``max_rps_p99_25ms`` >= 600, ``worker_rss_mb`` <= 150.
 ``--db postgres`` starts a private PostgreSQL server for the run.
@@ -72,10 +73,14 @@ def main() -> None:
         gc.collect()
         gc.freeze()
         workers, load_cpu = server_workers(base), time.process_time()
-        worker_cpu = _cpu_seconds(workers)
+        worker_cpu = [_cpu_seconds([pid]) for pid in workers]
         result = asyncio.run(_load(base, token, args, args.rate, args.seconds))
         per_request = 1000 / int(args.rate * args.seconds)
-        result["worker_cpu_ms"] = round((_cpu_seconds(workers) - worker_cpu) * per_request, 3)
+        used = [
+            _cpu_seconds([pid]) - before for pid, before in zip(workers, worker_cpu, strict=True)
+        ]
+        result["worker_cpu_ms"] = round(sum(used) * per_request, 3)
+        result["worker_cpu_share"] = [round(u / (sum(used) or 1.0), 2) for u in used]
         result["load_cpu_ms"] = round((time.process_time() - load_cpu) * per_request, 3)
         result["max_rps_p99_25ms"] = _step_search(base, token, args)
         result["worker_rss_mb"] = _worker_rss(base, token, args)
