@@ -25,6 +25,7 @@ from servesell.queueing.estimator import HandleTimeEstimator, RateEstimator
         (lambda: make_gate("steered", buffer=0.5), "buffer"),
         (lambda: make_gate("steered", guard_noise=-1.0), "guard_noise"),
         (lambda: make_gate("steered", guard_noise=2.0), "guard_noise"),
+        (lambda: make_gate("steered", guard_release=1.5), "guard_release"),
         (lambda: make_gate("always", budget_seconds=-1), "budget_seconds"),
         (lambda: RateEstimator(tau_seconds=0), "tau_seconds"),
         (lambda: HandleTimeEstimator(window=0), "window"),

@@ -152,3 +152,30 @@ def test_a_noise_scaled_guard_needs_a_larger_excess_in_a_smaller_center() -> Non
     assert gate.allowed_extra_seconds(guarded_state(0.8, 110)) > 0  # 10% over: noise here
     gate.reset()
     assert gate.allowed_extra_seconds(guarded_state(0.8, 200)) == 0.0
+
+
+def test_a_busy_day_projected_to_end_well_above_target_is_released_from_the_guard() -> None:
+    from servesell.queueing.forecast import DayForecast
+
+    forecast = DayForecast(calls_per_hour=(50.0,) * 48, agents=(10,) * 48, aht_seconds=90.0)
+
+    def gate(release: float | None) -> SteeredThresholdGate:
+        return SteeredThresholdGate(
+            buffer=0.0,
+            step=0.01,
+            guard=-0.1,
+            guard_load=1.05,
+            guard_either=True,
+            guard_release=release,
+            forecast=forecast,
+        )
+
+    busy = guarded_state(0.8, 1000)  # twice the forecast's 500 calls by 10:00
+    projected = gate(None).projected_level(busy)
+    assert projected is not None
+    # aim 0.7 (the quiet rest of the day credits its most); 700 calls to come x load 1100/600
+    assert projected == pytest.approx(0.8 + 0.1 * 1000 / (1000 + 700 * 1100 / 600))
+    assert gate(None).allowed_extra_seconds(busy) == 0.0
+    assert gate(0.0).allowed_extra_seconds(busy) > 0  # projected above target + 0
+    assert gate(0.1).allowed_extra_seconds(busy) == 0.0  # not above target + 10 points
+    assert SteeredThresholdGate(guard_release=0.02).projected_level(busy) == 0.8  # no forecast

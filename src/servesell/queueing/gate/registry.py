@@ -74,6 +74,7 @@ _STEERED_OPTIONS = frozenset(
         "guard_load",
         "guard_either",
         "guard_noise",
+        "guard_release",
         "load_safety",
     }
 )

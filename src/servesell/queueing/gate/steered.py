@@ -22,6 +22,9 @@ day's running level is below target + ``guard`` (with ``guard_load`` and a forec
 only on a day whose calls so far exceed the forecast's by that factor) a call may carry
 an offer only if :class:`HeadroomGate` with the live settings allows it too. On the
 twin's held-out days it did not keep the target on every day either (``docs/simulation.md``).
+``guard_release`` m (tried, off by default) lets a busy day go unguarded while its
+projected end-of-day level (:meth:`SteeredThresholdGate.projected_level`) is at least
+target + m; on the twin's tuning seeds 101–102 it never fired from m = 4 points (``gate19e``).
 
 >>> import datetime as dt
 >>> from servesell.domain import QueueState
@@ -69,6 +72,7 @@ class SteeredThresholdGate(GatePolicy):
         guard_load: float | None = None,
         guard_either: bool = False,
         guard_noise: float = 0.0,
+        guard_release: float | None = None,
         load_safety: float = 0.0,
         **options: Any,
     ) -> None:
@@ -83,6 +87,9 @@ class SteeredThresholdGate(GatePolicy):
             raise ValueError(f"guard_noise must be >= 0, got {guard_noise!r}")
         if guard_noise > 0 and guard_load is None:
             raise ValueError(f"guard_noise needs guard_load, got guard_noise={guard_noise!r}")
+        level = self.target.level
+        if guard_release is not None and not -level < guard_release < 1 - level:
+            raise ValueError(f"guard_release must keep its level in (0, 1), got {guard_release!r}")
         if not load_safety >= 0:
             raise ValueError(f"load_safety must be >= 0, got {load_safety!r}")
         if not least_waiting <= most_waiting:
@@ -97,6 +104,7 @@ class SteeredThresholdGate(GatePolicy):
         self.guard_load = guard_load
         self.guard_either = bool(guard_either)
         self.guard_noise = float(guard_noise)
+        self.guard_release = guard_release
         self.load_safety = float(load_safety)
         self._guard = (
             None
@@ -162,8 +170,10 @@ class SteeredThresholdGate(GatePolicy):
         """Whether ``gated`` must agree too: the day runs below target + ``guard``.
 
         With ``guard_load`` only on a busy day: a forecast and the day's calls so far
-        above the forecast's by at least that factor (:meth:`busy_from`); with
-        ``guard_either`` too, either condition alone is enough.
+        above the forecast's by at least that factor (:meth:`busy_from`) and, with
+        ``guard_release`` m, not projected to end at target + m or above
+        (:meth:`projected_level`); with ``guard_either`` too, either condition alone is
+        enough.
         """
         level = state.service_level_today
         if self.guard is None or level is None:
@@ -172,7 +182,33 @@ class SteeredThresholdGate(GatePolicy):
         if self.guard_load is None:
             return below
         busy = self._load(state) >= self.busy_from(state)
+        if busy and self.guard_release is not None:
+            busy = not self._released(state, self.guard_release)
         return (below or busy) if self.guard_either else (below and busy)
+
+    def _released(self, state: QueueState, release: float) -> bool:
+        """Whether a busy day is projected to end at least ``release`` above the target."""
+        projected = self.projected_level(state)
+        return projected is not None and projected >= self.target.level + release
+
+    def projected_level(self, state: QueueState) -> float | None:
+        """The day's service level at its end as the gate expects it now (``None``: unknown).
+
+        The level so far weighted with the forecast's remaining calls (scaled by the day's
+        load factor) at the level the gate expects for them: its end-of-day aim, target +
+        ``buffer``, or above it the forecast's Erlang A surplus that :meth:`aim` credits.
+        Since ``aim = end − surplus / calls``, that is ``end + (level − aim) × calls /
+        (calls + remaining)``. Without a forecast or call count, the running level.
+        """
+        level, calls = state.service_level_today, state.calls_today
+        if level is None or self.forecast is None or calls is None:
+            return level
+        forecast = self.forecast
+        still = forecast.calls_by(forecast.end_seconds) - forecast.calls_by(seconds_of_day(state))
+        remaining = max(0.0, still) * self._load(state)
+        so_far = max(float(calls), 1.0)
+        end = self.target.level + self.buffer
+        return end + (level - self.aim(state)) * so_far / (so_far + remaining)
 
     def busy_from(self, state: QueueState) -> float:
         """The day's load factor from which the guard counts the day as busy now.
