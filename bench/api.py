@@ -12,10 +12,6 @@ resident memory after the run (``--min-decisions`` are made first, 10,000 by def
 of all the workers together (uvicorn included) and of this load generator: both share
 the machine's cores, so they say whether a rate can fit at all; ``worker_cpu_share`` is
 each worker's share of the workers' CPU in that run (how evenly the load was spread).
-``--reuse`` says which idle keep-alive connection the next request takes: ``lifo`` (the
-most recently used, as pooling HTTP clients do by default, so a few connections carry
-most requests) or ``fifo`` (the least recently used: requests spread over every open
-connection, as from many agents' desks each holding one).
 Goals (issue 15): p99 <= 25 ms at 300 decisions/s on this 2-core machine with SQLite and
 2 workers, ``max_rps_p99_25ms`` >= 600, ``worker_rss_mb`` <= 150.
 ``--db postgres`` starts a private PostgreSQL server for the run.
@@ -33,7 +29,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections import deque
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -62,7 +57,6 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--min-decisions", type=int, default=10_000, help="made before RSS")
     parser.add_argument("--step-seconds", type=float, default=5.0, help="0: no step search")
-    parser.add_argument("--reuse", choices=("lifo", "fifo"), default="lifo")
     args = parser.parse_args()
     with ExitStack() as stack:
         url = _database(stack, args.db)
@@ -93,7 +87,6 @@ def main() -> None:
     result.update(
         backend=url.split(":")[0],
         workers=args.workers,
-        reuse=args.reuse,
         goal_p99_ms=25.0,
         goal_max_rps=600.0,
         goal_rss_mb=150.0,
@@ -157,7 +150,7 @@ async def _load(
     rng = random.Random(args.seed)
     total = int(rate * seconds)
     host, port = base.removeprefix("http://").split(":")
-    pool = RawPool(host, int(port), token, fifo=args.reuse == "fifo")
+    pool = RawPool(host, int(port), token)
     for i in range(50):
         await pool.post("/v1/decisions", {"customer_id": f"C{i + 1:07d}"})
     start = time.perf_counter() + 0.1
@@ -214,11 +207,10 @@ class RawPool:
     test on a 2-core machine; this costs a few tens of microseconds.
     """
 
-    def __init__(self, host: str, port: int, token: str, *, fifo: bool = False) -> None:
+    def __init__(self, host: str, port: int, token: str) -> None:
         self.host, self.port = host, port
         self.auth = f"Authorization: Bearer {token}\r\n"
-        self.idle: deque[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = deque()
-        self.fifo = fifo
+        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
         self.opened = 0
 
     async def post(self, path: str, body: dict[str, str]) -> int:
@@ -229,10 +221,7 @@ class RawPool:
         """
         for attempt in range(3):
             fresh = attempt > 0 or not self.idle
-            if fresh:
-                reader, writer = await self._open()
-            else:
-                reader, writer = self.idle.popleft() if self.fifo else self.idle.pop()
+            reader, writer = await self._open() if fresh else self.idle.pop()
             try:
                 status = await self._send(reader, writer, path, body)
             except (OSError, asyncio.IncompleteReadError) as exc:

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-from typing import TYPE_CHECKING, Annotated, Any, cast
+from typing import Annotated
 
 import typer
 
 from servesell.cli.app import app, console
 from servesell.cli.options import DbOption, db_url, open_database
 from servesell.domain.center import Role
-
-if TYPE_CHECKING:
-    import socket
-
-APP = "servesell.server:app_from_env"
-"""The app every worker builds (uvicorn's ``factory``; it reads ``SERVESELL_*``)."""
-STARTUP_FAILURE = 3
-"""The exit status uvicorn gives when the server cannot start (a port in use, say)."""
 
 HEALTHCHECK_SECONDS = 5
 """How long uvicorn's supervisor waits for a worker to answer (its own default)."""
@@ -61,53 +52,25 @@ def serve(
     from servesell.config import get_settings
 
     settings = get_settings()
-    options: dict[str, Any] = {
-        "factory": True,
-        "host": host,
-        "port": port,
-        "workers": workers,
-        "log_level": log_level,
-        "access_log": False,
+    uvicorn.run(
+        "servesell.server:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        access_log=False,
         # The supervisor pings each worker and waits this long for the answer. A worker that
         # dies mid-ping is noticed only when the wait ends (uvicorn keeps the pipe's other
         # end open), so this bounds how long a killed worker stays dead (issue 14, item
         # 15: back within 10 s). A new worker answers pings once Python and the CLI are
         # imported (~0.3 s; it was 5 s and more while the CLI imported scikit-learn,
         # when this had to be 60 s). A SIGHUP reload waits this long for each new worker.
-        "timeout_worker_healthcheck": HEALTHCHECK_SECONDS,
+        timeout_worker_healthcheck=HEALTHCHECK_SECONDS,
         # Idle and slow connections are closed (head, body and keep-alive deadlines).
-        "http": "servesell.http.deadlines:DeadlineProtocol",
-        "timeout_keep_alive": settings.keep_alive_seconds,
-    }
-    from servesell.http.listeners import REUSE_PORT
-
-    if workers > 1 and REUSE_PORT:
-        _run_workers(options)
-    else:
-        uvicorn.run(APP, **options)
-
-
-def _run_workers(options: dict[str, Any]) -> None:
-    """Run the workers under uvicorn's supervisor, each listening on a socket of its own.
-
-    See :mod:`servesell.http.listeners`: the kernel then spreads connections evenly over
-    the workers instead of the busiest worker accepting most of them.
-    """
-    from uvicorn import Config
-    from uvicorn.supervisors import Multiprocess
-
-    from servesell.http.listeners import OwnListener, check_free
-
-    host, port = options["host"], options["port"]
-    try:
-        check_free(host, port)
-    except OSError as error:
-        console.print(f"[red]error:[/] cannot listen on {host}:{port}: {error.strerror}")
-        raise typer.Exit(STARTUP_FAILURE) from None
-    config = Config(APP, **options)
-    listener = cast("socket.socket", OwnListener(host, port, config.backlog))
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: the workers are already stopping
-        Multiprocess(config, sockets=[listener]).run()
+        http="servesell.http.deadlines:DeadlineProtocol",
+        timeout_keep_alive=settings.keep_alive_seconds,
+    )
 
 
 @users_app.command("add")
