@@ -13,7 +13,7 @@ from servesell.domain import Fate
 from servesell.errors import InputFileError
 from servesell.service.simulation import build_world, load_spec
 from servesell.sim import DayCatalog, ScenarioSpec, TwinSeller, World, draw_calls, gate_for
-from servesell.sim.engine import simulate
+from servesell.sim.engine import EPOCH, simulate
 from servesell.synth.catalog import SCENARIOS
 
 SPEC = load_spec("bank")
@@ -109,6 +109,34 @@ def test_diverting_waiting_callers_lifts_the_service_level_of_the_rest(world: Wo
     without, diverted = run(0.0), run(1.0)
     assert without.diverted == 0 < diverted.diverted
     assert diverted.service_level > without.service_level
+
+
+def test_the_gate_reads_calls_offered_today_diverted_callers_included() -> None:
+    """``calls_today`` is the ACD's calls offered, the count the WFM forecast predicts.
+
+    Counting only resolved calls would leave out the callers the gate itself diverts and
+    under-read exactly the busy days the guard is for.
+    """
+    import bisect
+    from dataclasses import replace
+
+    scenario = replace(SPEC.scenario("peak", scale=0.1), divert_take_up=1.0)
+    calls = draw_calls(scenario, seed=4, customers=1_000)
+    gate = gate_for(scenario, "threshold:0")
+    seen: list[tuple[float, int | None]] = []
+    diverts = gate.diverts
+
+    def recording(state: Any) -> bool:
+        seen.append(((state.at - EPOCH).total_seconds(), state.calls_today))
+        return diverts(state)
+
+    gate.diverts = recording  # type: ignore[method-assign]
+    result = simulate(scenario, gate, seed=4, calls=calls)
+    arrivals = sorted(calls.arrival.tolist())
+    assert result.diverted > 0
+    assert seen
+    for t, counted in seen:
+        assert counted == bisect.bisect_right(arrivals, t + 1e-6)  # `at` is to the microsecond
 
 
 @pytest.mark.parametrize("name", SCENARIOS)

@@ -63,8 +63,21 @@ class QueueStateIn(Strict):
     longest_wait_seconds: float = Field(default=0.0, ge=0, le=86_400)
     arrival_rate_per_hour: float | None = Field(default=None, ge=0, le=10_000_000)
     aht_seconds: float | None = Field(default=None, gt=0, le=86_400)
-    service_level_today: float | None = Field(default=None, ge=0, le=1)
-    calls_today: int | None = Field(default=None, ge=0, le=100_000_000)
+    service_level_today: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="Share of today's answered or abandoned calls answered within the target.",
+    )
+    calls_today: int | None = Field(
+        default=None,
+        ge=0,
+        le=100_000_000,
+        description=(
+            "Calls offered to the queue today so far (the ACD's 'calls offered': callers "
+            "diverted to self-service and callers still waiting included)."
+        ),
+    )
     at: AwareDatetime | None = None
 
 

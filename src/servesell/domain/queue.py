@@ -30,7 +30,9 @@ class QueueState(BaseModel):
     service_level_today: float | None = Field(default=None, ge=0, le=1)
     """Share of today's calls answered within the target so far (abandoners fail), if known."""
     calls_today: int | None = Field(default=None, ge=0)
-    """Today's calls behind ``service_level_today`` (answered or abandoned so far), if known."""
+    """Calls offered to the queue today so far, if known: the ACD's "calls offered", every
+    arrival including callers diverted to self-service and callers still waiting. It is the
+    count a WFM forecast predicts, so the gates read a busy day from it."""
 
     @model_validator(mode="after")
     def _consistent(self) -> QueueState:

@@ -149,7 +149,7 @@ class _Center:
         self.mode = gate.mode if gate is not None else None
         self.target_seconds = scenario.target.seconds
         self.day = 0
-        self.on_time_today = self.resolved_today = 0
+        self.on_time_today = self.resolved_today = self.offered_today = 0
 
     def run(self) -> None:
         """Process every event in time order until the last call has left."""
@@ -196,6 +196,8 @@ class _Center:
     def arrive(self, k: int, t: float) -> None:
         """Call ``k`` arrives: answered at once, diverted, or queued."""
         self.feed.rates.observe(t)
+        self._today(t)
+        self.offered_today += 1
         if self.idle:
             self.idle -= 1
             self.busy += 1
@@ -266,14 +268,18 @@ class _Center:
         longest = t - self.arrival[queue[0]] if queue else 0.0
         today = self.on_time_today / self.resolved_today if self.resolved_today else None
         return self.feed.state(
-            t, self.waiting, self.staffed, self.idle, longest, today, self.resolved_today
+            t, self.waiting, self.staffed, self.idle, longest, today, self.offered_today
         )
+
+    def _today(self, t: float) -> None:
+        """Start the ACD's day counts afresh at midnight."""
+        day = int(t // 86_400)
+        if day != self.day:
+            self.day, self.on_time_today, self.resolved_today, self.offered_today = day, 0, 0, 0
 
     def _count(self, t: float, *, on_time: bool) -> None:
         """Tally the day's service level as an ACD does (answered or abandoned so far)."""
-        day = int(t // 86_400)
-        if day != self.day:
-            self.day, self.on_time_today, self.resolved_today = day, 0, 0
+        self._today(t)
         self.resolved_today += 1
         self.on_time_today += on_time
 
